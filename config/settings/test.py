@@ -1,0 +1,5 @@
+"""The pytest suite: the database of DATABASE_URL (PostgreSQL in CI), SQLite otherwise."""
+
+from .local import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class StartupsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "startups"
+    verbose_name = _("Startups and evidence")

@@ -1,0 +1,202 @@
+"""Companies, what they make, and the evidence behind every fact."""
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .vocab import CURRENCIES, Confidence, DatePrecision, Qualifier, split_list
+
+slug_validator = RegexValidator(r"^[A-Za-z0-9_-]+$", _("Use only letters, digits, '_' and '-'."))
+
+
+class TimeStamped(models.Model):
+    """Every row says when it was written, so API clients can sync only what changed."""
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
+
+    class Meta:
+        abstract = True
+
+
+class Evidenced(TimeStamped):
+    """A fact with its sources and how sure we are of it."""
+
+    confidence = models.CharField(
+        _("confidence"), max_length=10, choices=Confidence.choices, default=Confidence.REPORTED
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class NamedInBothLanguages(models.Model):
+    slug = models.SlugField(_("slug"), max_length=80, unique=True, validators=[slug_validator])
+    name_en = models.CharField(_("English name"), max_length=200)
+    name_zh = models.CharField(_("Chinese name"), max_length=200, blank=True)
+    aliases = models.TextField(
+        _("aliases"), blank=True, help_text=_("Other names, English or Chinese, separated by ';'.")
+    )
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.name_en} ({self.name_zh})" if self.name_zh else self.name_en
+
+    @property
+    def alias_list(self) -> list[str]:
+        return split_list(self.aliases)
+
+    def all_names(self) -> list[str]:
+        return [name for name in (self.name_en, self.name_zh, *self.alias_list) if name]
+
+
+def money_constraints(model: str, value: str, currency: str) -> list[models.BaseConstraint]:
+    """Database rules for one money figure: non-negative, and a known currency when given."""
+    return [
+        models.CheckConstraint(
+            condition=Q(**{f"{value}__isnull": True}) | Q(**{f"{value}__gte": 0}),
+            name=f"{model}_{value}_not_negative",
+            violation_error_message=_("%(field)s must not be negative.") % {"field": value},
+        ),
+        models.CheckConstraint(
+            condition=Q(**{f"{value}__isnull": True})
+            | Q(**{f"{currency}__in": sorted(CURRENCIES)}),
+            name=f"{model}_{value}_known_currency",
+            violation_error_message=_("%(field)s needs a known ISO 4217 currency.")
+            % {"field": value},
+        ),
+    ]
+
+
+class Source(TimeStamped):
+    """A document that a figure rests on: an article, a filing, a statistics series."""
+
+    url = models.URLField(_("URL"), max_length=1000, unique=True)
+    publisher = models.CharField(_("publisher"), max_length=200, blank=True)
+    title = models.CharField(_("title"), max_length=500, blank=True)
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["url"]
+        verbose_name = _("source")
+
+    def __str__(self) -> str:
+        return self.title or self.url
+
+
+class Tag(models.Model):
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = _("tag")
+
+    def __str__(self) -> str:
+        return self.name or self.slug
+
+
+class StartupStatus(models.TextChoices):
+    PRIVATE = "private", _("private")
+    PUBLIC = "public", _("public")
+    ACQUIRED = "acquired", _("acquired")
+    CLOSED = "closed", _("closed")
+
+
+class Startup(NamedInBothLanguages, Evidenced):
+    country = models.CharField(_("country"), max_length=2, default="CN")
+    city = models.CharField(_("city"), max_length=100, blank=True, db_index=True)
+    founded_on = models.DateField(_("founded"), null=True, blank=True)
+    founded_precision = models.CharField(
+        _("founded precision"),
+        max_length=7,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+    )
+    founders = models.TextField(_("founders"), blank=True)
+    focus = models.TextField(_("focus"), blank=True)
+    products_summary = models.TextField(_("products (as reported)"), blank=True)
+    is_ai = models.BooleanField(_("AI startup"), default=True, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=8, choices=StartupStatus.choices, default=StartupStatus.PRIVATE
+    )
+    ipo_date = models.DateField(_("IPO date"), null=True, blank=True)
+    ipo_exchange = models.CharField(_("IPO exchange"), max_length=200, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="startups", verbose_name=_("tags"))
+    sources = models.ManyToManyField(Source, blank=True, related_name="startups")
+    history = HistoricalRecords(m2m_fields=[sources, tags])
+
+    class Meta:
+        ordering = ["name_en"]
+        verbose_name = _("startup")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status=StartupStatus.PUBLIC) | Q(ipo_date__isnull=False),
+                name="startup_public_has_ipo_date",
+                violation_error_message=_("A public company needs its IPO date."),
+            ),
+        ]
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:startups_startup_change", args=[self.pk])
+
+
+class ProductKind(models.TextChoices):
+    MODEL = "model", _("model")
+    APP = "app", _("app")
+
+
+class ModelProduct(Evidenced):
+    """A model or an app built on one; the market has 190+ of them."""
+
+    startup = models.ForeignKey(
+        Startup, on_delete=models.CASCADE, related_name="products", verbose_name=_("startup")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    launched_on = models.DateField(_("launched on"), null=True, blank=True)
+    date_precision = models.CharField(
+        _("date precision"), max_length=7, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    modality = models.CharField(_("modality"), max_length=100, blank=True)
+    open_weights = models.BooleanField(_("open weights"), null=True, blank=True)
+    kind = models.CharField(
+        _("kind"), max_length=5, choices=ProductKind.choices, default=ProductKind.MODEL
+    )
+    cac_filing_on = models.DateField(
+        _("passed generative-AI service filing on"), null=True, blank=True
+    )
+    sources = models.ManyToManyField(Source, blank=True, related_name="products")
+    history = HistoricalRecords(m2m_fields=[sources])
+
+    class Meta:
+        ordering = ["startup__name_en", "launched_on"]
+        verbose_name = _("model product")
+        constraints = [
+            models.UniqueConstraint(fields=["startup", "name"], name="product_natural_key"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+__all__ = [
+    "CURRENCIES",
+    "Confidence",
+    "DatePrecision",
+    "ModelProduct",
+    "Qualifier",
+    "Source",
+    "Startup",
+    "Tag",
+    "money_constraints",
+]

@@ -1,0 +1,134 @@
+"""Vocabularies and value rules that every app shares: dates with a precision, money
+qualifiers, confidence levels and ISO 4217 currencies (see data/sample/README.md)."""
+
+import calendar
+import datetime as dt
+import re
+from decimal import Decimal
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", _("day")
+    MONTH = "month", _("month")
+    QUARTER = "quarter", _("quarter")
+    YEAR = "year", _("year")
+
+
+class Qualifier(models.TextChoices):
+    EXACT = "exact", _("exact")
+    APPROX = "approx", _("approximately")
+    AT_LEAST = "at_least", _("at least")
+    AT_MOST = "at_most", _("at most")
+
+
+class Confidence(models.TextChoices):
+    CONFIRMED = "confirmed", _("confirmed")
+    REPORTED = "reported", _("reported")
+    ESTIMATE = "estimate", _("estimate")
+
+
+QUALIFIER_SIGNS = {
+    Qualifier.EXACT: "",
+    Qualifier.APPROX: "≈ ",
+    Qualifier.AT_LEAST: "≥ ",
+    Qualifier.AT_MOST: "≤ ",
+}
+
+# Active ISO 4217 codes (2024 list); a code outside it is refused by a database constraint.
+CURRENCIES = frozenset(
+    ["AED", "AFN", "ALL", "AMD", "ANG", "AOA", "ARS", "AUD", "AWG", "AZN", "BAM", "BBD", "BDT", "BGN", "BHD", "BIF", "BMD", "BND", "BOB", "BRL", "BSD", "BTN", "BWP", "BYN", "BZD", "CAD", "CDF", "CHF", "CLP", "CNY", "COP", "CRC", "CUP", "CVE", "CZK", "DJF", "DKK", "DOP", "DZD", "EGP", "ERN", "ETB", "EUR", "FJD", "FKP", "GBP", "GEL", "GHS", "GIP", "GMD", "GNF", "GTQ", "GYD", "HKD", "HNL", "HTG", "HUF", "IDR", "ILS", "INR", "IQD", "IRR", "ISK", "JMD", "JOD", "JPY", "KES", "KGS", "KHR", "KMF", "KPW", "KRW", "KWD", "KYD", "KZT", "LAK", "LBP", "LKR", "LRD", "LSL", "LYD", "MAD", "MDL", "MGA", "MKD", "MMK", "MNT", "MOP", "MRU", "MUR", "MVR", "MWK", "MXN", "MYR", "MZN", "NAD", "NGN", "NIO", "NOK", "NPR", "NZD", "OMR", "PAB", "PEN", "PGK", "PHP", "PKR", "PLN", "PYG", "QAR", "RON", "RSD", "RUB", "RWF", "SAR", "SBD", "SCR", "SDG", "SEK", "SGD", "SHP", "SLE", "SOS", "SRD", "SSP", "STN", "SVC", "SYP", "SZL", "THB", "TJS", "TMT", "TND", "TOP", "TRY", "TTD", "TWD", "TZS", "UAH", "UGX", "USD", "UYU", "UZS", "VES", "VND", "VUV", "WST", "XAF", "XCD", "XOF", "XPF", "YER", "ZAR", "ZMW", "ZWG"]
+)
+SORTED_CURRENCIES = sorted(CURRENCIES)
+
+_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(?:(\d{2})(?:-(\d{2}))?|Q([1-4])))?$")
+_PRECISION_ORDER = [
+    DatePrecision.DAY,
+    DatePrecision.MONTH,
+    DatePrecision.QUARTER,
+    DatePrecision.YEAR,
+]
+
+
+def parse_partial_date(text: str, precision: str = "") -> tuple[dt.date, str]:
+    """Parse `YYYY-MM-DD`, `YYYY-MM`, `YYYY-Qn` or `YYYY` into (first day, precision).
+
+    A full date may carry a coarser precision (`2024-06-30` with `quarter`): it is kept as
+    written. A precision finer than the text (`2024` with `day`) is refused.
+    """
+    text = (text or "").strip()
+    match = _PARTIAL_DATE.match(text)
+    if not match:
+        raise ValueError(f"must be a date as YYYY-MM-DD, YYYY-MM, YYYY-Qn or YYYY (got {text!r})")
+    year, month, day, quarter = match.groups()
+    year = int(year)
+    if quarter:
+        value, written = dt.date(year, 3 * int(quarter) - 2, 1), DatePrecision.QUARTER
+    elif day:
+        try:
+            value = dt.date(year, int(month), int(day))
+        except ValueError:
+            raise ValueError(f"is not a real date (got {text!r})") from None
+        written = DatePrecision.DAY
+    elif month:
+        if not 1 <= int(month) <= 12:
+            raise ValueError(f"has no month {month} (got {text!r})")
+        value, written = dt.date(year, int(month), 1), DatePrecision.MONTH
+    else:
+        value, written = dt.date(year, 1, 1), DatePrecision.YEAR
+    precision = (precision or "").strip() or written
+    if precision not in DatePrecision.values:
+        raise ValueError(
+            f"precision must be one of {', '.join(DatePrecision.values)} (got {precision!r})"
+        )
+    if _PRECISION_ORDER.index(precision) < _PRECISION_ORDER.index(written):
+        raise ValueError(f"is written as a {written}, so it cannot have {precision} precision")
+    return value, precision
+
+
+def format_partial_date(value: dt.date | None, precision: str) -> str:
+    """Show a stored date at its precision: 2024-06-30 with `quarter` reads '2024-Q2'."""
+    if value is None:
+        return ""
+    if precision == DatePrecision.YEAR:
+        return f"{value.year}"
+    if precision == DatePrecision.QUARTER:
+        return f"{value.year}-Q{(value.month - 1) // 3 + 1}"
+    if precision == DatePrecision.MONTH:
+        return f"{value.year}-{value.month:02d}"
+    return value.isoformat()
+
+
+def period_end(value: dt.date, precision: str) -> dt.date:
+    """Last day of the period that a partial date names."""
+    if precision == DatePrecision.YEAR:
+        return dt.date(value.year, 12, 31)
+    if precision == DatePrecision.QUARTER:
+        last_month = ((value.month - 1) // 3) * 3 + 3
+        return dt.date(value.year, last_month, calendar.monthrange(value.year, last_month)[1])
+    if precision == DatePrecision.MONTH:
+        return dt.date(value.year, value.month, calendar.monthrange(value.year, value.month)[1])
+    return value
+
+
+def format_money(value: Decimal | None, currency: str = "USD", qualifier: str = "") -> str:
+    """A compact amount with its qualifier: '≥ $1.0B', '≈ CNY 800M', 'undisclosed'."""
+    if value is None:
+        return "undisclosed"
+    sign = QUALIFIER_SIGNS.get(qualifier or Qualifier.EXACT, "")
+    magnitude = abs(Decimal(value))
+    for threshold, suffix in ((Decimal(10**9), "B"), (Decimal(10**6), "M"), (Decimal(10**3), "K")):
+        if magnitude >= threshold:
+            number = f"{Decimal(value) / threshold:,.1f}{suffix}"
+            break
+    else:
+        number = f"{Decimal(value):,.0f}"
+    prefix = "$" if currency == "USD" else f"{currency} "
+    return f"{sign}{prefix}{number}"
+
+
+def split_list(text: str) -> list[str]:
+    """Split a `;` list as the import format writes it, dropping blanks and stray spaces."""
+    return [part.strip() for part in (text or "").split(";") if part.strip()]
