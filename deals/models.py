@@ -17,7 +17,10 @@ from startups.models import (
     TimeStamped,
     money_constraints,
 )
+from startups.rules import credits_errors, money_errors, percent_errors
 from startups.vocab import CURRENCIES, DatePrecision, Qualifier, format_partial_date
+
+from .fx import MoneyField
 
 MONEY = {"max_digits": 20, "decimal_places": 2, "null": True, "blank": True}
 RATE = {"max_digits": 18, "decimal_places": 8, "null": True, "blank": True, "editable": False}
@@ -45,6 +48,48 @@ def credits_within_amount(model: str, credits: str, amount: str) -> models.Check
         name=f"{model}_credits_within_amount",
         violation_error_message=_("Compute credits cannot exceed the amount."),
     )
+
+
+class WithMoney(Evidenced):
+    """A record holding money figures that are converted to USD at its date."""
+
+    MONEY_FIELDS: tuple[MoneyField, ...] = ()
+    MONEY_DATE_FIELD = "announced_on"
+    CREDITS_WITHIN = False
+
+    class Meta:
+        abstract = True
+
+    def money_date(self) -> dt.date | None:
+        """The date whose FX rate converts this record's money to USD."""
+        return getattr(self, self.MONEY_DATE_FIELD)
+
+    def clean(self) -> None:
+        super().clean()
+        errors: dict[str, str] = {}
+        for money in self.MONEY_FIELDS:
+            errors.update(money_errors(self, money.value, money.currency))
+        if self.CREDITS_WITHIN:
+            errors.update(
+                credits_errors(
+                    self,
+                    "compute_credit_amount",
+                    "compute_credit_currency",
+                    "amount",
+                    "amount_currency",
+                )
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+AMOUNT = MoneyField("amount", "amount_currency", "amount_usd", "amount_fx_rate")
+CREDITS = MoneyField(
+    "compute_credit_amount",
+    "compute_credit_currency",
+    "compute_credit_amount_usd",
+    "compute_credit_fx_rate",
+)
 
 
 class InvestorKind(models.TextChoices):
@@ -141,7 +186,19 @@ class FxRate(TimeStamped):
         return f"{self.currency} {self.month:%Y-%m}: {self.units_per_usd}"
 
 
-class FundingRound(Evidenced):
+class FundingRound(WithMoney):
+    MONEY_FIELDS = (
+        AMOUNT,
+        MoneyField(
+            "post_money_valuation",
+            "valuation_currency",
+            "post_money_valuation_usd",
+            "valuation_fx_rate",
+        ),
+        CREDITS,
+    )
+    CREDITS_WITHIN = True
+
     startup = models.ForeignKey(
         Startup, on_delete=models.PROTECT, related_name="rounds", verbose_name=_("startup")
     )
@@ -192,8 +249,11 @@ class FundingRound(Evidenced):
         return f"{self.startup.name_en} {self.round_label} ({when})"
 
 
-class Participation(Evidenced):
+class Participation(WithMoney):
     """An investor in a round: lead or not, and what is known of its own part."""
+
+    MONEY_FIELDS = (AMOUNT, CREDITS)
+    CREDITS_WITHIN = True
 
     round = models.ForeignKey(FundingRound, on_delete=models.CASCADE, related_name="participations")
     investor = models.ForeignKey(Investor, on_delete=models.PROTECT, related_name="participations")
@@ -238,6 +298,18 @@ class Participation(Evidenced):
     def __str__(self) -> str:
         return f"{self.investor} in {self.round}"
 
+    def money_date(self) -> dt.date | None:
+        return self.round.announced_on if self.round_id else None
+
+    def clean(self) -> None:
+        errors = percent_errors(self, "stake_percent")
+        try:
+            super().clean()
+        except ValidationError as error:
+            errors = {**error.message_dict, **errors}
+        if errors:
+            raise ValidationError(errors)
+
 
 class ValuationKind(models.TextChoices):
     PRESS_REPORT = "press_report", _("press report")
@@ -246,8 +318,11 @@ class ValuationKind(models.TextChoices):
     OTHER = "other", _("other")
 
 
-class ValuationMark(Evidenced):
+class ValuationMark(WithMoney):
     """A valuation not tied to a round: a press report, a secondary sale, a market value."""
+
+    MONEY_FIELDS = (MoneyField("value", "currency", "value_usd", "fx_rate"),)
+    MONEY_DATE_FIELD = "valued_on"
 
     startup = models.ForeignKey(Startup, on_delete=models.CASCADE, related_name="valuations")
     valued_on = models.DateField(_("valued on"))
@@ -290,8 +365,10 @@ class ComputeKind(models.TextChoices):
     OTHER = "other", _("other")
 
 
-class ComputeDeal(Evidenced):
+class ComputeDeal(WithMoney):
     """Chips bought or rented, credits granted, vouchers: how startups get scarce compute."""
+
+    MONEY_FIELDS = (AMOUNT,)
 
     startup = models.ForeignKey(
         Startup, on_delete=models.CASCADE, null=True, blank=True, related_name="compute_deals"

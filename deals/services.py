@@ -1,0 +1,185 @@
+"""Writes to investors, rounds, participations, valuations, compute deals, metrics and FX.
+
+Every money figure passes through `money_record_save`, which derives its USD value at the
+record's date before validation, so no path can store a figure without its USD twin.
+"""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+
+from startups.services import assign_fields, record_save
+
+from .fx import RateBook, apply_usd
+from .models import (
+    ComputeDeal,
+    FundingRound,
+    FxRate,
+    Investor,
+    Participation,
+    ReportedMetric,
+    ValuationMark,
+    WithMoney,
+)
+
+# Rows converted per UPDATE when rates change: large enough to amortise the round trip,
+# small enough to keep one statement's parameters under SQLite's limit.
+USD_RECOMPUTE_BATCH = 2000
+
+
+def money_record_save(
+    instance: WithMoney,
+    *,
+    source_urls: Iterable[str] | None = None,
+    book: RateBook | None = None,
+) -> WithMoney:
+    apply_usd(instance, instance.MONEY_FIELDS, instance.money_date(), book or RateBook.load())
+    return record_save(instance, source_urls=source_urls)
+
+
+def investor_create(*, source_urls: Iterable[str] = (), **fields: Any) -> Investor:
+    return record_save(Investor(**fields), source_urls=source_urls)
+
+
+def investor_update(
+    investor: Investor, *, source_urls: Iterable[str] | None = None, **fields: Any
+) -> Investor:
+    return record_save(assign_fields(investor, fields), source_urls=source_urls)
+
+
+@transaction.atomic
+def funding_round_create(
+    *,
+    source_urls: Iterable[str] = (),
+    participants: Iterable[dict[str, Any]] = (),
+    **fields: Any,
+) -> FundingRound:
+    """Create a round and, optionally, its participants ({investor, is_lead, amount, ...})."""
+    book = RateBook.load()
+    funding_round = money_record_save(FundingRound(**fields), source_urls=source_urls, book=book)
+    for participant in participants:
+        money_record_save(Participation(round=funding_round, **participant), book=book)
+    return funding_round
+
+
+@transaction.atomic
+def funding_round_update(
+    funding_round: FundingRound,
+    *,
+    source_urls: Iterable[str] | None = None,
+    participants: Iterable[dict[str, Any]] | None = None,
+    **fields: Any,
+) -> FundingRound:
+    """Update a round; a list of participants replaces the old one, matched by investor."""
+    book = RateBook.load()
+    money_record_save(assign_fields(funding_round, fields), source_urls=source_urls, book=book)
+    if participants is not None:
+        existing = {p.investor_id: p for p in funding_round.participations.all()}
+        kept = set()
+        for participant in participants:
+            investor = participant["investor"]
+            current = existing.get(investor.pk) or Participation(round=funding_round)
+            money_record_save(assign_fields(current, participant), book=book)
+            kept.add(investor.pk)
+        for investor_id, stale in existing.items():
+            if investor_id not in kept:
+                stale.delete()
+    else:
+        # The round's date converts its participants' money too.
+        for participation in funding_round.participations.all():
+            money_record_save(participation, book=book)
+    return funding_round
+
+
+def participation_create(*, source_urls: Iterable[str] = (), **fields: Any) -> Participation:
+    return money_record_save(Participation(**fields), source_urls=source_urls)
+
+
+def participation_update(
+    participation: Participation, *, source_urls: Iterable[str] | None = None, **fields: Any
+) -> Participation:
+    return money_record_save(assign_fields(participation, fields), source_urls=source_urls)
+
+
+def valuation_mark_create(*, source_urls: Iterable[str] = (), **fields: Any) -> ValuationMark:
+    return money_record_save(ValuationMark(**fields), source_urls=source_urls)
+
+
+def valuation_mark_update(
+    mark: ValuationMark, *, source_urls: Iterable[str] | None = None, **fields: Any
+) -> ValuationMark:
+    return money_record_save(assign_fields(mark, fields), source_urls=source_urls)
+
+
+def compute_deal_create(*, source_urls: Iterable[str] = (), **fields: Any) -> ComputeDeal:
+    return money_record_save(ComputeDeal(**fields), source_urls=source_urls)
+
+
+def compute_deal_update(
+    deal: ComputeDeal, *, source_urls: Iterable[str] | None = None, **fields: Any
+) -> ComputeDeal:
+    return money_record_save(assign_fields(deal, fields), source_urls=source_urls)
+
+
+def reported_metric_create(*, source_urls: Iterable[str] = (), **fields: Any) -> ReportedMetric:
+    return record_save(ReportedMetric(**fields), source_urls=source_urls)
+
+
+def reported_metric_update(
+    metric: ReportedMetric, *, source_urls: Iterable[str] | None = None, **fields: Any
+) -> ReportedMetric:
+    return record_save(assign_fields(metric, fields), source_urls=source_urls)
+
+
+@transaction.atomic
+def fx_rate_save(rate: FxRate) -> FxRate:
+    """Save a rate, then re-derive every USD figure in its currency."""
+    rate.full_clean()
+    rate.save()
+    usd_recompute(currencies=[rate.currency])
+    return rate
+
+
+@transaction.atomic
+def fx_rate_delete(rate: FxRate) -> None:
+    currency = rate.currency
+    rate.delete()
+    usd_recompute(currencies=[currency])
+
+
+def usd_recompute(*, currencies: Iterable[str] | None = None) -> int:
+    """Re-derive USD values (and the rates used) of every figure in the given currencies.
+
+    Returns the number of rows whose USD figures changed.
+    """
+    book = RateBook.load()
+    currencies = set(currencies) if currencies is not None else None
+    changed = 0
+    for model in (FundingRound, Participation, ValuationMark, ComputeDeal):
+        touched = Q()
+        for money in model.MONEY_FIELDS:
+            touched |= (
+                Q(**{f"{money.currency}__in": currencies})
+                if currencies is not None
+                else ~Q(**{money.currency: ""})
+            )
+        queryset = model.objects.filter(touched)
+        if model is Participation:
+            queryset = queryset.select_related("round")
+        usd_fields = [f for money in model.MONEY_FIELDS for f in (money.usd, money.rate)]
+        batch: list[WithMoney] = []
+        for record in queryset.iterator(chunk_size=USD_RECOMPUTE_BATCH):
+            before = [getattr(record, f) for f in usd_fields]
+            apply_usd(record, record.MONEY_FIELDS, record.money_date(), book)
+            if [getattr(record, f) for f in usd_fields] != before:
+                batch.append(record)
+            if len(batch) >= USD_RECOMPUTE_BATCH:
+                model.objects.bulk_update(batch, usd_fields)
+                changed += len(batch)
+                batch = []
+        if batch:
+            model.objects.bulk_update(batch, usd_fields)
+            changed += len(batch)
+    return changed
