@@ -148,6 +148,27 @@ class Investor(NamedInBothLanguages, Evidenced):
             ancestor = ancestor.parent
 
 
+class InvestorAncestry(models.Model):
+    """Closure of the affiliate tree: one row per (investor, each ancestor including itself).
+
+    A deal joined by Alibaba Cloud counts for Alibaba Cloud and for Alibaba; with this table
+    the roll-up is a plain join in SQL, at any depth. Rebuilt by the investor services.
+    """
+
+    investor = models.ForeignKey(Investor, on_delete=models.CASCADE, related_name="ancestry")
+    ancestor = models.ForeignKey(Investor, on_delete=models.CASCADE, related_name="descendancy")
+    depth = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["investor", "ancestor"], name="ancestry_unique"),
+        ]
+        indexes = [models.Index(fields=["ancestor", "investor"])]
+
+    def __str__(self) -> str:
+        return f"{self.investor_id} → {self.ancestor_id} ({self.depth})"
+
+
 class FxRate(TimeStamped):
     """Monthly average units of a currency per US dollar."""
 

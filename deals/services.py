@@ -18,6 +18,7 @@ from .models import (
     FundingRound,
     FxRate,
     Investor,
+    InvestorAncestry,
     Participation,
     ReportedMetric,
     ValuationMark,
@@ -39,14 +40,53 @@ def money_record_save(
     return record_save(instance, source_urls=source_urls)
 
 
+@transaction.atomic
+def investor_save(investor: Investor, *, source_urls: Iterable[str] | None = None) -> Investor:
+    """Validate (a parent chain must not loop) and save an investor; keep the tree's closure."""
+    parent_changed = investor._state.adding or (
+        Investor.objects.filter(pk=investor.pk).values_list("parent_id", flat=True).first()
+        != investor.parent_id
+    )
+    record_save(investor, source_urls=source_urls)
+    if parent_changed:
+        investor_ancestry_rebuild()
+    return investor
+
+
 def investor_create(*, source_urls: Iterable[str] = (), **fields: Any) -> Investor:
-    return record_save(Investor(**fields), source_urls=source_urls)
+    return investor_save(Investor(**fields), source_urls=source_urls)
 
 
 def investor_update(
     investor: Investor, *, source_urls: Iterable[str] | None = None, **fields: Any
 ) -> Investor:
-    return record_save(assign_fields(investor, fields), source_urls=source_urls)
+    return investor_save(assign_fields(investor, fields), source_urls=source_urls)
+
+
+# Closure rows written per INSERT when the affiliate tree is rebuilt.
+ANCESTRY_BATCH = 5000
+
+
+@transaction.atomic
+def investor_ancestry_rebuild() -> int:
+    """Rewrite the closure of the affiliate tree from each investor's parent.
+
+    The tree holds one row per investor (thousands at most), so it is read whole and the
+    closure computed in memory; a cycle (refused by validation) would stop at the repeat.
+    """
+    parents = dict(Investor.objects.values_list("pk", "parent_id"))
+    rows = []
+    for investor_id in parents:
+        ancestor_id, depth, seen = investor_id, 0, set()
+        while ancestor_id is not None and ancestor_id not in seen:
+            seen.add(ancestor_id)
+            rows.append(
+                InvestorAncestry(investor_id=investor_id, ancestor_id=ancestor_id, depth=depth)
+            )
+            ancestor_id, depth = parents.get(ancestor_id), depth + 1
+    InvestorAncestry.objects.all().delete()
+    InvestorAncestry.objects.bulk_create(rows, batch_size=ANCESTRY_BATCH)
+    return len(rows)
 
 
 @transaction.atomic

@@ -1,0 +1,21 @@
+"""Reads of deals: querysets that do the work in SQL."""
+
+from django.db.models import Exists, OuterRef, QuerySet
+
+from .models import FundingRound, Investor, InvestorAncestry, Participation
+
+
+def investor_family(investor: Investor) -> QuerySet[Investor]:
+    """The investor and every affiliate below it, at any depth."""
+    return Investor.objects.filter(ancestry__ancestor=investor)
+
+
+def rounds_joined_by(investor: Investor, *, lead_only: bool = False) -> QuerySet[FundingRound]:
+    """Rounds that the investor or any affiliate below it joined, each counted once."""
+    joined = Participation.objects.filter(
+        round=OuterRef("pk"),
+        investor__in=InvestorAncestry.objects.filter(ancestor=investor).values("investor"),
+    )
+    if lead_only:
+        joined = joined.filter(is_lead=True)
+    return FundingRound.objects.filter(Exists(joined))
