@@ -128,7 +128,9 @@ def format_money(value: Decimal | None, currency: str = "USD", qualifier: str = 
     magnitude = abs(Decimal(value))
     for threshold, suffix in ((Decimal(10**9), "B"), (Decimal(10**6), "M"), (Decimal(10**3), "K")):
         if magnitude >= threshold:
-            number = f"{Decimal(value) / threshold:,.1f}{suffix}"
+            scaled = Decimal(value) / threshold
+            # Three significant digits are plenty: "$1.0B", "$12.5M", "$800M".
+            number = f"{scaled:,.0f}{suffix}" if abs(scaled) >= 100 else f"{scaled:,.1f}{suffix}"
             break
     else:
         number = f"{Decimal(value):,.0f}"
