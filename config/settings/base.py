@@ -136,4 +136,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    # Django's own console handler would print each of its records a second time beside root's.
+    "loggers": {"django": {"handlers": [], "propagate": True}},
 }

@@ -1,0 +1,79 @@
+# One entry point: `make run` serves the site, `make test` runs the suite.
+# Every target builds on `install`, which creates .venv once and reinstalls only when
+# pyproject.toml changes (the stamp file below).
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+SAMPLE_DATA ?= data/sample
+# Extra arguments for pytest, e.g. `make test ARGS="-k fx -x"`.
+ARGS ?=
+
+.PHONY: help install run migrate load_sample_data refresh_aggregates test lint format worker beat
+
+help:
+	@echo "make run      install, migrate, load the sample data, serve http://$(HOST):$(PORT)/admin/"
+	@echo "make test     install, then run the test suite (SQLite unless DATABASE_URL is set)"
+	@echo "make lint     ruff check and ruff format --check"
+	@echo "make format   ruff format and ruff check --fix"
+	@echo "make worker   a Celery worker (needs REDIS_URL)"
+	@echo "make beat     the Celery beat scheduler (needs REDIS_URL)"
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --disable-pip-version-check --quiet -e '.[dev]'
+	@touch $@
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+# Each step below runs only once the command exists, so `make run` works while they are written.
+load_sample_data: install
+	@if $(PY) manage.py help import_data >/dev/null 2>&1; then \
+		echo "$(PY) manage.py import_data $(SAMPLE_DATA)"; \
+		$(PY) manage.py import_data $(SAMPLE_DATA); \
+	else \
+		echo "make: no import_data command yet: the sample data is not loaded"; \
+	fi
+
+refresh_aggregates: install
+	@if $(PY) manage.py help refresh_aggregates >/dev/null 2>&1; then \
+		echo "$(PY) manage.py refresh_aggregates"; \
+		$(PY) manage.py refresh_aggregates; \
+	else \
+		echo "make: no refresh_aggregates command yet: the aggregates are not refreshed"; \
+	fi
+
+# With REDIS_URL set, tasks go to a real Celery worker started beside the server and stopped
+# with it; without, they run in-process (CELERY_TASK_ALWAYS_EAGER in the settings).
+run: install migrate load_sample_data refresh_aggregates
+	@if [ -n "$${REDIS_URL:-}" ]; then \
+		$(VENV)/bin/celery -A config worker -l info & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+		trap 'exit 130' INT TERM; \
+	fi; \
+	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install
+	$(VENV)/bin/pytest $(ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+worker: install
+	$(VENV)/bin/celery -A config worker -l info
+
+beat: install
+	$(VENV)/bin/celery -A config beat -l info --schedule $(VENV)/celerybeat-schedule

@@ -1,0 +1,137 @@
+"""Markers for tests that need a service, and the fixtures that reach those services.
+
+A test marked ``postgres``, ``redis``, ``worker`` or ``browser`` is skipped when its service is
+missing, so that `make test` passes on a bare machine with SQLite. With ``REQUIRE_SERVICES=1``
+(set by .ci/run) a missing service fails the test instead: CI never skips one silently.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
+CHROMIUM = Path("/usr/bin/chromium")
+# Flags for headless Chromium on a machine without network or sandbox support: without the
+# background-networking ones it keeps trying (and failing) to reach Google's hosts.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+REDIS_PING_TIMEOUT_SECONDS = 1
+
+
+def services_required() -> bool:
+    return os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+def postgres_missing() -> str | None:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return f"needs PostgreSQL, the database is {connection.vendor} (set DATABASE_URL)"
+    return None
+
+
+@functools.cache
+def redis_missing() -> str | None:
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        return "needs Redis: REDIS_URL is not set"
+    import redis
+
+    client = redis.Redis.from_url(
+        url,
+        socket_timeout=REDIS_PING_TIMEOUT_SECONDS,
+        socket_connect_timeout=REDIS_PING_TIMEOUT_SECONDS,
+    )
+    try:
+        client.ping()
+    except redis.RedisError as error:
+        return f"needs Redis: {url} did not answer PING within 1s ({error})"
+    finally:
+        client.close()
+    return None
+
+
+def browser_missing() -> str | None:
+    if not CHROMIUM.exists():
+        return f"needs Chromium at {CHROMIUM} (apt-get install chromium)"
+    if importlib.util.find_spec("playwright") is None:
+        return "needs the playwright package (make install)"
+    return None
+
+
+# A worker test needs the broker the worker listens on.
+MISSING_SERVICE: dict[str, Callable[[], str | None]] = {
+    "postgres": postgres_missing,
+    "redis": redis_missing,
+    "worker": redis_missing,
+    "browser": browser_missing,
+}
+
+
+def skip_or_fail(reason: str) -> None:
+    if services_required():
+        pytest.fail(f"{reason}; REQUIRE_SERVICES=1 forbids skipping it", pytrace=False)
+    pytest.skip(reason)
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    for marker, missing in MISSING_SERVICE.items():
+        if item.get_closest_marker(marker) is None:
+            continue
+        reason = missing()
+        if reason is not None:
+            skip_or_fail(reason)
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """The URL of a Redis server that answers; skips (or fails in CI) when there is none."""
+    reason = redis_missing()
+    if reason is not None:
+        skip_or_fail(reason)
+    return os.environ["REDIS_URL"]
+
+
+@pytest.fixture
+def chromium(monkeypatch: pytest.MonkeyPatch) -> Iterator[Browser]:
+    """A headless Debian Chromium driven by Playwright, for one test."""
+    reason = browser_missing()
+    if reason is not None:
+        skip_or_fail(reason)
+    from playwright.sync_api import sync_playwright
+
+    # While Playwright's sync API runs, this thread has a running event loop, and Django's ORM
+    # refuses to run in it unless allowed. Scoped to one test: a session-wide Playwright would
+    # leave the loop, and the need for this flag, over every later test.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium: Browser) -> Iterator[Page]:
+    """A fresh browser page, closed with its context after the test."""
+    context = chromium.new_context()
+    page = context.new_page()
+    yield page
+    context.close()
