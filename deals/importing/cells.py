@@ -1,0 +1,95 @@
+"""Cell parsers for the import format: text in, typed value out, or a CellError in words."""
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from startups.vocab import CURRENCIES, parse_partial_date, split_list
+
+
+class CellError(ValueError):
+    """A bad cell; the message reads after its column name."""
+
+
+def text(value: str) -> str:
+    return (value or "").strip()
+
+
+def decimal(value: str) -> Decimal | None:
+    value = text(value)
+    if not value:
+        return None
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        raise CellError(
+            f"must be a number in whole units without separators (got {value!r})"
+        ) from None
+    if not number.is_finite():
+        raise CellError(f"must be a finite number (got {value!r})")
+    return number
+
+
+def integer(value: str) -> int | None:
+    number = decimal(value)
+    if number is None:
+        return None
+    if number != number.to_integral_value():
+        raise CellError(f"must be a whole number (got {text(value)!r})")
+    return int(number)
+
+
+def boolean(value: str, default: bool | None = None) -> bool | None:
+    value = text(value).lower()
+    if not value:
+        return default
+    if value in {"true", "yes", "1", "y", "t"}:
+        return True
+    if value in {"false", "no", "0", "n", "f"}:
+        return False
+    raise CellError(f"must be true or false (got {value!r})")
+
+
+def choice(value: str, choices: list[str], default: str = "") -> str:
+    value = text(value)
+    if not value:
+        return default
+    if value not in choices:
+        raise CellError(f"must be one of {', '.join(choices)} (got {value!r})")
+    return value
+
+
+def currency(value: str) -> str:
+    value = text(value).upper()
+    if value and value not in CURRENCIES:
+        raise CellError(f"must be an ISO 4217 currency code such as USD or CNY (got {value!r})")
+    return value
+
+
+def partial_date(value: str, precision: str = "") -> tuple[dt.date, str]:
+    try:
+        return parse_partial_date(value, precision)
+    except ValueError as error:
+        raise CellError(str(error)) from None
+
+
+def optional_date(value: str) -> dt.date | None:
+    return partial_date(value)[0] if text(value) else None
+
+
+def month(value: str) -> dt.date:
+    first_day, precision = partial_date(value)
+    if precision != "month":
+        raise CellError(f"must be a month as YYYY-MM (got {text(value)!r})")
+    return first_day
+
+
+def slug_list(value: str) -> list[str]:
+    return split_list(value)
+
+
+def urls(value: str) -> list[str]:
+    found = list(dict.fromkeys(split_list(value)))
+    for url in found:
+        if not url.lower().startswith(("http://", "https://")):
+            raise CellError(f"must be http(s) URLs separated by ';' (got {url!r})")
+    return found

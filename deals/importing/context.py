@@ -1,0 +1,93 @@
+"""What an import run knows across files: slugs seen so far, rates, who is importing."""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from deals.fx import RateBook
+from deals.models import Investor
+from startups.models import Startup
+from startups.services import sources_for_urls, tags_for_slugs
+
+from . import cells
+from .csvfile import Row
+from .engine import RowProblems, Staged
+
+
+@dataclass
+class Context:
+    user: Any = None
+    rates: RateBook = field(default_factory=RateBook.load)
+    _startups: dict[str, int] | None = None
+    _investors: dict[str, int] | None = None
+
+    @property
+    def startups(self) -> dict[str, int]:
+        if self._startups is None:
+            self._startups = dict(Startup.objects.values_list("slug", "pk"))
+        return self._startups
+
+    @property
+    def investors(self) -> dict[str, int]:
+        if self._investors is None:
+            self._investors = dict(Investor.objects.values_list("slug", "pk"))
+        return self._investors
+
+    def forget_slugs(self) -> None:
+        self._startups = self._investors = None
+
+    def reload_rates(self) -> None:
+        self.rates = RateBook.load()
+
+    def resolve_m2m(self, batch: Iterable[Staged]) -> None:
+        """Turn staged source URLs and tag slugs into ids, creating the missing ones."""
+        batch = list(batch)
+        _resolve(batch, "sources", lambda urls: {s.url: s.pk for s in sources_for_urls(urls)})
+        _resolve(batch, "tags", lambda slugs: {t.slug: t.pk for t in tags_for_slugs(slugs)})
+
+
+def _resolve(batch: list[Staged], name: str, lookup: Callable[[list], dict]) -> None:
+    wanted = [value for row in batch for value in row.m2m.get(name, [])]
+    if not wanted:
+        return
+    ids = lookup(wanted)
+    for row in batch:
+        if name in row.m2m:
+            row.m2m[name] = [ids[value] for value in row.m2m[name]]
+
+
+class CellReader:
+    """Parses a row's cells, collecting every bad cell before giving up on the row."""
+
+    def __init__(self, row: Row, context: Context):
+        self.row, self.context = row, context
+        self.problems: list[tuple[str | None, str]] = []
+
+    def __call__(self, column: str, parse: Callable = cells.text, *args: Any) -> Any:
+        try:
+            return parse(self.row[column], *args)
+        except cells.CellError as error:
+            self.problems.append((column, str(error)))
+            return None
+
+    def fail(self, column: str | None, message: str) -> None:
+        self.problems.append((column, message))
+
+    def slug(self, column: str, known: dict[str, int], what: str, required: bool = True):
+        slug = self.row[column]
+        if not slug:
+            if required:
+                self.fail(column, "is required")
+            return None
+        if slug not in known:
+            self.fail(column, f"names no known {what} (got {slug!r})")
+            return None
+        return known[slug]
+
+    def date(self, column: str, precision_column: str = "date_precision"):
+        value = self(column, cells.partial_date, self.row[precision_column])
+        return value if value else (None, None)
+
+    def check(self) -> None:
+        if self.problems:
+            raise RowProblems(self.problems)

@@ -1,0 +1,218 @@
+"""Batch upsert: match staged rows on their natural key, validate each through the model's
+own rules, and write creates and updates in bulk with history."""
+
+import datetime as dt
+import operator
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import reduce
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from deals.fx import RateBook, apply_usd
+
+# Rows validated and written together: big enough that the per-query cost vanishes,
+# small enough that a batch of model instances stays a few MB whatever the file's size.
+BATCH_SIZE = 2000
+# Keys per look-up query; keeps OR-ed key filters well under SQLite's expression depth limit.
+LOOKUP_CHUNK = 200
+
+
+class RowProblems(Exception):
+    """One or more bad cells in a row: [(column, message)]."""
+
+    def __init__(self, problems: list[tuple[str | None, str]]):
+        super().__init__(problems)
+        self.problems = problems
+
+
+@dataclass
+class Staged:
+    line: int
+    key: tuple
+    fields: dict[str, Any]
+    m2m: dict[str, list[int]] = field(default_factory=dict)
+    money_date: dt.date | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Written:
+    staged: Staged
+    instance: models.Model
+    outcome: str  # created, updated or unchanged
+
+
+@dataclass
+class Target:
+    """How staged rows map onto one model."""
+
+    model: type[models.Model]
+    key_fields: tuple[str, ...]
+    column_of: dict[str, str] = field(default_factory=dict)
+    # Booleans that a row may set but never clear on an existing record (is_lead: "true when
+    # either file says so").
+    promote_only: frozenset[str] = frozenset()
+    # Fields resolved by the importer, not by field validation (foreign keys, derived values).
+    skip_validation: tuple[str, ...] = ()
+
+    def column(self, field_name: str) -> str | None:
+        if field_name == "__all__":
+            return None
+        return self.column_of.get(field_name, field_name)
+
+
+def fetch_existing(target: Target, keys: list[tuple]) -> dict[tuple, models.Model]:
+    found: dict[tuple, models.Model] = {}
+    for start in range(0, len(keys), LOOKUP_CHUNK):
+        chunk = keys[start : start + LOOKUP_CHUNK]
+        condition = reduce(
+            operator.or_, (Q(**dict(zip(target.key_fields, key, strict=True))) for key in chunk)
+        )
+        for instance in target.model.objects.filter(condition):
+            found[tuple(getattr(instance, f) for f in target.key_fields)] = instance
+    return found
+
+
+def current_m2m(model: type[models.Model], name: str, ids: list[int]) -> dict[int, set[int]]:
+    through = getattr(model, name).through
+    source_column, target_column = _through_columns(model, name)
+    current: dict[int, set[int]] = {pk: set() for pk in ids}
+    for owner, related in through.objects.filter(**{f"{source_column}__in": ids}).values_list(
+        source_column, target_column
+    ):
+        current[owner].add(related)
+    return current
+
+
+def _through_columns(model: type[models.Model], name: str) -> tuple[str, str]:
+    field_ = model._meta.get_field(name)
+    return field_.m2m_field_name() + "_id", field_.m2m_reverse_field_name() + "_id"
+
+
+def write_batch(
+    target: Target,
+    staged: list[Staged],
+    *,
+    rates: RateBook,
+    problem: Callable[[int, str | None, str], None],
+    user: Any = None,
+    reason: str = "import",
+) -> list[Written]:
+    """Upsert one batch; rows that fail validation are reported and left out."""
+    model = target.model
+    existing = fetch_existing(target, [s.key for s in staged])
+    m2m_names = sorted({name for s in staged for name in s.m2m})
+    current = {
+        name: current_m2m(model, name, [i.pk for i in existing.values()]) for name in m2m_names
+    }
+    money_fields = getattr(model, "MONEY_FIELDS", ())
+    derived = [f for money in money_fields for f in (money.usd, money.rate)]
+    # Foreign keys were resolved from slugs already; validating them again would query per row.
+    not_validated = [
+        *target.skip_validation,
+        *(f.name for f in model._meta.concrete_fields if f.is_relation),
+    ]
+    results: list[Written] = []
+    for row in staged:
+        instance = existing.get(row.key)
+        fields = dict(row.fields)
+        if instance is None:
+            instance, outcome = model(**fields), "created"
+        else:
+            for name in target.promote_only & fields.keys():
+                fields[name] = fields[name] or getattr(instance, name)
+            before = [getattr(instance, f) for f in (*fields, *derived)]
+            for name, value in fields.items():
+                setattr(instance, name, value)
+            outcome = "unchanged"
+        if money_fields:
+            apply_usd(instance, money_fields, row.money_date, rates)
+        if outcome == "unchanged":
+            after = [getattr(instance, f) for f in (*fields, *derived)]
+            m2m_same = all(
+                set(row.m2m[name]) == current[name].get(instance.pk, set()) for name in row.m2m
+            )
+            if after != before or not m2m_same:
+                outcome = "updated"
+        try:
+            instance.clean_fields(exclude=not_validated)
+            instance.clean()
+        except ValidationError as error:
+            for field_name, messages in error.message_dict.items():
+                for message in messages:
+                    problem(row.line, target.column(field_name), message)
+            continue
+        results.append(Written(row, instance, outcome))
+    _save(target, results, current, user=user, reason=reason, problem=problem)
+    return results
+
+
+def _save(target, results, current, *, user, reason, problem) -> None:
+    model = target.model
+    created = [w.instance for w in results if w.outcome == "created"]
+    updated = [w.instance for w in results if w.outcome == "updated"]
+    update_fields = sorted(
+        {f for w in results if w.outcome == "updated" for f in w.staged.fields}
+        | {f for money in getattr(model, "MONEY_FIELDS", ()) for f in (money.usd, money.rate)}
+    )
+    try:
+        with transaction.atomic():
+            if created:
+                bulk_create_with_history(
+                    created,
+                    model,
+                    batch_size=BATCH_SIZE,
+                    default_user=user,
+                    default_change_reason=reason,
+                )
+                if any(instance.pk is None for instance in created):
+                    _refetch_pks(target, created)
+            if updated:
+                now = timezone.now()
+                for instance in updated:
+                    instance.updated_at = now
+                bulk_update_with_history(
+                    updated,
+                    model,
+                    [*update_fields, "updated_at"],
+                    batch_size=BATCH_SIZE,
+                    default_user=user,
+                    default_change_reason=reason,
+                )
+            _save_m2m(model, results, current)
+    except IntegrityError as error:
+        problem(results[0].staged.line if results else 0, None, f"the database refused: {error}")
+
+
+def _refetch_pks(target: Target, instances: list[models.Model]) -> None:
+    keys = [tuple(getattr(i, f) for f in target.key_fields) for i in instances]
+    found = fetch_existing(target, keys)
+    for key, instance in zip(keys, instances, strict=True):
+        instance.pk = found[key].pk
+
+
+def _save_m2m(model, results: list[Written], current) -> None:
+    for name in sorted({n for w in results for n in w.staged.m2m}):
+        through = getattr(model, name).through
+        source_column, target_column = _through_columns(model, name)
+        stale, fresh = [], []
+        for written in results:
+            if name not in written.staged.m2m or written.outcome == "unchanged":
+                continue
+            wanted = set(written.staged.m2m[name])
+            have = current[name].get(written.instance.pk, set())
+            if wanted != have:
+                stale.append(written.instance.pk)
+                fresh.extend(
+                    through(**{source_column: written.instance.pk, target_column: related})
+                    for related in sorted(wanted)
+                )
+        if stale:
+            through.objects.filter(**{f"{source_column}__in": stale}).delete()
+        through.objects.bulk_create(fresh, batch_size=BATCH_SIZE)

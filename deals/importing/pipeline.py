@@ -1,0 +1,268 @@
+"""One import run: files in dependency order, every row validated, all written in one
+transaction or nothing at all."""
+
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from django.db import transaction
+from simple_history.utils import bulk_update_with_history
+from tqdm import tqdm
+
+from deals.models import FundingRound, Investor, Participation
+from deals.services import investor_ancestry_rebuild, usd_recompute
+from startups.services import sources_for_urls
+
+from .context import Context
+from .csvfile import read_rows
+from .engine import BATCH_SIZE, RowProblems, Staged, Target, fetch_existing, write_batch
+from .report import ImportReport
+from .specs import SPEC_BY_NAME, SPECS, FileSpec
+
+ROUND_TARGET = Target(FundingRound, ("startup_id", "announced_on", "round_label"))
+PARTICIPANT_TARGET = Target(
+    Participation, ("round_id", "investor_id"), promote_only=frozenset({"is_lead"})
+)
+
+
+class _Rollback(Exception):
+    pass
+
+
+def spec_for(name: str) -> FileSpec | None:
+    stem = Path(name).stem.lower()
+    return SPEC_BY_NAME.get(stem)
+
+
+def csv_files(paths: Iterable[str | Path], report: ImportReport) -> list[Path]:
+    """The CSV files that the paths name: folders are searched, unknown names refused."""
+    found: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            found.extend(p for p in sorted(path.glob("*.csv")) if spec_for(p.name))
+        elif path.is_file():
+            found.append(path)
+        else:
+            report.problem(str(path), None, None, "does not exist")
+    return found
+
+
+def run_import(
+    files: Iterable[tuple[str, BinaryIO]],
+    *,
+    dry_run: bool = False,
+    user: Any = None,
+    progress: bool = False,
+    report: ImportReport | None = None,
+) -> ImportReport:
+    """Import named CSV streams; any problem anywhere leaves the database as it was."""
+    report = report or ImportReport()
+    report.dry_run = dry_run
+    ordered = []
+    for name, handle in files:
+        spec = spec_for(name)
+        if spec is None:
+            known = ", ".join(f"{s.name}.csv" for s in SPECS)
+            report.problem(name, None, None, f"is not a file of the import format ({known})")
+        else:
+            ordered.append((SPECS.index(spec), name, handle, spec))
+    ordered.sort(key=lambda item: item[0])
+    started = time.perf_counter()
+    try:
+        with transaction.atomic():
+            context = Context(user=user)
+            for _, name, handle, spec in ordered:
+                FileImport(spec, name, context, report, progress).run(handle)
+            if report.problems or dry_run:
+                raise _Rollback
+    except _Rollback:
+        pass
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def import_paths(paths: Iterable[str | Path], **options: Any) -> ImportReport:
+    report = ImportReport()
+    handles = [(path.name, path.open("rb")) for path in csv_files(paths, report)]
+    try:
+        return run_import(handles, report=report, **options)
+    finally:
+        for _, handle in handles:
+            handle.close()
+
+
+class FileImport:
+    def __init__(
+        self, spec: FileSpec, name: str, context: Context, report: ImportReport, progress: bool
+    ):
+        self.spec, self.name, self.context, self.report = spec, name, context, report
+        self.progress = progress
+        self.counts = report.counts(name)
+        self.seen: dict[tuple, int] = {}
+        self.parents: list[tuple[int, str, str]] = []
+        self.unchanged: set[int] = set()
+        self.changed_currencies: set[str] = set()
+
+    def problem(self, line: int | None, column: str | None, message: str) -> None:
+        self.report.problem(self.name, line, column, message)
+
+    def run(self, handle: BinaryIO) -> None:
+        rows = read_rows(self.name, handle, self.spec.required, self.report)
+        batch: list[Staged] = []
+        for row in tqdm(rows, desc=self.name, unit=" rows", disable=not self.progress):
+            try:
+                staged = self.spec.stage(row, self.context)
+            except RowProblems as bad:
+                for column, message in bad.problems:
+                    self.problem(row.line, column, message)
+                continue
+            if staged.key in self.seen:
+                columns = ", ".join(self.spec.key_columns)
+                self.problem(
+                    row.line,
+                    None,
+                    f"repeats the key ({columns}) of line {self.seen[staged.key]}",
+                )
+                continue
+            self.seen[staged.key] = row.line
+            batch.append(staged)
+            if len(batch) >= BATCH_SIZE:
+                self.flush(batch)
+                batch = []
+        self.flush(batch)
+        self.finish()
+
+    def flush(self, batch: list[Staged]) -> None:
+        if self.spec.name == "participations":
+            batch = self.attach_rounds(batch)
+        if self.spec.name == "fx_rates":
+            self.attach_rate_sources(batch)
+        if not batch:
+            return
+        self.context.resolve_m2m(batch)
+        written = write_batch(
+            self.spec.target,
+            batch,
+            rates=self.context.rates,
+            problem=self.problem,
+            user=self.context.user,
+            reason=f"import {self.name}",
+        )
+        for record in written:
+            setattr(self.counts, record.outcome, getattr(self.counts, record.outcome) + 1)
+        if self.spec.name in {"startups", "investors"}:
+            known = (
+                self.context.startups if self.spec.name == "startups" else self.context.investors
+            )
+            known.update({w.instance.slug: w.instance.pk for w in written})
+        if self.spec.name == "investors":
+            self.parents.extend(
+                (w.staged.line, w.instance.slug, w.staged.extra["parent_slug"]) for w in written
+            )
+            self.unchanged |= {w.instance.pk for w in written if w.outcome == "unchanged"}
+        if self.spec.name == "rounds":
+            self.write_round_investors(written)
+        if self.spec.name == "fx_rates":
+            self.changed_currencies |= {
+                w.instance.currency for w in written if w.outcome != "unchanged"
+            }
+
+    def attach_rounds(self, batch: list[Staged]) -> list[Staged]:
+        """Participations name their round by its key: find the rounds in one query."""
+        rounds = fetch_existing(ROUND_TARGET, list({s.extra["round"] for s in batch}))
+        attached = []
+        for staged in batch:
+            funding_round = rounds.get(staged.extra["round"])
+            if funding_round is None:
+                self.problem(
+                    staged.line,
+                    None,
+                    "names no known round (startup_slug, announced_on, round_label)",
+                )
+                continue
+            staged.fields["round_id"] = funding_round.pk
+            staged.key = (funding_round.pk, staged.fields["investor_id"])
+            staged.money_date = funding_round.announced_on
+            attached.append(staged)
+        return attached
+
+    def attach_rate_sources(self, batch: list[Staged]) -> None:
+        urls = {s.extra["source_url"] for s in batch if s.extra["source_url"]}
+        ids = {source.url: source.pk for source in sources_for_urls(urls)}
+        for staged in batch:
+            staged.fields["source_id"] = ids.get(staged.extra["source_url"])
+
+    def write_round_investors(self, written) -> None:
+        """rounds.csv's lead_investors and participants create participations too."""
+        staged = [
+            Staged(
+                w.staged.line,
+                (w.instance.pk, investor_id),
+                {"round_id": w.instance.pk, "investor_id": investor_id, "is_lead": is_lead},
+                money_date=w.instance.announced_on,
+            )
+            for w in written
+            for investor_id, is_lead in w.staged.extra["investors"].items()
+        ]
+        if not staged:
+            return
+        counts = self.report.counts(f"{self.name} → participations")
+        for record in write_batch(
+            PARTICIPANT_TARGET,
+            staged,
+            rates=self.context.rates,
+            problem=self.problem,
+            user=self.context.user,
+            reason=f"import {self.name}",
+        ):
+            setattr(counts, record.outcome, getattr(counts, record.outcome) + 1)
+
+    def finish(self) -> None:
+        if self.spec.name == "investors":
+            self.link_parents()
+        if self.spec.name == "fx_rates" and self.changed_currencies:
+            self.context.reload_rates()
+            usd_recompute(currencies=self.changed_currencies)
+
+    def link_parents(self) -> None:
+        """Parents may come later in the file than their affiliates: link them at the end."""
+        known = self.context.investors
+        before = dict(Investor.objects.values_list("pk", "parent_id"))
+        wanted: dict[int, tuple[int, int | None]] = {}
+        for line, slug, parent_slug in self.parents:
+            if parent_slug and parent_slug not in known:
+                self.problem(line, "parent_slug", f"names no known investor (got {parent_slug!r})")
+                continue
+            wanted[known[slug]] = (line, known.get(parent_slug) if parent_slug else None)
+        after = {**before, **{pk: parent for pk, (_, parent) in wanted.items()}}
+        for pk, (line, _) in wanted.items():
+            if _in_cycle(pk, after):
+                self.problem(line, "parent_slug", "makes a cycle of parents")
+        changed = [pk for pk in wanted if before.get(pk) != after[pk]]
+        if changed and not self.report.problems:
+            investors = list(Investor.objects.filter(pk__in=changed))
+            for investor in investors:
+                investor.parent_id = after[investor.pk]
+                if investor.pk in self.unchanged:
+                    self.counts.unchanged -= 1
+                    self.counts.updated += 1
+            bulk_update_with_history(
+                investors,
+                Investor,
+                ["parent_id"],
+                batch_size=BATCH_SIZE,
+                default_user=self.context.user,
+                default_change_reason=f"import {self.name}",
+            )
+        investor_ancestry_rebuild()
+
+
+def _in_cycle(start: int, parents: dict[int, int | None]) -> bool:
+    seen, current = set(), parents.get(start)
+    while current is not None:
+        if current == start or current in seen:
+            return current == start
+        seen.add(current)
+        current = parents.get(current)
+    return False

@@ -1,0 +1,61 @@
+"""What an import run found and did, file by file."""
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f" line {self.line}"
+        if self.column:
+            where += f", column {self.column}"
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class FileCounts:
+    file: str
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: int = 0
+
+
+@dataclass
+class ImportReport:
+    files: dict[str, FileCounts] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    dry_run: bool = False
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def counts(self, file: str) -> FileCounts:
+        return self.files.setdefault(file, FileCounts(file))
+
+    def problem(self, file: str, line: int | None, column: str | None, message: str) -> None:
+        self.problems.append(Problem(file, line, column, message))
+        self.counts(file).errors += 1
+
+    def summary_lines(self) -> list[str]:
+        lines = [f"{'file':<34}{'created':>9}{'updated':>9}{'unchanged':>11}{'errors':>8}"]
+        for counts in self.files.values():
+            lines.append(
+                f"{counts.file:<34}{counts.created:>9}{counts.updated:>9}"
+                f"{counts.unchanged:>11}{counts.errors:>8}"
+            )
+        verdict = "dry run, nothing written" if self.dry_run else "written"
+        if self.problems:
+            verdict = f"{len(self.problems)} error(s), nothing written"
+        lines.append(f"{verdict}; {self.seconds:.1f} s")
+        return lines
