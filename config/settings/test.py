@@ -3,3 +3,6 @@
 from .local import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Tests run without collectstatic: static files are looked up per request, from the finders.
+WHITENOISE_AUTOREFRESH = True
