@@ -206,6 +206,16 @@ class FxRate(TimeStamped):
     def __str__(self) -> str:
         return f"{self.currency} {self.month:%Y-%m}: {self.units_per_usd}"
 
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        if self.units_per_usd is not None and self.units_per_usd <= 0:
+            errors["units_per_usd"] = f"must be greater than zero (got {self.units_per_usd:f})"
+        if self.month is not None and self.month.day != 1:
+            errors["month"] = f"must be the first day of a month (got {self.month})"
+        if errors:
+            raise ValidationError(errors)
+
 
 class FundingRound(WithMoney):
     MONEY_FIELDS = (

@@ -1,10 +1,9 @@
 """Reading one CSV file of the import format as a stream of rows with their line numbers."""
 
+import codecs
 import csv
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import BinaryIO
 
 from .report import ImportReport
@@ -23,9 +22,16 @@ class FileRefused(Exception):
     """The file cannot be read as the import format at all."""
 
 
-def open_text(handle: BinaryIO) -> io.TextIOWrapper:
-    # utf-8-sig reads UTF-8 with or without a BOM; strict errors catch other encodings.
-    return io.TextIOWrapper(handle, encoding="utf-8-sig", errors="strict", newline="")
+def decoded_lines(name: str, handle: BinaryIO, report: ImportReport) -> Iterator[str]:
+    """Lines decoded one by one, so that a bad byte is reported on its own line."""
+    for number, raw in enumerate(handle, start=1):
+        if number == 1 and raw.startswith(codecs.BOM_UTF8):
+            raw = raw[len(codecs.BOM_UTF8) :]
+        try:
+            yield raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            report.problem(name, number, None, _not_utf8(error))
+            return
 
 
 def read_rows(
@@ -35,14 +41,11 @@ def read_rows(
     report: ImportReport,
 ) -> Iterator[Row]:
     """Yield rows; report a file-level problem (and stop) when the file is not usable."""
-    text = open_text(handle)
-    try:
-        header_line = text.readline()
-    except UnicodeDecodeError as error:
-        report.problem(name, 1, None, _not_utf8(error))
-        return
+    lines = decoded_lines(name, handle, report)
+    header_line = next(lines, "")
     if not header_line.strip():
-        report.problem(name, None, None, "is empty: expected a header row of column names")
+        if not report.problems or report.problems[-1].file != name:
+            report.problem(name, None, None, "is empty: expected a header row of column names")
         return
     if header_line.count(",") == 0 and header_line.count(";") > 0:
         report.problem(
@@ -57,21 +60,18 @@ def read_rows(
     if missing:
         report.problem(name, 1, None, f"lacks the required column(s) {', '.join(missing)}")
         return
-    reader = csv.DictReader(text, fieldnames=header)
+    reader = csv.DictReader(lines, fieldnames=header)
     last_line = 1
     while True:
         try:
             cells = next(reader)
         except StopIteration:
             return
-        except UnicodeDecodeError as error:
-            report.problem(name, last_line + 1, None, _not_utf8(error))
-            return
         except csv.Error as error:
             report.problem(name, last_line + 1, None, f"is not valid CSV: {error}")
             return
         line = last_line + 1
-        last_line = reader.line_num + 1  # line_num counts lines after the header we read
+        last_line = reader.line_num + 1  # line_num counts the lines after the header
         if not any((value or "").strip() for value in cells.values() if isinstance(value, str)):
             continue
         yield Row(line=line, cells=cells)
@@ -80,7 +80,3 @@ def read_rows(
 def _not_utf8(error: UnicodeDecodeError) -> str:
     byte = error.object[error.start : error.start + 1].hex().upper()
     return f"is not UTF-8 text (byte 0x{byte} cannot be decoded); save the file as UTF-8"
-
-
-def file_label(path: Path) -> str:
-    return path.name

@@ -79,6 +79,7 @@ def run_import(
     except _Rollback:
         pass
     report.seconds = time.perf_counter() - started
+    report.sort_problems()
     return report
 
 

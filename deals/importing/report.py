@@ -47,6 +47,11 @@ class ImportReport:
         self.problems.append(Problem(file, line, column, message))
         self.counts(file).errors += 1
 
+    def sort_problems(self) -> None:
+        """File by file in import order, then line by line, as a person reads them."""
+        order = {name: index for index, name in enumerate(self.files)}
+        self.problems.sort(key=lambda p: (order.get(p.file, -1), p.line or 0))
+
     def summary_lines(self) -> list[str]:
         lines = [f"{'file':<34}{'created':>9}{'updated':>9}{'unchanged':>11}{'errors':>8}"]
         for counts in self.files.values():

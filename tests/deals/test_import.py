@@ -1,0 +1,304 @@
+"""import_data: every bad input named by file, line and column, and nothing written."""
+
+import datetime as dt
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from deals.importing import import_paths
+from deals.models import FundingRound, FxRate, Investor, Participation, ReportedMetric
+from startups.models import Startup
+
+pytestmark = pytest.mark.django_db
+SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
+
+STARTUPS = "slug,name_en,name_zh,city,is_ai\nzhipu,Zhipu AI,智谱,Beijing,true\n"
+INVESTORS = (
+    "slug,name_en,parent_slug\nalibaba,Alibaba Group,\nalibaba_cloud,Alibaba Cloud,alibaba\n"
+)
+ROUND_HEADER = (
+    "startup_slug,announced_on,date_precision,round_label,amount,amount_currency,"
+    "amount_qualifier,compute_credit_amount,compute_credit_currency,lead_investors,"
+    "participants,source_url,confidence\n"
+)
+GOOD_ROUND = "zhipu,2024-05,month,Series B,100,USD,,,,alibaba,,https://a.example/1,reported\n"
+
+
+def write(folder: Path, files: dict[str, str | bytes]) -> Path:
+    folder.mkdir(exist_ok=True)
+    for name, content in files.items():
+        path = folder / name
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return folder
+
+
+def database_state() -> tuple:
+    return (
+        Startup.objects.count(),
+        Investor.objects.count(),
+        FundingRound.objects.count(),
+        Participation.objects.count(),
+        FundingRound.history.count(),
+    )
+
+
+def problems_of(folder: Path) -> list[str]:
+    before = database_state()
+    report = import_paths([folder])
+    assert database_state() == before, "a refused import must leave the database as it was"
+    return [str(problem) for problem in report.problems]
+
+
+@pytest.fixture
+def base(tmp_path) -> Path:
+    """A folder whose startups and investors are already in the database."""
+    folder = write(tmp_path / "base", {"startups.csv": STARTUPS, "investors.csv": INVESTORS})
+    assert import_paths([folder]).ok
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        (
+            "zhipu,2023-02-30,,Series A,100,USD,,,,,,https://a.example/1,reported\n",
+            "rounds.csv line 2, column announced_on: is not a real date (got '2023-02-30')",
+        ),
+        (
+            "zhipu,2024-01,,Series A,-50000000,USD,,,,,,https://a.example/1,reported\n",
+            "rounds.csv line 2, column amount: must not be negative (got -50000000)",
+        ),
+        (
+            "zhipu,2024-01,,Series A,100,XYZ,,,,,,https://a.example/1,reported\n",
+            "rounds.csv line 2, column amount_currency: must be an ISO 4217 currency code such "
+            "as USD or CNY (got 'XYZ')",
+        ),
+        (
+            "nobody,2024-01,,Series A,100,USD,,,,,,https://a.example/1,reported\n",
+            "rounds.csv line 2, column startup_slug: names no known startup (got 'nobody')",
+        ),
+        (
+            "zhipu,2024-01,,Series A,100,USD,,,,tencent,,https://a.example/1,reported\n",
+            "rounds.csv line 2, column lead_investors: names no known investor (got 'tencent')",
+        ),
+        (
+            "zhipu,2024-01,,Series A,100,USD,,300,USD,,,https://a.example/1,reported\n",
+            "rounds.csv line 2, column compute_credit_amount: must not exceed the amount 100 "
+            "(got 300)",
+        ),
+        (
+            "zhipu,2024-01,,Series A,100,USD,roughly,,,,,https://a.example/1,reported\n",
+            "rounds.csv line 2, column amount_qualifier: must be one of exact, approx, "
+            "at_least, at_most (got 'roughly')",
+        ),
+        (
+            "zhipu,2024-01,,Series A,100,USD,,,,,,https://a.example/1,rumour\n",
+            "rounds.csv line 2, column confidence: must be one of confirmed, reported, "
+            "estimate (got 'rumour')",
+        ),
+    ],
+)
+def test_a_bad_round_is_named_by_line_and_column_and_nothing_is_written(base, row, expected):
+    folder = write(base / "bad", {"rounds.csv": ROUND_HEADER + GOOD_ROUND + row})
+    problems = problems_of(folder)
+    assert [p.replace("line 3", "line 2") for p in problems] == [expected]
+
+
+def test_a_stake_over_100_is_refused(base):
+    write(base / "ok", {"rounds.csv": ROUND_HEADER + GOOD_ROUND})
+    assert import_paths([base / "ok"]).ok
+    folder = write(
+        base / "bad",
+        {
+            "participations.csv": (
+                "startup_slug,announced_on,round_label,investor_slug,stake_percent\n"
+                "zhipu,2024-05,Series B,alibaba,120\n"
+            )
+        },
+    )
+    assert problems_of(folder) == [
+        "participations.csv line 2, column stake_percent: must be a percentage between 0 and "
+        "100 (got 120)"
+    ]
+
+
+def test_every_error_of_a_run_is_reported_at_once(base):
+    folder = write(
+        base / "bad",
+        {
+            "rounds.csv": ROUND_HEADER
+            + "zhipu,2024-01,,A,-1,USD,,,,,,https://a.example/1,reported\n"
+            + GOOD_ROUND
+            + "zhipu,2024-05,month,Series B,100,USD,,,,,,https://a.example/1,reported\n",
+            "fx_rates.csv": "month,currency,units_per_usd\n2024-01,CNY,7.1\n2024-02,CNY,0\n",
+        },
+    )
+    assert problems_of(folder) == [
+        "fx_rates.csv line 3, column units_per_usd: must be greater than zero (got 0)",
+        "rounds.csv line 2, column amount: must not be negative (got -1)",
+        "rounds.csv line 4: repeats the key (startup_slug, announced_on, round_label) of line 3",
+    ]
+    assert FxRate.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("", "rounds.csv: is empty: expected a header row of column names"),
+        (
+            "startup_slug,round_label\nzhipu,A\n",
+            "rounds.csv line 1: lacks the required column(s) announced_on",
+        ),
+        (
+            "startup_slug;announced_on;round_label\nzhipu;2024;A\n",
+            "rounds.csv line 1: is not comma-separated: the header is split by ';'. Save it as "
+            "CSV with commas.",
+        ),
+        (
+            (ROUND_HEADER + "zhipu,2024,,Série A,1,USD,,,,,,https://a.example/1,\n").encode(
+                "latin-1"
+            ),
+            "rounds.csv line 2: is not UTF-8 text (byte 0xE9 cannot be decoded); save the file "
+            "as UTF-8",
+        ),
+    ],
+)
+def test_an_unreadable_file_is_refused_in_words(base, content, expected):
+    folder = write(base / "bad", {"rounds.csv": content})
+    assert problems_of(folder) == [expected]
+
+
+def test_the_command_exits_non_zero_and_names_each_bad_line(base, capsys):
+    folder = write(
+        base / "bad",
+        {"rounds.csv": ROUND_HEADER + "zhipu,2024-13,,A,1,USD,,,,,,https://a.example/1,\n"},
+    )
+    with pytest.raises(CommandError, match="1 error"):
+        call_command("import_data", str(folder))
+    assert "rounds.csv line 2, column announced_on: has no month 13" in capsys.readouterr().err
+
+
+def test_a_bom_chinese_text_and_several_sources_import(tmp_path):
+    folder = write(
+        tmp_path / "in",
+        {
+            "startups.csv": ("\ufeff" + STARTUPS).encode("utf-8"),
+            "investors.csv": INVESTORS,
+            "rounds.csv": ROUND_HEADER
+            + "zhipu,2024-Q2,,B轮,100,CNY,at_least,,,alibaba_cloud,alibaba,"
+            "https://a.example/1 ; https://a.example/2,confirmed\n",
+            "fx_rates.csv": "month,currency,units_per_usd\n2024-03,CNY,8\n",
+        },
+    )
+    assert import_paths([folder]).ok
+    funding_round = FundingRound.objects.get()
+    assert funding_round.round_label == "B轮"
+    assert (funding_round.announced_on, funding_round.date_precision) == (
+        dt.date(2024, 4, 1),
+        "quarter",
+    )
+    assert funding_round.amount_qualifier == "at_least"
+    assert funding_round.amount_usd == Decimal("12.50")
+    assert sorted(s.url for s in funding_round.sources.all()) == [
+        "https://a.example/1",
+        "https://a.example/2",
+    ]
+    leads = {p.investor.slug: p.is_lead for p in funding_round.participations.all()}
+    assert leads == {"alibaba_cloud": True, "alibaba": False}
+    assert Startup.objects.get().name_zh == "智谱"
+    assert Investor.objects.get(slug="alibaba_cloud").parent.slug == "alibaba"
+
+
+def test_a_reimport_creates_nothing_and_a_changed_value_updates_with_history(base):
+    write(base / "in", {"rounds.csv": ROUND_HEADER + GOOD_ROUND})
+    first = import_paths([base / "in"])
+    assert (first.files["rounds.csv"].created, first.files["rounds.csv"].updated) == (1, 0)
+
+    again = import_paths([base / "in"])
+    assert again.files["rounds.csv"].unchanged == 1
+    assert again.files["rounds.csv"].created == 0
+    assert FundingRound.objects.count() == 1
+
+    write(base / "in", {"rounds.csv": ROUND_HEADER + GOOD_ROUND.replace(",100,", ",120,")})
+    changed = import_paths([base / "in"])
+    assert changed.files["rounds.csv"].updated == 1
+    funding_round = FundingRound.objects.get()
+    assert funding_round.amount == Decimal("120")
+    assert [h.amount for h in funding_round.history.order_by("history_date")] == [
+        Decimal("100"),
+        Decimal("120"),
+    ]
+
+
+def test_a_dry_run_reports_what_would_change_and_writes_nothing(base):
+    write(base / "in", {"rounds.csv": ROUND_HEADER + GOOD_ROUND})
+    report = import_paths([base / "in"], dry_run=True)
+    assert report.ok
+    assert report.files["rounds.csv"].created == 1
+    assert FundingRound.objects.count() == 0
+
+
+def test_an_affiliate_may_come_before_its_parent_but_a_cycle_is_refused(tmp_path):
+    folder = write(
+        tmp_path / "in",
+        {"investors.csv": "slug,name_en,parent_slug\ncloud,Cloud,group\ngroup,Group,\n"},
+    )
+    assert import_paths([folder]).ok
+    assert Investor.objects.get(slug="cloud").parent.slug == "group"
+    write(
+        folder,
+        {"investors.csv": "slug,name_en,parent_slug\ncloud,Cloud,group\ngroup,Group,cloud\n"},
+    )
+    assert problems_of(folder) == [
+        "investors.csv line 2, column parent_slug: makes a cycle of parents",
+        "investors.csv line 3, column parent_slug: makes a cycle of parents",
+    ]
+
+
+def test_the_whole_sample_dataset_imports_cleanly_then_reimports_as_unchanged():
+    report = import_paths([SAMPLE])
+    assert report.problems == []
+    assert {name: counts.created for name, counts in report.files.items()} == {
+        "sources.csv": 3,
+        "fx_rates.csv": 415,
+        "investors.csv": 92,
+        "startups.csv": 31,
+        "rounds.csv": 61,
+        "rounds.csv → participations": 163,
+        "participations.csv": 0,
+        "valuations.csv": 3,
+        "metrics.csv": 71,
+        "products.csv": 49,
+        "compute.csv": 26,
+    }
+    moonshot_b = FundingRound.objects.get(startup__slug="moonshot", round_label="Series B")
+    alibaba = moonshot_b.participations.get(investor__slug="alibaba")
+    assert (alibaba.is_lead, alibaba.stake_percent, alibaba.compute_credit_amount_usd) == (
+        True,
+        Decimal("36"),
+        Decimal("300000000.00"),
+    )
+    itjuzi = ReportedMetric.objects.get(investor__slug="alibaba", metric__startswith="share")
+    assert (itjuzi.value, itjuzi.sources.count()) == (Decimal("40"), 1)
+    assert not FundingRound.objects.filter(sources__isnull=True).exists()
+
+    again = import_paths([SAMPLE])
+    assert sum(c.created + c.updated for c in again.files.values()) == 0
+
+
+@pytest.mark.postgres
+def test_the_sample_dataset_imports_on_postgresql():
+    assert import_paths([SAMPLE]).ok
+    assert FundingRound.objects.count() == 61
+
+
+def test_a_folder_copy_of_the_sample_is_found_by_name(tmp_path):
+    shutil.copy(SAMPLE / "fx_rates.csv", tmp_path / "fx_rates.csv")
+    (tmp_path / "notes.txt").write_text("not data")
+    assert import_paths([tmp_path]).files["fx_rates.csv"].created == 415
