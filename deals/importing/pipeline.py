@@ -2,7 +2,7 @@
 transaction or nothing at all."""
 
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -68,12 +68,28 @@ def run_import(
         else:
             ordered.append((SPECS.index(spec), name, handle, spec))
     ordered.sort(key=lambda item: item[0])
+
+    def load() -> None:
+        context = Context(user=user)
+        for _, name, handle, spec in ordered:
+            FileImport(spec, name, context, report, progress).run(handle)
+
+    return all_or_nothing(report, load, dry_run=dry_run)
+
+
+def all_or_nothing(
+    report: ImportReport, load: Callable[[], None], *, dry_run: bool = False
+) -> ImportReport:
+    """Run `load` in one transaction, rolled back when it reported a problem or on a dry run.
+
+    Every importer (native, Crunchbase) goes through here, so that "nothing written" means
+    the same for all of them.
+    """
+    report.dry_run = dry_run
     started = time.perf_counter()
     try:
         with transaction.atomic():
-            context = Context(user=user)
-            for _, name, handle, spec in ordered:
-                FileImport(spec, name, context, report, progress).run(handle)
+            load()
             if report.problems or dry_run:
                 raise _Rollback
     except _Rollback:
