@@ -1,6 +1,15 @@
 from django.contrib import admin
 from django.urls import path
 
+from deals import admin_views
+
 urlpatterns = [
+    path("admin/data/import/", admin.site.admin_view(admin_views.upload_view), name="data-import"),
+    path(
+        "admin/data/import/<int:pk>/confirm/",
+        admin.site.admin_view(admin_views.confirm_view),
+        name="data-import-confirm",
+    ),
+    path("admin/data/export/", admin.site.admin_view(admin_views.export_view), name="data-export"),
     path("admin/", admin.site.urls),
 ]

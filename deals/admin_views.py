@@ -1,0 +1,114 @@
+"""Admin pages for bulk data: upload with a preview before confirming, and export."""
+
+import io
+import tempfile
+import zipfile
+from pathlib import Path
+
+from django.contrib import messages
+from django.contrib.admin import site
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .exporting import export_all
+from .models import PendingUpload
+from .uploads import UploadForm, csv_files_of, import_uploaded, pack, unpack
+
+IMPORTED_MODELS = [
+    "startups.source",
+    "startups.startup",
+    "startups.modelproduct",
+    "deals.investor",
+    "deals.fxrate",
+    "deals.fundinground",
+    "deals.participation",
+    "deals.valuationmark",
+    "deals.computedeal",
+    "deals.reportedmetric",
+]
+IMPORT_PERMISSIONS = [
+    f"{label.split('.')[0]}.{action}_{label.split('.')[1]}"
+    for label in IMPORTED_MODELS
+    for action in ("add", "change")
+]
+
+
+def _require_import_permission(request: HttpRequest) -> None:
+    if not request.user.has_perms(IMPORT_PERMISSIONS):
+        raise PermissionDenied
+
+
+def upload_view(request: HttpRequest) -> HttpResponse:
+    """Step 1: upload; the files go through a dry run and the preview shows what would change."""
+    _require_import_permission(request)
+    context = {**site.each_context(request), "title": _("Import data")}
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            files = [
+                f
+                for upload in form.cleaned_data["files"]
+                for f in csv_files_of(upload.name, upload.read())
+            ]
+        except ValidationError as error:
+            form.add_error("files", error)
+        else:
+            report = import_uploaded(files, dry_run=True, user=request.user)
+            pending = None
+            if report.ok:
+                pending = PendingUpload.objects.create(
+                    uploaded_by=request.user,
+                    file_names=", ".join(name for name, _ in files)[:1000],
+                    payload=pack(files),
+                )
+            context.update(report=report, pending=pending)
+    context["form"] = form
+    return render(request, "admin/deals/import.html", context)
+
+
+@require_POST
+def confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Step 2: write what the preview showed, through the same pipeline."""
+    _require_import_permission(request)
+    pending = get_object_or_404(PendingUpload, pk=pk, uploaded_by=request.user)
+    report = import_uploaded(unpack(bytes(pending.payload)), dry_run=False, user=request.user)
+    pending.delete()
+    if report.ok:
+        totals = {
+            k: sum(getattr(c, k) for c in report.files.values())
+            for k in ("created", "updated", "unchanged")
+        }
+        messages.success(
+            request,
+            _("Imported: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.")
+            % totals,
+        )
+        return redirect("admin:index")
+    # The data changed between preview and confirmation; show the new problems.
+    context = {
+        **site.each_context(request),
+        "title": _("Import data"),
+        "report": report,
+        "form": UploadForm(),
+    }
+    return render(request, "admin/deals/import.html", context)
+
+
+def export_view(request: HttpRequest) -> HttpResponse:
+    """Every table in the import format, as one ZIP."""
+    if not request.user.is_staff:
+        raise PermissionDenied
+    with tempfile.TemporaryDirectory() as folder:
+        export_all(Path(folder))
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in sorted(Path(folder).glob("*.csv")):
+                archive.write(path, path.name)
+    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+    stamp = timezone.now().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="tracker-export-{stamp}.zip"'
+    return response

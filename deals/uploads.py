@@ -1,0 +1,128 @@
+"""Upload of import files from the admin: CSV or XLSX, previewed as a dry run, then written
+through the same import pipeline as `import_data` on confirmation."""
+
+import datetime as dt
+import io
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .importing import ImportReport, run_import
+
+# An upload is read into memory to be previewed and kept until confirmed; above this, use
+# `manage.py import_data`, which streams.
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(item, initial) for item in files if item]
+
+
+class UploadForm(forms.Form):
+    files = MultipleFileField(
+        label=_("Files"),
+        help_text=_(
+            "CSV files named after their table (rounds.csv, investors.csv, ...) or an XLSX "
+            "workbook whose sheets are named after the tables."
+        ),
+    )
+
+    def clean_files(self):
+        files = self.cleaned_data["files"]
+        if not files:
+            raise ValidationError(_("Choose at least one file."))
+        for upload in files:
+            if upload.size > MAX_UPLOAD_BYTES:
+                raise ValidationError(
+                    _(
+                        "%(name)s is %(size)d MB; uploads are limited to %(limit)d MB. "
+                        "Use `manage.py import_data` for larger files."
+                    )
+                    % {
+                        "name": upload.name,
+                        "size": upload.size // 2**20,
+                        "limit": MAX_UPLOAD_BYTES // 2**20,
+                    }
+                )
+            if Path(upload.name).suffix.lower() not in {".csv", ".xlsx"}:
+                raise ValidationError(
+                    _("%(name)s is neither CSV nor XLSX.") % {"name": upload.name}
+                )
+        return files
+
+
+def csv_files_of(name: str, content: bytes) -> list[tuple[str, bytes]]:
+    """An upload as (file name, CSV bytes) pairs: an XLSX gives one CSV per sheet."""
+    if Path(name).suffix.lower() != ".xlsx":
+        return [(Path(name).name, content)]
+    return xlsx_to_csv(name, content)
+
+
+def xlsx_to_csv(name: str, content: bytes) -> list[tuple[str, bytes]]:
+    import csv
+
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+        raise ValidationError(
+            _("%(name)s is not a readable XLSX workbook.") % {"name": name}
+        ) from None
+    files = []
+    single = len(workbook.sheetnames) == 1
+    for sheet in workbook.worksheets:
+        table = Path(name).stem if single else sheet.title
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        for row in sheet.iter_rows(values_only=True):
+            writer.writerow([_xlsx_cell(value) for value in row])
+        files.append((f"{table.strip().lower()}.csv", buffer.getvalue().encode("utf-8")))
+    workbook.close()
+    return files
+
+
+def _xlsx_cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        # Spreadsheets store amounts as floats; whole numbers must not gain a ".0".
+        return str(int(value)) if value.is_integer() else format(Decimal(repr(value)), "f")
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def pack(files: list[tuple[str, bytes]]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in files:
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def unpack(payload: bytes) -> list[tuple[str, bytes]]:
+    with zipfile.ZipFile(io.BytesIO(payload)) as archive:
+        return [(name, archive.read(name)) for name in archive.namelist()]
+
+
+def import_uploaded(files: list[tuple[str, bytes]], *, dry_run: bool, user) -> ImportReport:
+    return run_import(
+        [(name, io.BytesIO(content)) for name, content in files], dry_run=dry_run, user=user
+    )
