@@ -1,1 +1,277 @@
+"""Admin for companies, products, sources and tags.
 
+Every save goes through `startups.services`, so the admin writes exactly what the API and the
+importer write. The deals app extends the startup page with its rounds (see deals/admin.py):
+this module never imports deals, so the dependency arrow keeps pointing down.
+"""
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import admin
+from django.db import models
+from django.db.models import Count, Model, QuerySet
+from django.http import HttpRequest
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import ModelProduct, Source, Startup, Tag
+from .services import record_save
+from .vocab import QUALIFIER_SIGNS, format_money, format_partial_date
+
+RECORD_FIELDSET = (
+    _("Record"),
+    {"fields": [("created_at", "updated_at")], "classes": ["collapse"]},
+)
+EVIDENCE_FIELDSET = (_("Evidence"), {"fields": ["confidence", "sources", "notes"]})
+NAME_SEARCH = ["name_en", "name_zh", "aliases", "slug"]
+# A computed list column: called with the model admin and the row's object.
+Column = Callable[[Any, Model], str]
+
+
+def distinct_values_filter(field: str, title: str) -> type[admin.SimpleListFilter]:
+    """A filter listing the values of `field` actually in use (blank left out), one query."""
+
+    class DistinctValuesFilter(admin.SimpleListFilter):
+        parameter_name = field
+
+        def lookups(self, request, model_admin):
+            values = (
+                model_admin.model._default_manager.exclude(**{field: ""})
+                .order_by(field)
+                .values_list(field, flat=True)
+                .distinct()
+            )
+            return [(value, value) for value in values]
+
+        def queryset(self, request, queryset):
+            return queryset.filter(**{field: self.value()}) if self.value() else queryset
+
+    DistinctValuesFilter.title = title
+    DistinctValuesFilter.__name__ = f"{field.title().replace('_', '')}Filter"
+    return DistinctValuesFilter
+
+
+def year_filter(field: str, title: str = _("year")) -> type[admin.SimpleListFilter]:
+    """A filter on the year of a date field, listing the years that have rows (one query)."""
+
+    class YearFilter(admin.SimpleListFilter):
+        parameter_name = f"{field}_year"
+
+        def lookups(self, request, model_admin):
+            dates = model_admin.model._default_manager.dates(field, "year", order="DESC")
+            return [(str(day.year), str(day.year)) for day in dates]
+
+        def queryset(self, request, queryset):
+            if not (self.value() or "").isdigit():
+                return queryset
+            return queryset.filter(**{f"{field}__year": int(self.value())})
+
+    YearFilter.title = title
+    return YearFilter
+
+
+def qualifier_sign(qualifier: str) -> str:
+    """'≈ ', '≥ ', '≤ ' or nothing, to put before a figure."""
+    return QUALIFIER_SIGNS.get(qualifier, "")
+
+
+def usd_text(value: Decimal | None, usd: Decimal | None, qualifier: str) -> str | None:
+    """'≥ $1.0B'; says so when a figure is known but no FX rate converts it yet."""
+    if value is None:
+        return None
+    return _("no FX rate") if usd is None else format_money(usd, "USD", qualifier)
+
+
+def figure_columns(
+    value: str, currency: str, usd: str, qualifier: str, description: str
+) -> tuple[Column, Column]:
+    """Two list columns for one money figure: as reported ('≈ CNY 800M'), in USD ('≈ $112M')."""
+
+    @admin.display(description=description, ordering=value)
+    def reported(model_admin: Any, obj: Model) -> str:
+        return format_money(*(getattr(obj, f) for f in (value, currency, qualifier)))
+
+    @admin.display(description=format_lazy("{} (USD)", description), ordering=usd)
+    def in_usd(model_admin: Any, obj: Model) -> str:
+        text = usd_text(*(getattr(obj, f) for f in (value, usd, qualifier)))
+        return text or model_admin.get_empty_value_display()
+
+    return reported, in_usd
+
+
+class RecordAdmin(SimpleHistoryAdmin):
+    """Saves records and inline records through the services; history of every change.
+
+    The admin form has already validated; the service validates again (full_clean) so that
+    one function holds the rules whatever the way in. Many-to-many fields are set afterwards
+    by the form's save_m2m, which the admin calls after save_model.
+    """
+
+    # A URL typed without a scheme ("example.com/story") is read as https.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def save_record(self, request: HttpRequest, obj: Model) -> None:
+        record_save(obj)
+
+    def save_inline_record(self, request: HttpRequest, obj: Model) -> None:
+        record_save(obj)
+
+    def save_model(self, request, obj, form, change):
+        self.save_record(request, obj)
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            obj.delete()
+        for obj in instances:
+            self.save_inline_record(request, obj)
+        formset.save_m2m()
+
+
+def partial_date_column(
+    field: str, description: str, precision_field: str = "date_precision"
+) -> Column:
+    """A list column showing a date at its precision: '2024-Q2', not 2024-04-01."""
+
+    @admin.display(description=description, ordering=field)
+    def column(model_admin: Any, obj: Model) -> str:
+        text = format_partial_date(getattr(obj, field), getattr(obj, precision_field))
+        return text or model_admin.get_empty_value_display()
+
+    return column
+
+
+@admin.register(Source)
+class SourceAdmin(RecordAdmin):
+    list_display = ["__str__", "publisher", "published_on", "url"]
+    list_filter = [distinct_values_filter("publisher", _("publisher"))]
+    search_fields = ["url", "title", "publisher"]
+    date_hierarchy = "published_on"
+    readonly_fields = ["created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["url", "title", "publisher", "published_on", "notes"]}),
+        RECORD_FIELDSET,
+    ]
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    """Tags carry no history table of their own; a startup's history records its tags."""
+
+    list_display = ["slug", "name", "startup_count"]
+    search_fields = ["slug", "name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Tag]:
+        return super().get_queryset(request).annotate(startup_count=Count("startups"))
+
+    @admin.display(description=_("startups"), ordering="startup_count")
+    def startup_count(self, obj: Tag) -> int:
+        return obj.startup_count
+
+    def save_model(self, request, obj, form, change):
+        record_save(obj)
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """Related rows shown for context; each is edited on its own page (the link)."""
+
+    extra = 0
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ModelProductInline(admin.TabularInline):
+    model = ModelProduct
+    fields = [
+        "name",
+        "kind",
+        "launched_on",
+        "date_precision",
+        "modality",
+        "open_weights",
+        "cac_filing_on",
+        "confidence",
+    ]
+    extra = 1
+    show_change_link = True
+
+
+@admin.register(Startup)
+class StartupAdmin(RecordAdmin):
+    list_display = ["name_en", "name_zh", "city", "is_ai", "status", "founded", "tag_list"]
+    list_filter = [
+        "is_ai",
+        "status",
+        "tags",
+        distinct_values_filter("city", _("city")),
+        "confidence",
+    ]
+    search_fields = NAME_SEARCH
+    prepopulated_fields = {"slug": ["name_en"]}
+    filter_horizontal = ["tags"]
+    autocomplete_fields = ["sources"]
+    readonly_fields = ["created_at", "updated_at"]
+    inlines = [ModelProductInline]
+    view_on_site = False  # the startup's own URL is this page
+    fieldsets = [
+        (None, {"fields": ["slug", ("name_en", "name_zh"), "aliases"]}),
+        (
+            _("Company"),
+            {
+                "fields": [
+                    ("country", "city"),
+                    ("founded_on", "founded_precision"),
+                    "founders",
+                    "is_ai",
+                    "focus",
+                    "products_summary",
+                    "website",
+                    "description",
+                    "tags",
+                ]
+            },
+        ),
+        (_("Listing"), {"fields": ["status", ("ipo_date", "ipo_exchange")]}),
+        EVIDENCE_FIELDSET,
+        RECORD_FIELDSET,
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Startup]:
+        return super().get_queryset(request).prefetch_related("tags")
+
+    founded = partial_date_column("founded_on", _("founded"), "founded_precision")
+
+    @admin.display(description=_("tags"))
+    def tag_list(self, obj: Startup) -> str:
+        return ", ".join(str(tag) for tag in obj.tags.all())
+
+
+@admin.register(ModelProduct)
+class ModelProductAdmin(RecordAdmin):
+    list_display = ["name", "startup", "kind", "launched", "modality", "open_weights"]
+    list_filter = ["kind", "open_weights", "cac_filing_on", "confidence", "startup__is_ai"]
+    list_select_related = ["startup"]
+    search_fields = ["name", "modality", "startup__name_en", "startup__name_zh"]
+    autocomplete_fields = ["startup", "sources"]
+    date_hierarchy = "launched_on"
+    readonly_fields = ["created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["startup", "name", "kind", ("launched_on", "date_precision")]}),
+        (_("Model"), {"fields": ["modality", "open_weights", "cac_filing_on"]}),
+        EVIDENCE_FIELDSET,
+        RECORD_FIELDSET,
+    ]
+
+    launched = partial_date_column("launched_on", _("launched"))
