@@ -2,10 +2,8 @@
 own rules, and write creates and updates in bulk with history."""
 
 import datetime as dt
-import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import reduce
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -19,8 +17,8 @@ from deals.fx import RateBook, apply_usd
 # Rows validated and written together: big enough that the per-query cost vanishes,
 # small enough that a batch of model instances stays a few MB whatever the file's size.
 BATCH_SIZE = 2000
-# Keys per look-up query; keeps OR-ed key filters well under SQLite's expression depth limit.
-LOOKUP_CHUNK = 200
+# Keys per look-up query: one IN list per key field, well under SQLite's parameter limit.
+LOOKUP_CHUNK = 500
 
 
 class RowProblems(Exception):
@@ -68,14 +66,24 @@ class Target:
 
 
 def fetch_existing(target: Target, keys: list[tuple]) -> dict[tuple, models.Model]:
+    """Records whose natural key is among `keys`.
+
+    Each key field is filtered with IN (an index look-up, cheap to build), which selects a
+    superset of the wanted keys; the exact composite match is made in memory.
+    """
+    wanted = set(keys)
     found: dict[tuple, models.Model] = {}
     for start in range(0, len(keys), LOOKUP_CHUNK):
         chunk = keys[start : start + LOOKUP_CHUNK]
-        condition = reduce(
-            operator.or_, (Q(**dict(zip(target.key_fields, key, strict=True))) for key in chunk)
-        )
+        condition = Q()
+        for position, name in enumerate(target.key_fields):
+            values = {key[position] for key in chunk}
+            present = Q(**{f"{name}__in": values - {None}})
+            condition &= present | Q(**{f"{name}__isnull": True}) if None in values else present
         for instance in target.model.objects.filter(condition):
-            found[tuple(getattr(instance, f) for f in target.key_fields)] = instance
+            key = tuple(getattr(instance, f) for f in target.key_fields)
+            if key in wanted:
+                found[key] = instance
     return found
 
 
