@@ -158,9 +158,7 @@ class SourceAdmin(RecordAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
-    """Tags carry no history table of their own; a startup's history records its tags."""
-
+class TagAdmin(SimpleHistoryAdmin):
     list_display = ["slug", "name", "startup_count"]
     search_fields = ["slug", "name"]
     prepopulated_fields = {"slug": ["name"]}

@@ -95,6 +95,7 @@ class Source(TimeStamped):
 class Tag(models.Model):
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     name = models.CharField(_("name"), max_length=120, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["slug"]

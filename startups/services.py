@@ -33,7 +33,9 @@ def sources_for_urls(urls: Iterable[str]) -> list[Source]:
 def tags_for_slugs(slugs: Iterable[str]) -> list[Tag]:
     wanted = list(dict.fromkeys(slugs))
     found = {tag.slug: tag for tag in Tag.objects.filter(slug__in=wanted)}
-    Tag.objects.bulk_create([Tag(slug=slug) for slug in wanted if slug not in found])
+    missing = [Tag(slug=slug) for slug in wanted if slug not in found]
+    if missing:
+        bulk_create_with_history(missing, Tag)
     return list(Tag.objects.filter(slug__in=wanted))
 
 
