@@ -53,10 +53,11 @@ class ImportReport:
         self.problems.sort(key=lambda p: (order.get(p.file, -1), p.line or 0))
 
     def summary_lines(self) -> list[str]:
-        lines = [f"{'file':<34}{'created':>9}{'updated':>9}{'unchanged':>11}{'errors':>8}"]
+        width = max([len("file"), *(len(name) for name in self.files)]) + 2
+        lines = [f"{'file':<{width}}{'created':>9}{'updated':>9}{'unchanged':>11}{'errors':>8}"]
         for counts in self.files.values():
             lines.append(
-                f"{counts.file:<34}{counts.created:>9}{counts.updated:>9}"
+                f"{counts.file:<{width}}{counts.created:>9}{counts.updated:>9}"
                 f"{counts.unchanged:>11}{counts.errors:>8}"
             )
         verdict = "dry run, nothing written" if self.dry_run else "written"
