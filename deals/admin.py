@@ -382,9 +382,6 @@ class FxRateAdmin(RecordAdmin):
     def delete_model(self, request, obj):
         fx_rate_delete(obj)
 
-    def delete_queryset(self, request, queryset):
-        for rate in queryset:
-            fx_rate_delete(rate)
 
 
 @admin.register(ReportedMetric)

@@ -18,6 +18,7 @@ from startups.models import (
     money_constraints,
 )
 from startups.rules import credits_errors, money_errors, percent_errors
+from startups.touch import Touched
 from startups.vocab import CURRENCIES, DatePrecision, Qualifier, format_partial_date
 
 from .fx import MoneyField
@@ -122,6 +123,9 @@ class Investor(NamedInBothLanguages, Evidenced):
     sources = models.ManyToManyField(Source, blank=True, related_name="investors")
     history = HistoricalRecords(m2m_fields=[sources])
 
+    def touched(self) -> Touched:
+        return Touched(investors={self.pk}) if self.pk else Touched()
+
     class Meta:
         ordering = ["name_en"]
         verbose_name = _("investor")
@@ -206,6 +210,10 @@ class FxRate(TimeStamped):
     def __str__(self) -> str:
         return f"{self.currency} {self.month:%Y-%m}: {self.units_per_usd}"
 
+    def touched(self) -> Touched:
+        # A rate re-prices every figure in its currency: everything is recomputed.
+        return Touched(full=True)
+
     def clean(self) -> None:
         super().clean()
         errors = {}
@@ -279,6 +287,12 @@ class FundingRound(WithMoney):
         when = format_partial_date(self.announced_on, self.date_precision)
         return f"{self.startup.name_en} {self.round_label} ({when})"
 
+    def touched(self) -> Touched:
+        investors = (
+            set(self.participations.values_list("investor_id", flat=True)) if self.pk else set()
+        )
+        return Touched(startups={self.startup_id}, investors=investors)
+
 
 class Participation(WithMoney):
     """An investor in a round: lead or not, and what is known of its own part."""
@@ -328,6 +342,13 @@ class Participation(WithMoney):
 
     def __str__(self) -> str:
         return f"{self.investor} in {self.round}"
+
+    def touched(self) -> Touched:
+        startup_id = FundingRound.objects.filter(pk=self.round_id).values("startup_id")
+        return Touched(
+            startups=set(startup_id.values_list("startup_id", flat=True)),
+            investors={self.investor_id},
+        )
 
     def money_date(self) -> dt.date | None:
         return self.round.announced_on if self.round_id else None
@@ -383,6 +404,9 @@ class ValuationMark(WithMoney):
 
     def __str__(self) -> str:
         return f"{self.startup.name_en} {format_partial_date(self.valued_on, self.date_precision)}"
+
+    def touched(self) -> Touched:
+        return Touched(startups={self.startup_id})
 
 
 class ComputeKind(models.TextChoices):

@@ -10,7 +10,8 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 
-from startups.services import assign_fields, record_save
+from startups.services import assign_fields, record_delete, record_save
+from startups.touch import Touched
 
 from .fx import RateBook, apply_usd
 from .models import (
@@ -47,9 +48,12 @@ def investor_save(investor: Investor, *, source_urls: Iterable[str] | None = Non
         Investor.objects.filter(pk=investor.pk).values_list("parent_id", flat=True).first()
         != investor.parent_id
     )
-    record_save(investor, source_urls=source_urls)
     if parent_changed:
+        # A move in the affiliate tree changes whose deals roll up where: recompute it all.
+        record_save(investor, source_urls=source_urls, touched=Touched(full=True))
         investor_ancestry_rebuild()
+    else:
+        record_save(investor, source_urls=source_urls)
     return investor
 
 
@@ -125,7 +129,7 @@ def funding_round_update(
             kept.add(investor.pk)
         for investor_id, stale in existing.items():
             if investor_id not in kept:
-                stale.delete()
+                record_delete(stale)
     else:
         # The round's date converts its participants' money too.
         for participation in funding_round.participations.all():
@@ -176,8 +180,7 @@ def reported_metric_update(
 @transaction.atomic
 def fx_rate_save(rate: FxRate) -> FxRate:
     """Save a rate, then re-derive every USD figure in its currency."""
-    rate.full_clean()
-    rate.save()
+    record_save(rate)
     usd_recompute(currencies=[rate.currency])
     return rate
 
@@ -185,7 +188,7 @@ def fx_rate_save(rate: FxRate) -> FxRate:
 @transaction.atomic
 def fx_rate_delete(rate: FxRate) -> None:
     currency = rate.currency
-    rate.delete()
+    record_delete(rate)
     usd_recompute(currencies=[currency])
 
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import ModelProduct, Source, Startup, Tag
-from .services import record_save
+from .services import record_delete, record_save
 from .vocab import QUALIFIER_SIGNS, format_money, format_partial_date
 
 RECORD_FIELDSET = (
@@ -122,10 +122,18 @@ class RecordAdmin(SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         self.save_record(request, obj)
 
+    def delete_model(self, request, obj):
+        record_delete(obj)
+
+    def delete_queryset(self, request, queryset):
+        # One by one, so that each deletion says what it touched (the aggregates' outbox).
+        for obj in queryset:
+            self.delete_model(request, obj)
+
     def save_formset(self, request, form, formset, change):
         instances = formset.save(commit=False)
         for obj in formset.deleted_objects:
-            obj.delete()
+            record_delete(obj)
         for obj in instances:
             self.save_inline_record(request, obj)
         formset.save_m2m()

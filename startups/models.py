@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .touch import Touched
 from .vocab import CURRENCIES, Confidence, DatePrecision, Qualifier, split_list
 
 slug_validator = RegexValidator(r"^[A-Za-z0-9_-]+$", _("Use only letters, digits, '_' and '-'."))
@@ -151,6 +152,9 @@ class Startup(NamedInBothLanguages, Evidenced):
     def get_absolute_url(self) -> str:
         return reverse("admin:startups_startup_change", args=[self.pk])
 
+    def touched(self) -> Touched:
+        return Touched(startups={self.pk})
+
 
 class ProductKind(models.TextChoices):
     MODEL = "model", _("model")
@@ -189,6 +193,9 @@ class ModelProduct(Evidenced):
     def __str__(self) -> str:
         return self.name
 
+    def touched(self) -> Touched:
+        return Touched(startups={self.startup_id})
+
 
 __all__ = [
     "CURRENCIES",
@@ -201,3 +208,24 @@ __all__ = [
     "Tag",
     "money_constraints",
 ]
+
+
+class PendingRefresh(models.Model):
+    """Outbox: what a committed change touched, kept until the aggregates have caught up.
+
+    Written in the same transaction as the change, so a refresh is never lost, even when the
+    broker is down at that moment; a worker claims rows atomically and deletes them when done.
+    """
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    startup_ids = models.JSONField(default=list)
+    investor_ids = models.JSONField(default=list)
+    full = models.BooleanField(default=False, help_text=_("Recompute every aggregate."))
+    claimed_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("pending refresh")
+
+    def __str__(self) -> str:
+        return f"refresh #{self.pk} ({'full' if self.full else 'incremental'})"

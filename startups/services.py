@@ -6,7 +6,9 @@ from typing import Any, TypeVar
 from django.db import models, transaction
 from simple_history.utils import bulk_create_with_history
 
+from .changes import changes_record, touched_by
 from .models import ModelProduct, Source, Startup, Tag
+from .touch import Touched
 from .vocab import split_list
 
 M = TypeVar("M", bound=models.Model)
@@ -45,15 +47,35 @@ def record_save(
     *,
     source_urls: Iterable[str] | None = None,
     m2m: dict[str, Iterable[models.Model]] | None = None,
+    touched: Touched | None = None,
 ) -> M:
-    """Validate and save one record, then set its sources (a list replaces the old one)."""
+    """Validate and save one record, then set its sources (a list replaces the old one).
+
+    What the change touches, before and after, goes to the outbox in the same transaction.
+    """
+    before = type(instance)._default_manager.filter(pk=instance.pk).first() if instance.pk else None
     instance.full_clean()
     instance.save()
     if source_urls is not None:
         instance.sources.set(sources_for_urls(source_urls))
     for name, related in (m2m or {}).items():
         getattr(instance, name).set(related)
+    changes_record(touched_by([before, instance]) | (touched or Touched()))
     return instance
+
+
+@transaction.atomic
+def record_delete(instance: models.Model) -> None:
+    """Delete a record; what it touched is recomputed.
+
+    Deleting a startup or an investor cascades through rounds and stakes whose owners are
+    not known beforehand, so that asks for a full refresh.
+    """
+    touched = touched_by([instance])
+    if isinstance(instance, Startup) or type(instance).__name__ == "Investor":
+        touched = Touched(full=True)
+    instance.delete()
+    changes_record(touched)
 
 
 def assign_fields(instance: M, fields: dict[str, Any]) -> M:

@@ -6,18 +6,25 @@ from typing import Any
 
 from deals.fx import RateBook
 from deals.models import Investor
+from startups.changes import changes_record
 from startups.models import Startup
 from startups.services import sources_for_urls, tags_for_slugs
+from startups.touch import Touched
 
 from . import cells
 from .csvfile import Row
 from .engine import RowProblems, Staged
+
+# Records touched by one import above which the incremental refresh would redo most of the
+# work of a full one anyway.
+FULL_REFRESH_ABOVE = 5000
 
 
 @dataclass
 class Context:
     user: Any = None
     rates: RateBook = field(default_factory=RateBook.load)
+    touched: Touched = field(default_factory=Touched)
     _startups: dict[str, int] | None = None
     _investors: dict[str, int] | None = None
 
@@ -35,6 +42,12 @@ class Context:
 
     def forget_slugs(self) -> None:
         self._startups = self._investors = None
+
+    def announce_changes(self) -> None:
+        """One outbox row for the whole run; past a size, a full refresh is cheaper."""
+        if len(self.touched.startups) + len(self.touched.investors) > FULL_REFRESH_ABOVE:
+            self.touched = Touched(full=True)
+        changes_record(self.touched)
 
     def reload_rates(self) -> None:
         self.rates = RateBook.load()

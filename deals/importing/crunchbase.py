@@ -229,6 +229,7 @@ class CrunchbaseRun:
             problem=partial(self.report.problem, file),
             user=self.context.user,
             reason=f"import {file} (Crunchbase)",
+            touched=self.context.touched,
         )
 
     def finish(self) -> None:
@@ -439,5 +440,6 @@ def import_crunchbase(
             with path.open("rb") as handle:
                 CrunchbaseFile(path.name, run).run(handle)
         run.finish()
+        run.context.announce_changes()
 
     return all_or_nothing(report, load, dry_run=dry_run)

@@ -13,6 +13,9 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from deals.fx import RateBook, apply_usd
+from deals.models import FundingRound, FxRate, Investor, Participation, ValuationMark
+from startups.models import ModelProduct, Startup
+from startups.touch import Touched
 
 # Rows validated and written together: big enough that the per-query cost vanishes,
 # small enough that a batch of model instances stays a few MB whatever the file's size.
@@ -111,8 +114,12 @@ def write_batch(
     problem: Callable[[int, str | None, str], None],
     user: Any = None,
     reason: str = "import",
+    touched: Touched | None = None,
 ) -> list[Written]:
-    """Upsert one batch; rows that fail validation are reported and left out."""
+    """Upsert one batch; rows that fail validation are reported and left out.
+
+    What the written rows touch is added to `touched`, for the aggregates' outbox.
+    """
     model = target.model
     existing = fetch_existing(target, [s.key for s in staged])
     m2m_names = sorted({name for s in staged for name in s.m2m})
@@ -158,7 +165,31 @@ def write_batch(
             continue
         results.append(Written(row, instance, outcome))
     _save(target, results, current, user=user, reason=reason, problem=problem)
+    if touched is not None:
+        for written in results:
+            if written.outcome != "unchanged":
+                add_touched(touched, written)
     return results
+
+
+def add_touched(touched: Touched, written: Written) -> None:
+    """What one imported record touches, from what the import already knows (no query)."""
+    instance, extra = written.instance, written.staged.extra
+    startup_id = getattr(instance, "startup_id", None) or extra.get("startup_id")
+    if isinstance(instance, Startup):
+        touched.startups.add(instance.pk)
+    elif isinstance(instance, Investor):
+        touched.investors.add(instance.pk)
+    elif isinstance(instance, FxRate):
+        touched.full = True
+    elif isinstance(instance, FundingRound | Participation | ValuationMark | ModelProduct):
+        if startup_id is None:
+            touched.full = True
+        else:
+            touched.startups.add(startup_id)
+        touched.investors.update(extra.get("investors", ()))
+        if isinstance(instance, Participation):
+            touched.investors.add(instance.investor_id)
 
 
 def _save(target, results, current, *, user, reason, problem) -> None:

@@ -73,6 +73,7 @@ def run_import(
         context = Context(user=user)
         for _, name, handle, spec in ordered:
             FileImport(spec, name, context, report, progress).run(handle)
+        context.announce_changes()
 
     return all_or_nothing(report, load, dry_run=dry_run)
 
@@ -165,6 +166,7 @@ class FileImport:
             problem=self.problem,
             user=self.context.user,
             reason=f"import {self.name}",
+            touched=self.context.touched,
         )
         for record in written:
             setattr(self.counts, record.outcome, getattr(self.counts, record.outcome) + 1)
@@ -201,6 +203,7 @@ class FileImport:
             staged.fields["round_id"] = funding_round.pk
             staged.key = (funding_round.pk, staged.fields["investor_id"])
             staged.money_date = funding_round.announced_on
+            staged.extra["startup_id"] = funding_round.startup_id
             attached.append(staged)
         return attached
 
@@ -218,6 +221,7 @@ class FileImport:
                 (w.instance.pk, investor_id),
                 {"round_id": w.instance.pk, "investor_id": investor_id, "is_lead": is_lead},
                 money_date=w.instance.announced_on,
+                extra={"startup_id": w.instance.startup_id},
             )
             for w in written
             for investor_id, is_lead in w.staged.extra["investors"].items()
@@ -232,6 +236,7 @@ class FileImport:
             problem=self.problem,
             user=self.context.user,
             reason=f"import {self.name}",
+            touched=self.context.touched,
         ):
             setattr(counts, record.outcome, getattr(counts, record.outcome) + 1)
 
@@ -264,6 +269,7 @@ class FileImport:
                 if investor.pk in self.unchanged:
                     self.counts.unchanged -= 1
                     self.counts.updated += 1
+            self.context.touched.full = True  # the affiliate tree moved
             bulk_update_with_history(
                 investors,
                 Investor,
