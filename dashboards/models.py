@@ -1,1 +1,157 @@
+"""Precomputed aggregates: pages and statistics read these, never the raw deals, so they
+answer in the same time for 50 rounds or a million."""
 
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from deals.models import FundingRound, Investor, ValuationMark
+from startups.models import Startup
+from startups.vocab import DatePrecision, Qualifier
+
+MONEY = {"max_digits": 22, "decimal_places": 2, "null": True, "blank": True}
+
+
+class PeriodKind(models.TextChoices):
+    YEAR = "year", _("year")
+    QUARTER = "quarter", _("quarter")
+
+
+class AggregateState(models.Model):
+    """One row: when the aggregates were computed, from which data, under which cache key."""
+
+    computed_at = models.DateTimeField(null=True)
+    data_version = models.BigIntegerField(
+        default=0, help_text=_("The last outbox row (PendingRefresh id) the aggregates reflect.")
+    )
+    generation = models.PositiveBigIntegerField(
+        default=0, help_text=_("Bumped by every refresh; part of every chart cache key.")
+    )
+
+    def __str__(self) -> str:
+        return f"aggregates v{self.data_version} at {self.computed_at}"
+
+
+class Aggregate(models.Model):
+    computed_at = models.DateTimeField()
+    data_version = models.BigIntegerField()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        fields = (f.attname for f in self._meta.concrete_fields if f.name != "id")
+        return f"{type(self).__name__}({', '.join(str(getattr(self, f)) for f in fields)})"
+
+
+class InvestorPeriodStat(Aggregate):
+    """An investor's deals in a period, its affiliates rolled up into it."""
+
+    investor = models.ForeignKey(Investor, on_delete=models.CASCADE, related_name="period_stats")
+    period_kind = models.CharField(max_length=7, choices=PeriodKind.choices)
+    period_start = models.DateField()
+    deals_total = models.PositiveIntegerField()
+    deals_ai = models.PositiveIntegerField()
+    ai_share = models.DecimalField(max_digits=7, decimal_places=6, null=True)
+    deals_disclosed = models.PositiveIntegerField(
+        help_text=_("Deals whose round amount is known in USD.")
+    )
+    capital_usd = models.DecimalField(**MONEY, help_text=_("Whole rounds joined."))
+    capital_qualifier = models.CharField(max_length=8, choices=Qualifier.choices)
+    own_contribution_usd = models.DecimalField(**MONEY)
+    own_contribution_qualifier = models.CharField(max_length=8, choices=Qualifier.choices)
+    own_contribution_disclosed = models.PositiveIntegerField()
+    compute_credits_usd = models.DecimalField(**MONEY)
+    compute_credits_qualifier = models.CharField(max_length=8, choices=Qualifier.choices)
+    compute_credits_disclosed = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["investor", "period_kind", "period_start"], name="investor_period_unique"
+            ),
+        ]
+        ordering = ["investor_id", "period_kind", "period_start"]
+
+
+class ValuationPoint(Aggregate):
+    """A startup's valuation at a date: a round's post-money or a valuation mark, in USD."""
+
+    startup = models.ForeignKey(Startup, on_delete=models.CASCADE, related_name="valuation_points")
+    valued_on = models.DateField()
+    date_precision = models.CharField(max_length=7, choices=DatePrecision.choices)
+    valuation_usd = models.DecimalField(max_digits=22, decimal_places=2)
+    qualifier = models.CharField(max_length=8, choices=Qualifier.choices)
+    round = models.ForeignKey(FundingRound, on_delete=models.CASCADE, null=True, related_name="+")
+    mark = models.ForeignKey(ValuationMark, on_delete=models.CASCADE, null=True, related_name="+")
+
+    class Meta:
+        indexes = [models.Index(fields=["startup", "valued_on"])]
+        ordering = ["startup_id", "valued_on"]
+
+
+class UnicornMembership(Aggregate):
+    """A startup counted as a unicorn at the end of a period."""
+
+    period_kind = models.CharField(max_length=7, choices=PeriodKind.choices)
+    period_end = models.DateField()
+    startup = models.ForeignKey(Startup, on_delete=models.CASCADE, related_name="+")
+    valuation_usd = models.DecimalField(max_digits=22, decimal_places=2)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period_kind", "period_end", "startup"], name="unicorn_member_unique"
+            ),
+        ]
+
+
+class UnicornPeriodStat(Aggregate):
+    period_kind = models.CharField(max_length=7, choices=PeriodKind.choices)
+    period_start = models.DateField()
+    period_end = models.DateField()
+    count = models.PositiveIntegerField()
+    startups = models.JSONField(default=list, help_text=_("Slugs, as of the period's end."))
+    joined = models.JSONField(default=list)
+    left = models.JSONField(default=list)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period_kind", "period_end"], name="unicorn_period_unique"
+            ),
+        ]
+        ordering = ["period_kind", "period_end"]
+
+
+class CoInvestment(Aggregate):
+    """Two top-level investors (affiliates rolled up) that backed the same startups."""
+
+    investor_a = models.ForeignKey(Investor, on_delete=models.CASCADE, related_name="+")
+    investor_b = models.ForeignKey(Investor, on_delete=models.CASCADE, related_name="+")
+    shared_startups = models.PositiveIntegerField()
+    shared_rounds = models.PositiveIntegerField()
+    first_together = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["investor_a", "investor_b"], name="coinvestment_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(investor_a__lt=models.F("investor_b")),
+                name="coinvestment_ordered_pair",
+            ),
+        ]
+
+
+class ProductPeriodStat(Aggregate):
+    """Model products launched per quarter: per startup, and for all (startup empty)."""
+
+    startup = models.ForeignKey(Startup, on_delete=models.CASCADE, null=True, related_name="+")
+    period_kind = models.CharField(max_length=7, choices=PeriodKind.choices)
+    period_start = models.DateField()
+    new_products = models.PositiveIntegerField()
+    cumulative = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["period_kind", "startup", "period_start"])]

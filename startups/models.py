@@ -214,14 +214,14 @@ class PendingRefresh(models.Model):
     """Outbox: what a committed change touched, kept until the aggregates have caught up.
 
     Written in the same transaction as the change, so a refresh is never lost, even when the
-    broker is down at that moment; a worker claims rows atomically and deletes them when done.
+    broker is down at that moment. A refresh locks the rows it takes (SKIP LOCKED), applies
+    them and deletes them in one transaction: a crash leaves them for the next try.
     """
 
     created_at = models.DateTimeField(auto_now_add=True)
     startup_ids = models.JSONField(default=list)
     investor_ids = models.JSONField(default=list)
     full = models.BooleanField(default=False, help_text=_("Recompute every aggregate."))
-    claimed_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     class Meta:
         ordering = ["pk"]

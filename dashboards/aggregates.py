@@ -1,0 +1,363 @@
+"""The aggregates, computed in SQL: GROUP BY over the deals, window functions for intervals.
+
+Each function recomputes one family of aggregate rows, for everything or for the affected
+startups and investors only; Python only reshapes grouped results, never loops over deals.
+"""
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db import connection
+
+from deals.models import FundingRound, Investor, InvestorAncestry, Participation, ValuationMark
+from startups.models import ModelProduct, Startup
+
+from .models import (
+    CoInvestment,
+    InvestorPeriodStat,
+    PeriodKind,
+    ProductPeriodStat,
+    UnicornMembership,
+    UnicornPeriodStat,
+    ValuationPoint,
+)
+from .periods import as_date, truncate_sql, values_table
+
+UNICORN_USD = Decimal(1_000_000_000)
+BOUNDS = ("at_least", "approx", "at_most")
+
+T = {
+    "round": FundingRound._meta.db_table,
+    "participation": Participation._meta.db_table,
+    "ancestry": InvestorAncestry._meta.db_table,
+    "investor": Investor._meta.db_table,
+    "startup": Startup._meta.db_table,
+    "mark": ValuationMark._meta.db_table,
+    "product": ModelProduct._meta.db_table,
+    "point": ValuationPoint._meta.db_table,
+    "member": UnicornMembership._meta.db_table,
+}
+
+
+def sum_qualifier(at_least: int, approx: int, at_most: int) -> str:
+    """The README's rule: a total with an `at_least` part is at least, with an `approx` part
+    approximate; bounds in both directions make it approximate."""
+    if at_least and at_most:
+        return "approx"
+    if at_least:
+        return "at_least"
+    if at_most:
+        return "at_most"
+    return "approx" if approx else "exact"
+
+
+def flag_columns(value: str, qualifier: str, prefix: str) -> str:
+    """Per group: whether any known `value` carries each bound qualifier (0 or 1)."""
+    return ", ".join(
+        f"MAX(CASE WHEN {value} IS NOT NULL AND {qualifier} = '{q}' THEN 1 ELSE 0 END)"
+        f" AS {prefix}_{q}"
+        for q in BOUNDS
+    )
+
+
+def max_flags(prefix: str) -> str:
+    return ", ".join(f"MAX({prefix}_{q})" for q in BOUNDS)
+
+
+def id_filter(column: str, ids: set[int] | None) -> tuple[str, list]:
+    if ids is None:
+        return "1 = 1", []
+    if not ids:
+        return "1 = 0", []
+    return f"{column} IN ({', '.join(['%s'] * len(ids))})", sorted(ids)
+
+
+def fetch(sql: str, params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def execute(sql: str, params: list) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def _decimal(value) -> Decimal | None:
+    # SQLite sums decimals as floats; round to cents as stored.
+    return None if value is None else Decimal(str(value)).quantize(Decimal("0.01"))
+
+
+def investor_stats(kind: str, ancestors: set[int] | None, stamp: dict) -> list[InvestorPeriodStat]:
+    """Deals per investor (its affiliates rolled up, each round counted once) and period.
+
+    Capital of rounds joined counts whole rounds; own contribution only what participations
+    disclose. Compute credits: what the family's participations disclose, else the round's
+    credits when the family holds the round's only lead.
+    """
+    where, params = id_filter("a.ancestor_id", ancestors)
+    sql = f"""
+        WITH joined AS (
+            SELECT a.ancestor_id, p.round_id,
+                   SUM(p.amount_usd) AS own_usd, COUNT(p.amount_usd) AS own_known,
+                   {flag_columns("p.amount_usd", "p.amount_qualifier", "own")},
+                   SUM(p.compute_credit_amount_usd) AS part_credits,
+                   COUNT(p.compute_credit_amount_usd) AS part_credits_known,
+                   {
+        flag_columns("p.compute_credit_amount_usd", "p.compute_credit_qualifier", "pc")
+    },
+                   SUM(CASE WHEN p.is_lead THEN 1 ELSE 0 END) AS family_leads
+            FROM {T["participation"]} p
+            JOIN {T["ancestry"]} a ON a.investor_id = p.investor_id
+            WHERE {where}
+            GROUP BY a.ancestor_id, p.round_id
+        ), leads AS (
+            SELECT round_id, SUM(CASE WHEN is_lead THEN 1 ELSE 0 END) AS lead_count
+            FROM {T["participation"]} GROUP BY round_id
+        ), per_round AS (
+            SELECT j.*, r.amount_usd, r.amount_qualifier, s.is_ai,
+                   {truncate_sql(kind, "r.announced_on")} AS period_start,
+                   CASE WHEN j.part_credits_known > 0 THEN j.part_credits
+                        WHEN l.lead_count = 1 AND j.family_leads = 1
+                        THEN r.compute_credit_amount_usd END AS credits,
+                   CASE WHEN j.part_credits_known > 0 THEN NULL
+                        WHEN l.lead_count = 1 AND j.family_leads = 1
+                        THEN r.compute_credit_qualifier END AS round_credit_qualifier
+            FROM joined j
+            JOIN {T["round"]} r ON r.id = j.round_id
+            JOIN {T["startup"]} s ON s.id = r.startup_id
+            JOIN leads l ON l.round_id = j.round_id
+        )
+        SELECT ancestor_id, period_start, COUNT(*), SUM(CASE WHEN is_ai THEN 1 ELSE 0 END),
+               COUNT(amount_usd), SUM(amount_usd),
+               {flag_columns("amount_usd", "amount_qualifier", "cap")},
+               SUM(own_usd), SUM(CASE WHEN own_known > 0 THEN 1 ELSE 0 END), {max_flags("own")},
+               SUM(credits), COUNT(credits), {max_flags("pc")},
+               {flag_columns("credits", "round_credit_qualifier", "rc")}
+        FROM per_round GROUP BY ancestor_id, period_start
+    """
+    stats = []
+    for row in fetch(sql, params):
+        (investor, start, total, ai, disclosed, capital, *rest) = row
+        cap_flags, rest = rest[:3], rest[3:]
+        own, own_disclosed, *rest = rest
+        own_flags, rest = rest[:3], rest[3:]
+        credits, credits_disclosed, *rest = rest
+        credit_flags = [max(a, b) for a, b in zip(rest[:3], rest[3:6], strict=True)]
+        stats.append(
+            InvestorPeriodStat(
+                investor_id=investor,
+                period_kind=kind,
+                period_start=as_date(start),
+                deals_total=total,
+                deals_ai=ai,
+                ai_share=(Decimal(ai) / Decimal(total)).quantize(Decimal("0.000001")),
+                deals_disclosed=disclosed,
+                capital_usd=_decimal(capital),
+                capital_qualifier=sum_qualifier(*cap_flags),
+                own_contribution_usd=_decimal(own),
+                own_contribution_qualifier=sum_qualifier(*own_flags),
+                own_contribution_disclosed=own_disclosed,
+                compute_credits_usd=_decimal(credits),
+                compute_credits_qualifier=sum_qualifier(*credit_flags),
+                compute_credits_disclosed=credits_disclosed,
+                **stamp,
+            )
+        )
+    return stats
+
+
+def valuation_points_insert(startups: set[int] | None, stamp: dict) -> None:
+    """Rounds' post-money valuations and valuation marks known in USD, as one series."""
+    round_where, params = id_filter("startup_id", startups)
+    mark_where, mark_params = id_filter("startup_id", startups)
+    columns = (
+        "startup_id, valued_on, date_precision, valuation_usd, qualifier, round_id, mark_id, "
+        "computed_at, data_version"
+    )
+    execute(
+        f"""
+        INSERT INTO {T["point"]} ({columns})
+        SELECT startup_id, announced_on, date_precision, post_money_valuation_usd,
+               valuation_qualifier, id, NULL, %s, %s
+        FROM {T["round"]} WHERE post_money_valuation_usd IS NOT NULL AND {round_where}
+        UNION ALL
+        SELECT startup_id, valued_on, date_precision, value_usd, value_qualifier, NULL, id, %s, %s
+        FROM {T["mark"]} WHERE value_usd IS NOT NULL AND {mark_where}
+        """,
+        [
+            stamp["computed_at"],
+            stamp["data_version"],
+            *params,
+            stamp["computed_at"],
+            stamp["data_version"],
+            *mark_params,
+        ],
+    )
+
+
+def unicorn_members_insert(
+    kind: str, periods: list, startups: set[int] | None, stamp: dict
+) -> None:
+    """Startups valued at $1B or more at each period's end: AI, not listed by then.
+
+    Each valuation holds from its date until the startup's next one (LEAD), so a period end
+    picks the latest valuation on or before it without scanning every earlier point.
+    """
+    if not periods:
+        return
+    where, params = id_filter("v.startup_id", startups)
+    periods_cte, period_params = values_table("periods", periods)
+    execute(
+        f"""
+        WITH {periods_cte}, spans AS (
+            SELECT v.startup_id, v.valued_on, v.valuation_usd,
+                   LEAD(v.valued_on) OVER (
+                       PARTITION BY v.startup_id ORDER BY v.valued_on, v.mark_id, v.round_id
+                   ) AS until
+            FROM {T["point"]} v WHERE {where}
+        )
+        INSERT INTO {T["member"]}
+            (period_kind, period_end, startup_id, valuation_usd, computed_at, data_version)
+        SELECT %s, p.period_end, sp.startup_id, sp.valuation_usd, %s, %s
+        FROM spans sp
+        JOIN periods p ON sp.valued_on <= p.period_end
+                      AND (sp.until IS NULL OR sp.until > p.period_end)
+        JOIN {T["startup"]} s ON s.id = sp.startup_id
+        WHERE sp.valuation_usd >= %s AND s.is_ai
+              AND (s.ipo_date IS NULL OR s.ipo_date > p.period_end)
+        """,
+        [*period_params, *params, kind, stamp["computed_at"], stamp["data_version"], UNICORN_USD],
+    )
+
+
+def unicorn_periods(kind: str, periods: list, stamp: dict) -> list[UnicornPeriodStat]:
+    """Counts per period end, with who joined and who left since the period before."""
+    members: dict = defaultdict(list)
+    for end, slug in (
+        UnicornMembership.objects.filter(period_kind=kind)
+        .order_by("period_end", "startup__slug")
+        .values_list("period_end", "startup__slug")
+    ):
+        members[end].append(slug)
+    stats, previous = [], set()
+    for start, end in periods:
+        current = members.get(end, [])
+        stats.append(
+            UnicornPeriodStat(
+                period_kind=kind,
+                period_start=start,
+                period_end=end,
+                count=len(current),
+                startups=current,
+                joined=sorted(set(current) - previous),
+                left=sorted(previous - set(current)),
+                **stamp,
+            )
+        )
+        previous = set(current)
+    return stats
+
+
+def co_investments(roots: set[int] | None, stamp: dict) -> list[CoInvestment]:
+    """Pairs of top-level investors in the same startups: how many, in how many rounds
+    together, and since when (the first day both were in a shared startup)."""
+    where, params = id_filter("root", roots)
+    roots_cte = f"""
+        rp AS (
+            SELECT DISTINCT a.ancestor_id AS root, p.round_id, r.startup_id, r.announced_on
+            FROM {T["participation"]} p
+            JOIN {T["ancestry"]} a ON a.investor_id = p.investor_id
+            JOIN {T["investor"]} i ON i.id = a.ancestor_id AND i.parent_id IS NULL
+            JOIN {T["round"]} r ON r.id = p.round_id
+        ), mine AS (SELECT DISTINCT root FROM rp WHERE {where})
+    """
+    startups = fetch(
+        f"""
+        WITH {roots_cte}, sp AS (
+            SELECT root, startup_id, MIN(announced_on) AS first_on FROM rp GROUP BY root, startup_id
+        )
+        SELECT x.root, y.root, COUNT(*),
+               MIN(CASE WHEN x.first_on > y.first_on THEN x.first_on ELSE y.first_on END)
+        FROM sp x JOIN sp y ON x.startup_id = y.startup_id AND x.root < y.root
+        WHERE x.root IN (SELECT root FROM mine) OR y.root IN (SELECT root FROM mine)
+        GROUP BY x.root, y.root
+        """,
+        params,
+    )
+    rounds = dict(
+        ((a, b), count)
+        for a, b, count in fetch(
+            f"""
+            WITH {roots_cte}
+            SELECT x.root, y.root, COUNT(*)
+            FROM rp x JOIN rp y ON x.round_id = y.round_id AND x.root < y.root
+            WHERE x.root IN (SELECT root FROM mine) OR y.root IN (SELECT root FROM mine)
+            GROUP BY x.root, y.root
+            """,
+            params,
+        )
+    )
+    return [
+        CoInvestment(
+            investor_a_id=a,
+            investor_b_id=b,
+            shared_startups=shared,
+            shared_rounds=rounds.get((a, b), 0),
+            first_together=as_date(first),
+            **stamp,
+        )
+        for a, b, shared, first in startups
+    ]
+
+
+def product_stats(startups: set[int] | None, stamp: dict) -> list[ProductPeriodStat]:
+    """Products launched per quarter and cumulative, per startup (all startups: the total
+    is recomputed from these rows)."""
+    where, params = id_filter("startup_id", startups)
+    grouped = fetch(
+        f"""
+        SELECT startup_id, {truncate_sql(PeriodKind.QUARTER, "launched_on")} AS q, COUNT(*)
+        FROM {T["product"]} WHERE launched_on IS NOT NULL AND {where}
+        GROUP BY startup_id, q ORDER BY startup_id, q
+        """,
+        params,
+    )
+    stats, running = [], defaultdict(int)
+    for startup, start, count in grouped:
+        running[startup] += count
+        stats.append(
+            ProductPeriodStat(
+                startup_id=startup,
+                period_kind=PeriodKind.QUARTER,
+                period_start=as_date(start),
+                new_products=count,
+                cumulative=running[startup],
+                **stamp,
+            )
+        )
+    return stats
+
+
+def product_totals(stamp: dict) -> list[ProductPeriodStat]:
+    grouped = fetch(
+        f"""
+        SELECT period_start, SUM(new_products) FROM {ProductPeriodStat._meta.db_table}
+        WHERE startup_id IS NOT NULL GROUP BY period_start ORDER BY period_start
+        """,
+        [],
+    )
+    stats, running = [], 0
+    for start, count in grouped:
+        running += count
+        stats.append(
+            ProductPeriodStat(
+                startup_id=None,
+                period_kind=PeriodKind.QUARTER,
+                period_start=as_date(start),
+                new_products=count,
+                cumulative=running,
+                **stamp,
+            )
+        )
+    return stats

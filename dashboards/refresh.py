@@ -1,0 +1,183 @@
+"""Refreshing the aggregates: in full, or for what the pending outbox rows touched.
+
+Either way it is one transaction: readers see the old figures or the new ones, never a mix,
+and a crash half-way leaves the old figures and the outbox rows for the next try.
+"""
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.db.models import Max, Min, Q
+from django.utils import timezone
+
+from deals.models import InvestorAncestry, Participation
+from startups.models import PendingRefresh
+
+from . import aggregates
+from .models import (
+    AggregateState,
+    CoInvestment,
+    InvestorPeriodStat,
+    PeriodKind,
+    ProductPeriodStat,
+    UnicornMembership,
+    UnicornPeriodStat,
+    ValuationPoint,
+)
+from .periods import periods_between
+
+logger = logging.getLogger(__name__)
+
+# Outbox rows applied per refresh; the rest wait for the next one (seconds away).
+PENDING_PER_REFRESH = 1000
+# Aggregate rows per INSERT.
+WRITE_BATCH = 5000
+# Any constant that identifies this lock among the database's advisory locks.
+REFRESH_LOCK_KEY = 4_217_001
+
+
+@dataclass
+class RefreshResult:
+    full: bool
+    applied: int  # outbox rows applied
+    data_version: int
+    seconds: float
+
+
+def refresh_full() -> RefreshResult:
+    """Recompute every aggregate from the deals."""
+    return _refresh(full=True)
+
+
+def refresh_pending() -> RefreshResult | None:
+    """Apply the pending outbox rows; None when there were none."""
+    return _refresh(full=False)
+
+
+def _refresh(*, full: bool) -> RefreshResult | None:
+    started = timezone.now()
+    with transaction.atomic():
+        _serialize_refreshes()
+        pending = list(
+            PendingRefresh.objects.select_for_update(skip_locked=True).order_by("pk")[
+                :PENDING_PER_REFRESH
+            ]
+        )
+        if not full and not pending:
+            return None
+        state, _ = AggregateState.objects.select_for_update().get_or_create(pk=1)
+        full = full or any(row.full for row in pending)
+        version = max([state.data_version, *(row.pk for row in pending)])
+        stamp = {"computed_at": started, "data_version": version}
+        if full:
+            recompute_everything(stamp)
+        else:
+            recompute_touched(
+                {pk for row in pending for pk in row.startup_ids},
+                {pk for row in pending for pk in row.investor_ids},
+                stamp,
+            )
+        PendingRefresh.objects.filter(pk__in=[row.pk for row in pending]).delete()
+        state.computed_at, state.data_version = started, version
+        state.generation += 1
+        state.save()
+    seconds = (timezone.now() - started).total_seconds()
+    logger.info(
+        "aggregates refreshed (%s, %d pending applied) in %.2f s",
+        "full" if full else "incremental",
+        len(pending),
+        seconds,
+    )
+    return RefreshResult(full, len(pending), version, seconds)
+
+
+def _serialize_refreshes() -> None:
+    """One refresh at a time across all workers (SQLite serialises writers by itself)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [REFRESH_LOCK_KEY])
+
+
+def recompute_everything(stamp: dict) -> None:
+    for model in (
+        InvestorPeriodStat,
+        CoInvestment,
+        ProductPeriodStat,
+        UnicornMembership,
+        UnicornPeriodStat,
+        ValuationPoint,
+    ):
+        model.objects.all().delete()
+    _investors(None, stamp)
+    aggregates.valuation_points_insert(None, stamp)
+    _unicorns(None, stamp)
+    ProductPeriodStat.objects.bulk_create(aggregates.product_stats(None, stamp), WRITE_BATCH)
+    ProductPeriodStat.objects.bulk_create(aggregates.product_totals(stamp), WRITE_BATCH)
+
+
+def recompute_touched(startups: set[int], investors: set[int], stamp: dict) -> None:
+    """Only what the touched startups and investors feed into."""
+    in_their_rounds = set(
+        Participation.objects.filter(round__startup_id__in=startups).values_list(
+            "investor_id", flat=True
+        )
+    )
+    ancestors = set(
+        InvestorAncestry.objects.filter(investor_id__in=investors | in_their_rounds).values_list(
+            "ancestor_id", flat=True
+        )
+    )
+    InvestorPeriodStat.objects.filter(investor_id__in=ancestors).delete()
+    CoInvestment.objects.filter(
+        Q(investor_a_id__in=ancestors) | Q(investor_b_id__in=ancestors)
+    ).delete()
+    _investors(ancestors, stamp)
+
+    if startups:
+        ValuationPoint.objects.filter(startup_id__in=startups).delete()
+        aggregates.valuation_points_insert(startups, stamp)
+        ProductPeriodStat.objects.filter(
+            Q(startup_id__in=startups) | Q(startup__isnull=True)
+        ).delete()
+        ProductPeriodStat.objects.bulk_create(
+            aggregates.product_stats(startups, stamp), WRITE_BATCH
+        )
+        ProductPeriodStat.objects.bulk_create(aggregates.product_totals(stamp), WRITE_BATCH)
+        _unicorns(startups, stamp)
+
+
+def _investors(ancestors: set[int] | None, stamp: dict) -> None:
+    for kind in PeriodKind.values:
+        InvestorPeriodStat.objects.bulk_create(
+            aggregates.investor_stats(kind, ancestors, stamp), WRITE_BATCH
+        )
+    CoInvestment.objects.bulk_create(aggregates.co_investments(ancestors, stamp), WRITE_BATCH)
+
+
+def unicorn_periods(kind: str) -> list[tuple[dt.date, dt.date]]:
+    """From the first period with a valuation to the current one."""
+    first = ValuationPoint.objects.aggregate(first=Min("valued_on"))["first"]
+    return periods_between(kind, first, timezone.now().date()) if first else []
+
+
+def _unicorns(startups: set[int] | None, stamp: dict) -> None:
+    for kind in PeriodKind.values:
+        periods = unicorn_periods(kind)
+        stored = UnicornPeriodStat.objects.filter(period_kind=kind).aggregate(
+            first=Min("period_end"), last=Max("period_end")
+        )
+        same_periods = periods and (stored["first"], stored["last"]) == (
+            periods[0][1],
+            periods[-1][1],
+        )
+        # New periods (time moved on, or earlier data) need every startup's membership.
+        scope = startups if startups is not None and same_periods else None
+        members = UnicornMembership.objects.filter(period_kind=kind)
+        (members.filter(startup_id__in=scope) if scope is not None else members).delete()
+        aggregates.unicorn_members_insert(kind, periods, scope, stamp)
+        UnicornPeriodStat.objects.filter(period_kind=kind).delete()
+        UnicornPeriodStat.objects.bulk_create(
+            aggregates.unicorn_periods(kind, periods, stamp), WRITE_BATCH
+        )
