@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from deals import admin_views
 
@@ -12,4 +12,5 @@ urlpatterns = [
     ),
     path("admin/data/export/", admin.site.admin_view(admin_views.export_view), name="data-export"),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("dashboards.urls_api")),
 ]

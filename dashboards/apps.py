@@ -6,3 +6,10 @@ class DashboardsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "dashboards"
     verbose_name = _("Dashboards")
+
+    def ready(self) -> None:
+        from startups.changes import data_changed
+
+        from .signals import queue_refresh
+
+        data_changed.connect(queue_refresh, dispatch_uid="dashboards.queue_refresh")

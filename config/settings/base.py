@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -116,6 +117,36 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "max_retries": 1,
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A save publishes once; if the broker is down the outbox row waits for the reconcile task.
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BEAT_SCHEDULE = {
+    "full-refresh-nightly": {
+        "task": "dashboards.tasks.refresh_full_task",
+        "schedule": crontab(hour=3, minute=15),
+    },
+    "reconcile-every-minute": {
+        "task": "dashboards.tasks.reconcile_task",
+        "schedule": 60.0,
+    },
+}
+
+# Chart data is cached under a generation key that each refresh bumps. Redis when there is
+# one, with short timeouts: a Redis outage is a cache miss, never a hung or failed request.
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "tracker",
+            "TIMEOUT": 60 * 60 * 24,
+            "OPTIONS": {"socket_timeout": 0.5, "socket_connect_timeout": 0.5},
+        }
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tracker"}
+    ),
+    # Throttling counts live here, never in Redis: an outage must not turn into errors.
+    "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "local"},
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

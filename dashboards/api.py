@@ -1,0 +1,264 @@
+"""Statistics endpoints: read-only JSON from the aggregates.
+
+Every answer is `{"data_as_of", "refresh_pending", "results"}`; ratios are numbers between 0
+and 1, money whole USD, dates ISO 8601.
+"""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from deals.models import Investor
+from startups.models import Startup
+
+from . import selectors
+from .models import PeriodKind
+
+
+class WholeUSD(serializers.IntegerField):
+    def to_representation(self, value):
+        return None if value is None else int(value.to_integral_value())
+
+
+class Ratio(serializers.FloatField):
+    def to_representation(self, value):
+        return None if value is None else float(value)
+
+
+class PeriodQuery(serializers.Serializer):
+    investor = serializers.SlugField(required=False)
+    startup = serializers.SlugField(required=False)
+    period = serializers.ChoiceField(choices=PeriodKind.values, default=PeriodKind.YEAR)
+    since = serializers.DateField(required=False)
+    until = serializers.DateField(required=False)
+
+    def validate(self, attrs):
+        if attrs.get("since") and attrs.get("until") and attrs["since"] > attrs["until"]:
+            raise serializers.ValidationError({"until": "must not be before since"})
+        return attrs
+
+
+class AiDealShareRow(serializers.Serializer):
+    investor = serializers.CharField()
+    period = serializers.CharField()
+    period_start = serializers.DateField()
+    deals_total = serializers.IntegerField()
+    deals_ai = serializers.IntegerField()
+    ai_share = Ratio(allow_null=True)
+    deals_disclosed = serializers.IntegerField()
+
+
+class ValuationRow(serializers.Serializer):
+    date = serializers.DateField()
+    date_precision = serializers.CharField()
+    valuation_usd = WholeUSD()
+    qualifier = serializers.CharField()
+    round = serializers.CharField(allow_null=True)
+    round_id = serializers.IntegerField(allow_null=True)
+    kind = serializers.CharField()
+    source_urls = serializers.ListField(child=serializers.URLField())
+
+
+class UnicornRow(serializers.Serializer):
+    period_start = serializers.DateField()
+    period_end = serializers.DateField()
+    count = serializers.IntegerField()
+    startups = serializers.ListField(child=serializers.SlugField())
+    joined = serializers.ListField(child=serializers.SlugField())
+    left = serializers.ListField(child=serializers.SlugField())
+
+
+class ComputeShareRow(serializers.Serializer):
+    investor = serializers.CharField()
+    period = serializers.CharField()
+    period_start = serializers.DateField()
+    deals_total = serializers.IntegerField()
+    deals_disclosed = serializers.IntegerField()
+    capital_usd = WholeUSD(allow_null=True)
+    capital_qualifier = serializers.CharField()
+    own_contribution_usd = WholeUSD(allow_null=True)
+    own_contribution_qualifier = serializers.CharField()
+    own_contribution_disclosed = serializers.IntegerField()
+    compute_credits_usd = WholeUSD(allow_null=True)
+    compute_credits_qualifier = serializers.CharField()
+    compute_credits_disclosed = serializers.IntegerField()
+    compute_share = serializers.SerializerMethodField()
+
+    def get_compute_share(self, row) -> float | None:
+        """Credits / own contribution where both are known, else credits / capital."""
+        credits = row["compute_credits_usd"]
+        base = row["own_contribution_usd"] or row["capital_usd"]
+        return float(credits / base) if credits is not None and base else None
+
+
+class CoInvestmentRow(serializers.Serializer):
+    investor_a = serializers.CharField()
+    investor_b = serializers.CharField()
+    shared_startups = serializers.IntegerField()
+    shared_rounds = serializers.IntegerField()
+    first_together = serializers.DateField()
+
+
+class ReportedVsComputedRow(serializers.Serializer):
+    metric = serializers.CharField()
+    subject = serializers.CharField()
+    period_start = serializers.DateField(allow_null=True)
+    period_end = serializers.DateField(allow_null=True)
+    reported_value = serializers.FloatField()
+    reported_qualifier = serializers.CharField()
+    unit = serializers.CharField()
+    computed_value = serializers.FloatField(allow_null=True)
+    deals_tracked = serializers.IntegerField()
+    deals_ai = serializers.IntegerField()
+    deals_disclosed = serializers.IntegerField()
+    confidence = serializers.CharField()
+    source_urls = serializers.ListField(child=serializers.URLField())
+
+
+def envelope(row: type[serializers.Serializer], name: str):
+    return inline_serializer(
+        name=name,
+        fields={
+            "data_as_of": serializers.DateTimeField(allow_null=True),
+            "refresh_pending": serializers.BooleanField(),
+            "results": row(many=True),
+        },
+    )
+
+
+class StatsView(APIView):
+    """Parses the query, reads one selector through the generation cache, wraps the answer."""
+
+    row: type[serializers.Serializer]
+    required: tuple[str, ...] = ()
+    # Each view defines results(query, status) -> rows.
+
+    def get(self, request: Request) -> Response:
+        query = PeriodQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        missing = {
+            name: ["This parameter is required."] for name in self.required if not params.get(name)
+        }
+        if missing:
+            raise serializers.ValidationError(missing)
+        status = selectors.data_status()
+        rows = self.results(params, status)
+        return Response(
+            {
+                "data_as_of": status["data_as_of"],
+                "refresh_pending": status["refresh_pending"],
+                "results": self.row(rows, many=True).data,
+            }
+        )
+
+
+def _investor(params: dict) -> Investor:
+    return get_object_or_404(Investor, slug=params["investor"])
+
+
+INVESTOR = OpenApiParameter("investor", str, description="Investor slug; affiliates roll up.")
+PERIOD = OpenApiParameter("period", str, enum=PeriodKind.values, description="year or quarter")
+
+
+@extend_schema(
+    parameters=[
+        INVESTOR,
+        PERIOD,
+        OpenApiParameter("since", "date"),
+        OpenApiParameter("until", "date"),
+    ],
+    responses=envelope(AiDealShareRow, "AiDealShare"),
+)
+class AiDealShareView(StatsView):
+    row, required = AiDealShareRow, ("investor",)
+
+    def results(self, q, status):
+        investor = _investor(q)
+        return selectors.cached(
+            status["generation"],
+            "ai-deal-share",
+            lambda: selectors.ai_deal_share(investor, q["period"], q.get("since"), q.get("until")),
+            investor.pk,
+            q["period"],
+            q.get("since"),
+            q.get("until"),
+        )
+
+
+@extend_schema(
+    parameters=[OpenApiParameter("startup", str, required=True)],
+    responses=envelope(ValuationRow, "Valuations"),
+)
+class ValuationsView(StatsView):
+    row, required = ValuationRow, ("startup",)
+
+    def results(self, q, status):
+        startup = get_object_or_404(Startup, slug=q["startup"])
+        return selectors.cached(
+            status["generation"],
+            "valuations",
+            lambda: selectors.valuation_series(startup),
+            startup.pk,
+        )
+
+
+@extend_schema(parameters=[PERIOD], responses=envelope(UnicornRow, "Unicorns"))
+class UnicornsView(StatsView):
+    row = UnicornRow
+
+    def results(self, q, status):
+        return selectors.cached(
+            status["generation"], "unicorns", lambda: selectors.unicorns(q["period"]), q["period"]
+        )
+
+
+@extend_schema(parameters=[INVESTOR, PERIOD], responses=envelope(ComputeShareRow, "ComputeShare"))
+class ComputeShareView(StatsView):
+    row, required = ComputeShareRow, ("investor",)
+
+    def results(self, q, status):
+        investor = _investor(q)
+        return selectors.cached(
+            status["generation"],
+            "compute-share",
+            lambda: selectors.compute_share(investor, q["period"]),
+            investor.pk,
+            q["period"],
+        )
+
+
+@extend_schema(
+    parameters=[OpenApiParameter("investor", str)],
+    responses=envelope(CoInvestmentRow, "CoInvestments"),
+)
+class CoInvestmentsView(StatsView):
+    row = CoInvestmentRow
+
+    def results(self, q, status):
+        investor = _investor(q) if q.get("investor") else None
+        return selectors.cached(
+            status["generation"],
+            "co-investments",
+            lambda: selectors.co_investments(investor),
+            investor.pk if investor else "all",
+        )
+
+
+@extend_schema(
+    parameters=[INVESTOR], responses=envelope(ReportedVsComputedRow, "ReportedVsComputed")
+)
+class ReportedVsComputedView(StatsView):
+    row, required = ReportedVsComputedRow, ("investor",)
+
+    def results(self, q, status):
+        investor = _investor(q)
+        return selectors.cached(
+            status["generation"],
+            "reported-vs-computed",
+            lambda: selectors.reported_vs_computed(investor),
+            investor.pk,
+        )

@@ -1,0 +1,211 @@
+"""Reads for pages and the statistics API: from the aggregates, cached per generation."""
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models import Count, Q
+from redis.exceptions import RedisError
+
+from deals.models import FundingRound, Investor, ReportedMetric, ValuationMark
+from deals.selectors import rounds_joined_by
+from startups.models import PendingRefresh, Startup
+
+from .models import (
+    AggregateState,
+    CoInvestment,
+    InvestorPeriodStat,
+    UnicornPeriodStat,
+    ValuationPoint,
+)
+
+logger = logging.getLogger(__name__)
+CACHE_SECONDS = 60 * 60 * 24
+# What a cache outage raises: a miss, never an error page.
+CACHE_ERRORS = (RedisError, OSError)
+
+
+def data_status() -> dict[str, Any]:
+    """When the figures were computed, and whether changes wait to be applied."""
+    state = AggregateState.objects.filter(pk=1).first()
+    return {
+        "data_as_of": state.computed_at if state else None,
+        "data_version": state.data_version if state else 0,
+        "generation": state.generation if state else 0,
+        "refresh_pending": PendingRefresh.objects.exists(),
+    }
+
+
+def cached(generation: int, name: str, compute: Callable[[], Any], *key: Any) -> Any:
+    """`compute()` once per refresh generation. A cache outage only costs a recomputation."""
+    cache_key = ":".join(["chart", str(generation), name, *map(str, key)])
+    try:
+        found = cache.get(cache_key)
+    except CACHE_ERRORS as error:
+        logger.warning("cache read failed (%s); reading the aggregates", error)
+        found = None
+    if found is not None:
+        return found
+    value = compute()
+    try:
+        cache.set(cache_key, value, CACHE_SECONDS)
+    except CACHE_ERRORS as error:  # a failed write only means the next read recomputes
+        logger.warning("cache write failed (%s)", error)
+    return value
+
+
+def ai_deal_share(
+    investor: Investor, kind: str, since: dt.date | None = None, until: dt.date | None = None
+) -> list[dict]:
+    stats = InvestorPeriodStat.objects.filter(investor=investor, period_kind=kind)
+    if since:
+        stats = stats.filter(period_start__gte=since)
+    if until:
+        stats = stats.filter(period_start__lte=until)
+    return [
+        {
+            "investor": investor.slug,
+            "period": kind,
+            "period_start": stat.period_start,
+            "deals_total": stat.deals_total,
+            "deals_ai": stat.deals_ai,
+            "ai_share": stat.ai_share,
+            "deals_disclosed": stat.deals_disclosed,
+        }
+        for stat in stats.order_by("period_start")
+    ]
+
+
+def compute_share(investor: Investor, kind: str) -> list[dict]:
+    stats = InvestorPeriodStat.objects.filter(investor=investor, period_kind=kind)
+    return [
+        {
+            "investor": investor.slug,
+            "period": kind,
+            "period_start": s.period_start,
+            "deals_total": s.deals_total,
+            "deals_disclosed": s.deals_disclosed,
+            "capital_usd": s.capital_usd,
+            "capital_qualifier": s.capital_qualifier,
+            "own_contribution_usd": s.own_contribution_usd,
+            "own_contribution_qualifier": s.own_contribution_qualifier,
+            "own_contribution_disclosed": s.own_contribution_disclosed,
+            "compute_credits_usd": s.compute_credits_usd,
+            "compute_credits_qualifier": s.compute_credits_qualifier,
+            "compute_credits_disclosed": s.compute_credits_disclosed,
+        }
+        for s in stats.order_by("period_start")
+    ]
+
+
+def valuation_series(startup: Startup) -> list[dict]:
+    points = list(
+        ValuationPoint.objects.filter(startup=startup)
+        .select_related("round", "mark")
+        .order_by("valued_on", "mark_id", "round_id")
+    )
+    round_sources = _urls(FundingRound, [p.round_id for p in points if p.round_id])
+    mark_sources = _urls(ValuationMark, [p.mark_id for p in points if p.mark_id])
+    return [
+        {
+            "date": point.valued_on,
+            "date_precision": point.date_precision,
+            "valuation_usd": point.valuation_usd,
+            "qualifier": point.qualifier,
+            "round": point.round.round_label if point.round else None,
+            "round_id": point.round_id,
+            "kind": "round" if point.round_id else point.mark.kind,
+            "source_urls": (
+                round_sources.get(point.round_id, [])
+                if point.round_id
+                else mark_sources.get(point.mark_id, [])
+            ),
+        }
+        for point in points
+    ]
+
+
+def _urls(model, ids: list[int]) -> dict[int, list[str]]:
+    through = model.sources.through
+    owner = model._meta.model_name + "_id"
+    found: dict[int, list[str]] = {}
+    for owner_id, url in (
+        through.objects.filter(**{f"{owner}__in": ids})
+        .order_by("source__url")
+        .values_list(owner, "source__url")
+    ):
+        found.setdefault(owner_id, []).append(url)
+    return found
+
+
+def unicorns(kind: str) -> list[dict]:
+    return [
+        {
+            "period_start": u.period_start,
+            "period_end": u.period_end,
+            "count": u.count,
+            "startups": u.startups,
+            "joined": u.joined,
+            "left": u.left,
+        }
+        for u in UnicornPeriodStat.objects.filter(period_kind=kind).order_by("period_end")
+    ]
+
+
+def co_investments(investor: Investor | None = None) -> list[dict]:
+    pairs = CoInvestment.objects.select_related("investor_a", "investor_b")
+    if investor is not None:
+        pairs = pairs.filter(Q(investor_a=investor) | Q(investor_b=investor))
+    return [
+        {
+            "investor_a": pair.investor_a.slug,
+            "investor_b": pair.investor_b.slug,
+            "shared_startups": pair.shared_startups,
+            "shared_rounds": pair.shared_rounds,
+            "first_together": pair.first_together,
+        }
+        for pair in pairs.order_by("-shared_startups", "-shared_rounds", "investor_a__slug")
+    ]
+
+
+def reported_vs_computed(investor: Investor) -> list[dict]:
+    """Each published figure about the investor beside the same figure from tracked deals
+    over the metric's own period, with how many deals it rests on."""
+    results = []
+    for metric in ReportedMetric.objects.filter(investor=investor).prefetch_related("sources"):
+        rounds = rounds_joined_by(investor)
+        if metric.period_start:
+            rounds = rounds.filter(announced_on__gte=metric.period_start)
+        if metric.period_end:
+            rounds = rounds.filter(announced_on__lte=metric.period_end)
+        counts = rounds.aggregate(
+            total=Count("pk"),
+            ai=Count("pk", filter=Q(startup__is_ai=True)),
+            disclosed=Count("pk", filter=Q(amount_usd__isnull=False)),
+        )
+        computed = None
+        if metric.unit == "percent" and counts["total"]:
+            computed = (Decimal(100) * counts["ai"] / counts["total"]).quantize(Decimal("0.1"))
+        elif metric.unit == "deals":
+            computed = Decimal(counts["total"])
+        results.append(
+            {
+                "metric": metric.metric,
+                "subject": metric.subject,
+                "period_start": metric.period_start,
+                "period_end": metric.period_end,
+                "reported_value": metric.value,
+                "reported_qualifier": metric.value_qualifier,
+                "unit": metric.unit,
+                "computed_value": computed,
+                "deals_tracked": counts["total"],
+                "deals_ai": counts["ai"],
+                "deals_disclosed": counts["disclosed"],
+                "confidence": metric.confidence,
+                "source_urls": sorted(s.url for s in metric.sources.all()),
+            }
+        )
+    return results

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import api
+
+urlpatterns = [
+    path("stats/ai-deal-share/", api.AiDealShareView.as_view(), name="stats-ai-deal-share"),
+    path("stats/valuations/", api.ValuationsView.as_view(), name="stats-valuations"),
+    path("stats/unicorns/", api.UnicornsView.as_view(), name="stats-unicorns"),
+    path("stats/compute-share/", api.ComputeShareView.as_view(), name="stats-compute-share"),
+    path("stats/co-investments/", api.CoInvestmentsView.as_view(), name="stats-co-investments"),
+    path(
+        "stats/reported-vs-computed/",
+        api.ReportedVsComputedView.as_view(),
+        name="stats-reported-vs-computed",
+    ),
+]
