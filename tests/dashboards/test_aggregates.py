@@ -1,0 +1,239 @@
+"""Aggregates against hand-computed expectations."""
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from dashboards.aggregates import sum_qualifier
+from dashboards.models import CoInvestment, InvestorPeriodStat, UnicornPeriodStat
+from dashboards.refresh import refresh_full, refresh_pending
+from deals import services
+from deals.importing import import_paths
+from deals.models import Investor
+from startups.models import PendingRefresh
+from tests.factories import FxRateFactory, StartupFactory
+
+pytestmark = pytest.mark.django_db
+SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
+
+
+def round_of(startup, investors, on, *, leads=(), **fields):
+    participants = [{"investor": i, "is_lead": i in leads} for i in investors]
+    return services.funding_round_create(
+        startup=startup,
+        announced_on=on,
+        round_label=f"R{on}{startup.slug}",
+        participants=participants,
+        **fields,
+    )
+
+
+def stat(investor, kind="year", start=dt.date(2023, 1, 1)):
+    return InvestorPeriodStat.objects.get(investor=investor, period_kind=kind, period_start=start)
+
+
+def test_ai_share_counts_each_round_once_with_affiliates_rolled_up():
+    alibaba = services.investor_create(slug="alibaba", name_en="Alibaba")
+    cloud = services.investor_create(slug="cloud", name_en="Alibaba Cloud", parent=alibaba)
+    ai = [StartupFactory(is_ai=True) for _ in range(4)]
+    other = [StartupFactory(is_ai=False) for _ in range(6)]
+    # 10 deals in 2023: 4 in AI startups, one of those only through the affiliate, one with
+    # parent and affiliate both in the round.
+    round_of(ai[0], [alibaba], dt.date(2023, 1, 5))
+    round_of(ai[1], [cloud], dt.date(2023, 2, 5))
+    round_of(ai[2], [alibaba, cloud], dt.date(2023, 3, 5))
+    round_of(ai[3], [alibaba], dt.date(2023, 12, 31))
+    for number, startup in enumerate(other):
+        round_of(startup, [alibaba], dt.date(2023, 4 + number, 1))
+    round_of(ai[0], [alibaba], dt.date(2024, 1, 1))  # another year
+
+    refresh_full()
+
+    year = stat(alibaba)
+    assert (year.deals_total, year.deals_ai, year.ai_share) == (10, 4, Decimal("0.4"))
+    assert stat(cloud).deals_total == 2
+    first_quarter = stat(alibaba, "quarter", dt.date(2023, 1, 1))
+    assert (first_quarter.deals_total, first_quarter.deals_ai) == (3, 3)
+    assert stat(alibaba, start=dt.date(2024, 1, 1)).deals_total == 1
+
+
+def test_capital_is_whole_rounds_in_usd_at_each_rounds_month_with_its_bounds():
+    FxRateFactory(month=dt.date(2023, 1, 1), currency="CNY", units_per_usd=Decimal("7"))
+    FxRateFactory(month=dt.date(2023, 6, 1), currency="CNY", units_per_usd=Decimal("8"))
+    investor = services.investor_create(slug="tencent", name_en="Tencent")
+    round_of(
+        StartupFactory(),
+        [investor],
+        dt.date(2023, 3, 1),
+        amount=Decimal("700"),
+        amount_currency="CNY",
+    )
+    round_of(
+        StartupFactory(),
+        [investor],
+        dt.date(2023, 7, 1),
+        amount=Decimal("800"),
+        amount_currency="CNY",
+        amount_qualifier="at_least",
+    )
+    round_of(StartupFactory(), [investor], dt.date(2023, 8, 1))  # undisclosed
+
+    refresh_full()
+
+    year = stat(investor)
+    assert (year.capital_usd, year.capital_qualifier) == (Decimal("200.00"), "at_least")
+    assert (year.deals_total, year.deals_disclosed) == (3, 2)
+    assert year.own_contribution_usd is None
+
+
+def test_credits_come_from_participations_else_from_the_round_of_a_sole_lead():
+    alibaba = services.investor_create(slug="alibaba", name_en="Alibaba")
+    other = services.investor_create(slug="other", name_en="Other")
+    startup = StartupFactory()
+    services.funding_round_create(
+        startup=startup,
+        announced_on=dt.date(2024, 2, 1),
+        round_label="B",
+        amount=Decimal("1000"),
+        amount_currency="USD",
+        participants=[
+            {
+                "investor": alibaba,
+                "is_lead": True,
+                "amount": Decimal("800"),
+                "amount_currency": "USD",
+                "compute_credit_amount": Decimal("300"),
+                "compute_credit_currency": "USD",
+                "compute_credit_qualifier": "at_least",
+            },
+            {"investor": other},
+        ],
+    )
+    services.funding_round_create(
+        startup=startup,
+        announced_on=dt.date(2024, 5, 1),
+        round_label="B+",
+        amount=Decimal("100"),
+        amount_currency="USD",
+        compute_credit_amount=Decimal("40"),
+        compute_credit_currency="USD",
+        participants=[{"investor": alibaba, "is_lead": True}],
+    )
+    refresh_full()
+    year = stat(alibaba, start=dt.date(2024, 1, 1))
+    assert (year.capital_usd, year.own_contribution_usd) == (Decimal("1100.00"), Decimal("800.00"))
+    assert (year.compute_credits_usd, year.compute_credits_qualifier) == (
+        Decimal("340.00"),
+        "at_least",
+    )
+    assert stat(other, start=dt.date(2024, 1, 1)).compute_credits_usd is None
+
+
+def test_unicorns_are_counted_at_quarter_ends_including_a_round_dated_by_quarter():
+    dragon = StartupFactory(slug="dragon")
+    listed = StartupFactory(slug="listed", status="public", ipo_date=dt.date(2024, 5, 10))
+    robot = StartupFactory(slug="robot", is_ai=False)
+    billion = {"post_money_valuation": Decimal("1000000000"), "valuation_currency": "USD"}
+    services.funding_round_create(
+        startup=dragon,
+        announced_on=dt.date(2024, 4, 1),
+        date_precision="quarter",
+        round_label="B",
+        **billion,
+    )
+    services.funding_round_create(
+        startup=listed, announced_on=dt.date(2023, 11, 1), round_label="C", **billion
+    )
+    services.funding_round_create(
+        startup=robot, announced_on=dt.date(2023, 1, 1), round_label="A", **billion
+    )
+    services.valuation_mark_create(
+        startup=dragon, valued_on=dt.date(2024, 9, 1), value=Decimal("900000000"), currency="USD"
+    )
+
+    refresh_full()
+
+    counts = {
+        u.period_end: (u.count, u.startups, u.joined, u.left)
+        for u in UnicornPeriodStat.objects.filter(period_kind="quarter")
+    }
+    assert counts[dt.date(2023, 12, 31)] == (1, ["listed"], ["listed"], [])
+    assert counts[dt.date(2024, 3, 31)] == (1, ["listed"], [], [])
+    assert counts[dt.date(2024, 6, 30)] == (1, ["dragon"], ["dragon"], ["listed"])
+    assert counts[dt.date(2024, 9, 30)] == (0, [], [], ["dragon"])
+    assert min(counts) == dt.date(2023, 3, 31)  # from the first period with data
+    assert max(counts) >= dt.date(2026, 9, 30)  # to the current one
+
+
+def test_rival_giants_in_the_same_startups_make_a_weighted_pair():
+    alibaba = services.investor_create(slug="alibaba", name_en="Alibaba")
+    cloud = services.investor_create(slug="cloud", name_en="Cloud", parent=alibaba)
+    tencent = services.investor_create(slug="tencent", name_en="Tencent")
+    first, second = StartupFactory(), StartupFactory()
+    round_of(first, [cloud, tencent], dt.date(2023, 5, 1))
+    round_of(second, [alibaba], dt.date(2023, 2, 1))
+    round_of(second, [tencent], dt.date(2024, 2, 1))
+
+    refresh_full()
+
+    pair = CoInvestment.objects.get()
+    assert {pair.investor_a, pair.investor_b} == {alibaba, tencent}
+    assert (pair.shared_startups, pair.shared_rounds) == (2, 1)
+    assert pair.first_together == dt.date(2023, 5, 1)
+
+
+@pytest.mark.parametrize(
+    ("flags", "expected"),
+    [
+        ((0, 0, 0), "exact"),
+        ((1, 0, 0), "at_least"),
+        ((0, 1, 0), "approx"),
+        ((1, 1, 0), "at_least"),
+        ((1, 0, 1), "approx"),
+        ((0, 0, 1), "at_most"),
+    ],
+)
+def test_a_sum_takes_the_bounds_of_its_parts(flags, expected):
+    assert sum_qualifier(*flags) == expected
+
+
+def test_alibaba_per_year_matches_a_hand_count_of_the_sample_data():
+    """Counted by hand from data/sample/rounds.csv: rounds naming alibaba or alibaba_cloud
+    (its only affiliate) among lead_investors or participants, by year, AI per startups.csv."""
+    assert import_paths([SAMPLE]).ok
+    refresh_full()
+    alibaba = Investor.objects.get(slug="alibaba")
+    by_year = {
+        s.period_start.year: (s.deals_total, s.deals_ai)
+        for s in InvestorPeriodStat.objects.filter(investor=alibaba, period_kind="year")
+    }
+    assert by_year == {2022: (3, 0), 2023: (3, 3), 2024: (4, 4), 2025: (6, 2), 2026: (2, 2)}
+    tencent = Investor.objects.get(slug="tencent")
+    pair = CoInvestment.objects.get(
+        investor_a__in=[alibaba, tencent], investor_b__in=[alibaba, tencent]
+    )
+    assert pair.shared_startups == 5
+
+
+def test_a_refresh_that_crashes_half_way_leaves_the_previous_figures(monkeypatch):
+    investor = services.investor_create(slug="tencent", name_en="Tencent")
+    round_of(StartupFactory(), [investor], dt.date(2023, 3, 1))
+    refresh_full()
+    round_of(StartupFactory(), [investor], dt.date(2023, 4, 1))
+    pending_before = PendingRefresh.objects.count()
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("worker lost half-way")
+
+    monkeypatch.setattr("dashboards.aggregates.valuation_points_insert", crash)
+    with pytest.raises(RuntimeError):
+        refresh_pending()
+
+    assert stat(investor).deals_total == 1
+    assert PendingRefresh.objects.count() == pending_before
+    monkeypatch.undo()
+    refresh_pending()
+    assert stat(investor).deals_total == 2
+    assert not PendingRefresh.objects.exists()
