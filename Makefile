@@ -34,22 +34,11 @@ $(STAMP): pyproject.toml
 migrate: install
 	$(PY) manage.py migrate --noinput
 
-# Each step below runs only once the command exists, so `make run` works while they are written.
 load_sample_data: install
-	@if $(PY) manage.py help import_data >/dev/null 2>&1; then \
-		echo "$(PY) manage.py import_data $(SAMPLE_DATA)"; \
-		$(PY) manage.py import_data $(SAMPLE_DATA); \
-	else \
-		echo "make: no import_data command yet: the sample data is not loaded"; \
-	fi
+	$(PY) manage.py import_data $(SAMPLE_DATA)
 
 refresh_aggregates: install
-	@if $(PY) manage.py help refresh_aggregates >/dev/null 2>&1; then \
-		echo "$(PY) manage.py refresh_aggregates"; \
-		$(PY) manage.py refresh_aggregates; \
-	else \
-		echo "make: no refresh_aggregates command yet: the aggregates are not refreshed"; \
-	fi
+	$(PY) manage.py refresh_aggregates --full
 
 # With REDIS_URL set, tasks go to a real Celery worker started beside the server and stopped
 # with it; without, they run in-process (CELERY_TASK_ALWAYS_EAGER in the settings).

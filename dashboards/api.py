@@ -5,6 +5,7 @@ and 1, money whole USD, dates ISO 8601.
 """
 
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -168,8 +169,8 @@ PERIOD = OpenApiParameter("period", str, enum=PeriodKind.values, description="ye
     parameters=[
         INVESTOR,
         PERIOD,
-        OpenApiParameter("since", "date"),
-        OpenApiParameter("until", "date"),
+        OpenApiParameter("since", OpenApiTypes.DATE),
+        OpenApiParameter("until", OpenApiTypes.DATE),
     ],
     responses=envelope(AiDealShareRow, "AiDealShare"),
 )

@@ -2,7 +2,6 @@
 
 import logging
 
-from django.conf import settings
 from kombu.exceptions import KombuError
 from redis.exceptions import RedisError
 
@@ -20,6 +19,4 @@ def queue_refresh(sender, pending_id: int, **kwargs) -> None:
     try:
         refresh_pending_task.delay(pending_id)
     except BROKER_ERRORS as error:
-        if settings.CELERY_TASK_ALWAYS_EAGER:
-            raise
         logger.warning("refresh %s not queued (%s); reconcile will apply it", pending_id, error)

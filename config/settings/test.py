@@ -6,3 +6,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # Tests run without collectstatic: static files are looked up per request, from the finders.
 WHITENOISE_AUTOREFRESH = True
+
+# Tasks run in-process unless a test starts a worker or an outage on purpose (those tests
+# point the Celery app at a broker themselves).
+CELERY_TASK_ALWAYS_EAGER = True
