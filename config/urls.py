@@ -12,5 +12,5 @@ urlpatterns = [
     ),
     path("admin/data/export/", admin.site.admin_view(admin_views.export_view), name="data-export"),
     path("admin/", admin.site.urls),
-    path("api/v1/", include("dashboards.urls_api")),
+    path("api/v1/", include("config.urls_api")),
 ]

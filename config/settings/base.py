@@ -1,5 +1,6 @@
 """Settings shared by every environment; each value that varies comes from the environment."""
 
+import datetime as dt
 from pathlib import Path
 
 import environ
@@ -28,10 +29,12 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "knox",
     "simple_history",
     "startups",
     "deals",
     "dashboards",
+    "deals.api",
 ]
 
 MIDDLEWARE = [
@@ -148,9 +151,45 @@ CACHES = {
     "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "local"},
 }
 
+# The API (deals/api/): hashed, expiring knox tokens or a session with CSRF; anonymous reads
+# unless API_REQUIRE_LOGIN_FOR_READS; writes need the model permission.
+API_REQUIRE_LOGIN_FOR_READS = env.bool("API_REQUIRE_LOGIN_FOR_READS", default=False)
+API_PAGE_SIZE = env.int("API_PAGE_SIZE", default=100)
+API_MAX_PAGE_SIZE = 500
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "deals.api.schema.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "knox.auth.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["deals.api.access.ModelPermissionsOrRead"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "deals.api.access.AnonThrottle",
+        "deals.api.access.UserThrottle",
+    ],
+    # Counted in the "local" cache (per process), never in Redis: see deals.api.access.
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env("API_THROTTLE_ANON", default="120/minute"),
+        "user": env("API_THROTTLE_USER", default="1200/minute"),
+    },
+    "DEFAULT_RENDERER_CLASSES": [
+        "deals.api.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+        "deals.api.renderers.CSVRenderer",
+    ],
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.SearchFilter",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "deals.api.pagination.KeysetPagination",
+    "PAGE_SIZE": API_PAGE_SIZE,
+    "EXCEPTION_HANDLER": "deals.api.errors.exception_handler",
+}
+REST_KNOX = {
+    "TOKEN_TTL": dt.timedelta(days=env.int("API_TOKEN_TTL_DAYS", default=90)),
+    "TOKEN_PREFIX": "cait_",
+    "AUTO_REFRESH": False,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "China AI Unicorn Tracker API",
@@ -160,6 +199,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_GENERATE_CHOICE_DESCRIPTION": False,
+    "ENUM_NAME_OVERRIDES": {
+        "QualifierEnum": "startups.vocab.Qualifier",
+        "CurrencyEnum": "startups.vocab.SORTED_CURRENCIES",
+        "DatePrecisionEnum": "startups.vocab.DatePrecision",
+        "ConfidenceEnum": "startups.vocab.Confidence",
+    },
 }
 
 LOGGING = {

@@ -1,0 +1,28 @@
+"""/api/v1/: the resources, the statistics, token revocation, the schema and its docs."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from deals.api import tokens, views
+
+router = DefaultRouter()
+router.register("startups", views.StartupViewSet, basename="startup")
+router.register("investors", views.InvestorViewSet, basename="investor")
+router.register("rounds", views.FundingRoundViewSet, basename="round")
+router.register("participations", views.ParticipationViewSet, basename="participation")
+router.register("valuation-marks", views.ValuationMarkViewSet, basename="valuation-mark")
+router.register("products", views.ModelProductViewSet, basename="product")
+router.register("compute-deals", views.ComputeDealViewSet, basename="compute-deal")
+router.register("sources", views.SourceViewSet, basename="source")
+router.register("fx-rates", views.FxRateViewSet, basename="fx-rate")
+router.register("reported-metrics", views.ReportedMetricViewSet, basename="reported-metric")
+
+urlpatterns = [
+    path("", include(router.urls)),
+    path("", include("dashboards.urls_api")),
+    path("auth/logout/", tokens.LogoutView.as_view(), name="api-logout"),
+    path("auth/logout-all/", tokens.LogoutAllView.as_view(), name="api-logout-all"),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]

@@ -1,0 +1,127 @@
+"""Serializer fields for the import format's conventions: partial dates, months, `;` lists
+of names, and the source URLs that every figure carries."""
+
+import datetime as dt
+from typing import Any
+
+from django.core.validators import URLValidator
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from startups.vocab import split_list
+
+PARTIAL_DATE_PATTERN = r"^\d{4}(-(\d{2}(-\d{2})?|Q[1-4]))?$"
+MONTH_PATTERN = r"^\d{4}-\d{2}$"
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": PARTIAL_DATE_PATTERN,
+        "example": "2024-Q2",
+        "description": "YYYY-MM-DD, YYYY-MM, YYYY-Qn or YYYY; read back as the first day of the "
+        "period (YYYY-MM-DD) beside its precision.",
+    }
+)
+class PartialDateField(serializers.Field):
+    """Writes take the text as written (checked with its precision by the serializer);
+    reads give the stored first day, ISO 8601."""
+
+    default_error_messages = {
+        "invalid": "must be a date as YYYY-MM-DD, YYYY-MM, YYYY-Qn or YYYY (got {value!r})"
+    }
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str) or not data.strip():
+            self.fail("invalid", value=data)
+        return data.strip()
+
+    def to_representation(self, value: dt.date) -> str:
+        return value.isoformat()
+
+
+@extend_schema_field(
+    {"type": "string", "pattern": MONTH_PATTERN, "example": "2024-05", "description": "YYYY-MM"}
+)
+class MonthField(serializers.Field):
+    default_error_messages = {"invalid": "must be a month as YYYY-MM (got {value!r})"}
+
+    def to_internal_value(self, data: Any) -> dt.date:
+        try:
+            year, month = str(data).strip().split("-")
+            if len(year) != 4 or len(month) != 2:
+                raise ValueError
+            return dt.date(int(year), int(month), 1)
+        except ValueError:
+            self.fail("invalid", value=data)
+
+    def to_representation(self, value: dt.date) -> str:
+        return f"{value:%Y-%m}"
+
+
+http_url = URLValidator(schemes=["http", "https"], message="must be an http(s) URL")
+
+
+@extend_schema_field({"type": "array", "items": {"type": "string", "format": "uri"}})
+class SourceUrlsField(serializers.ListField):
+    """`source_urls`: one or more http(s) URLs; a list given replaces the record's sources.
+
+    Reads the record's sources (prefetched) in URL order.
+    """
+
+    child = serializers.CharField(max_length=1000, validators=[http_url])
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("allow_empty", False)
+        kwargs.setdefault("source", "*")
+        super().__init__(**kwargs)
+
+    def get_attribute(self, instance):
+        return instance
+
+    def to_representation(self, instance) -> list[str]:
+        return sorted(source.url for source in instance.sources.all())
+
+    def to_internal_value(self, data) -> dict[str, list[str]]:
+        return {"source_urls": list(dict.fromkeys(super().to_internal_value(data)))}
+
+
+@extend_schema_field({"type": "array", "items": {"type": "string"}})
+class NameListField(serializers.ListField):
+    """A `;` list of the import format (aliases) as a JSON list."""
+
+    child = serializers.CharField(max_length=200)
+
+    def to_representation(self, value: str) -> list[str]:
+        return split_list(value)
+
+    def to_internal_value(self, data) -> str:
+        names = super().to_internal_value(data)
+        for name in names:
+            if ";" in name:
+                raise serializers.ValidationError(f"a name must not contain ';' (got {name!r})")
+        return "; ".join(dict.fromkeys(name.strip() for name in names if name.strip()))
+
+
+class SlugOf(serializers.SlugRelatedField):
+    """A startup or investor named by its slug; an unknown slug is a 400 naming it."""
+
+    default_error_messages = {
+        "does_not_exist": "names no known record (got {value!r})",
+        "invalid": "must be a slug",
+    }
+
+    def __init__(self, queryset, **kwargs: Any) -> None:
+        kwargs.setdefault("slug_field", "slug")
+        super().__init__(queryset=queryset, **kwargs)
+
+
+__all__ = [
+    "MonthField",
+    "NameListField",
+    "OpenApiTypes",
+    "PartialDateField",
+    "SlugOf",
+    "SourceUrlsField",
+]

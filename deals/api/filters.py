@@ -1,0 +1,236 @@
+"""List filters, named after what they filter: `?startup=<slug>`, `?investor=<slug>`,
+`?announced_after=2024-Q2`, ... An investor filter counts its affiliates too (Alibaba Cloud's
+deals are Alibaba's), through the closure table of the affiliate tree."""
+
+import datetime as dt
+
+from django import forms
+from django.db.models import Exists, OuterRef, QuerySet
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema_field
+
+from deals.models import (
+    ComputeDeal,
+    ComputeKind,
+    FundingRound,
+    FxRate,
+    Investor,
+    InvestorAncestry,
+    InvestorKind,
+    Participation,
+    ReportedMetric,
+    ValuationKind,
+    ValuationMark,
+)
+from startups.models import ModelProduct, ProductKind, Source, Startup, StartupStatus, Tag
+from startups.vocab import SORTED_CURRENCIES, Confidence, parse_partial_date, period_end
+
+from .fields import PARTIAL_DATE_PATTERN
+
+
+def family_of(investor: Investor) -> QuerySet:
+    """Ids of the investor and every affiliate below it."""
+    return InvestorAncestry.objects.filter(ancestor=investor).values("investor")
+
+
+class PartialDateFormField(forms.CharField):
+    """A bound of a date range, as a partial date: `2024`, `2024-Q2`, `2024-05`, `2024-05-31`."""
+
+    def __init__(self, *args, end: bool = False, **kwargs) -> None:
+        self.end = end
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value: str) -> dt.date | None:
+        text = super().to_python(value)
+        if not text:
+            return None
+        try:
+            day, precision = parse_partial_date(text)
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None
+        return period_end(day, precision) if self.end else day
+
+
+@extend_schema_field({"type": "string", "pattern": PARTIAL_DATE_PATTERN})
+class PartialDateFilter(filters.Filter):
+    field_class = PartialDateFormField
+
+
+@extend_schema_field({"type": "string", "pattern": r"^[A-Za-z0-9_-]+$"})
+class SlugFilter(filters.ModelChoiceFilter):
+    """A startup, investor or tag named by its slug; an unknown slug is a 400 naming it."""
+
+
+def slug_filter(model, help_text: str, **kwargs) -> filters.ModelChoiceFilter:
+    return SlugFilter(
+        queryset=model.objects.all(), to_field_name="slug", help_text=help_text, **kwargs
+    )
+
+
+class RecordFilter(filters.FilterSet):
+    updated_since = filters.IsoDateTimeFilter(
+        field_name="updated_at",
+        lookup_expr="gte",
+        help_text="Only records written at or after this ISO 8601 datetime, for syncing.",
+    )
+
+
+class StartupFilter(RecordFilter):
+    city = filters.CharFilter(lookup_expr="iexact")
+    is_ai = filters.BooleanFilter()
+    status = filters.ChoiceFilter(choices=StartupStatus.choices)
+    tag = SlugFilter(
+        field_name="tags", queryset=Tag.objects.all(), to_field_name="slug", help_text="Tag slug."
+    )
+    investor = slug_filter(
+        Investor, "Backed by this investor or an affiliate of it.", method="filter_investor"
+    )
+    min_valuation_usd = filters.NumberFilter(
+        field_name="latest_valuation_usd",
+        lookup_expr="gte",
+        help_text="Latest post-money valuation or valuation mark, in USD, at least this.",
+    )
+    max_valuation_usd = filters.NumberFilter(
+        field_name="latest_valuation_usd",
+        lookup_expr="lte",
+        help_text="Latest post-money valuation or valuation mark, in USD, at most this.",
+    )
+
+    class Meta:
+        model = Startup
+        fields = ["city", "is_ai", "status", "tag", "investor"]
+
+    def filter_investor(self, queryset, name, investor):
+        joined = Participation.objects.filter(
+            round__startup=OuterRef("pk"), investor__in=family_of(investor)
+        )
+        return queryset.filter(Exists(joined))
+
+
+class InvestorFilter(RecordFilter):
+    kind = filters.ChoiceFilter(choices=InvestorKind.choices)
+    parent = slug_filter(Investor, "Direct affiliates of this investor.")
+    hq_country = filters.CharFilter(lookup_expr="iexact")
+
+    class Meta:
+        model = Investor
+        fields = ["kind", "parent", "hq_country"]
+
+
+def joined_by(queryset: QuerySet, investor: Investor, *, lead: bool = False) -> QuerySet:
+    joined = Participation.objects.filter(round=OuterRef("pk"), investor__in=family_of(investor))
+    if lead:
+        joined = joined.filter(is_lead=True)
+    return queryset.filter(Exists(joined))
+
+
+class FundingRoundFilter(RecordFilter):
+    startup = slug_filter(Startup, "Rounds of this startup.")
+    investor = slug_filter(
+        Investor, "Joined by this investor or an affiliate of it.", method="filter_investor"
+    )
+    lead_investor = slug_filter(
+        Investor, "Led by this investor or an affiliate of it.", method="filter_lead_investor"
+    )
+    round_label = filters.CharFilter(lookup_expr="iexact", help_text="e.g. Series B")
+    announced_after = PartialDateFilter(
+        field_name="announced_on",
+        lookup_expr="gte",
+        help_text="On or after the first day of this partial date (2024, 2024-Q2, 2024-05-01).",
+    )
+    announced_before = PartialDateFilter(
+        field_name="announced_on",
+        lookup_expr="lte",
+        end=True,
+        help_text="On or before the last day of this partial date (2024 means 2024-12-31).",
+    )
+    min_amount_usd = filters.NumberFilter(field_name="amount_usd", lookup_expr="gte")
+    max_amount_usd = filters.NumberFilter(field_name="amount_usd", lookup_expr="lte")
+    currency = filters.ChoiceFilter(
+        field_name="amount_currency",
+        choices=[(c, c) for c in SORTED_CURRENCIES],
+        help_text="Currency the amount was reported in.",
+    )
+    confidence = filters.ChoiceFilter(choices=Confidence.choices)
+    is_ai = filters.BooleanFilter(field_name="startup__is_ai")
+
+    class Meta:
+        model = FundingRound
+        fields = ["startup", "round_label", "confidence"]
+
+    def filter_investor(self, queryset, name, investor):
+        return joined_by(queryset, investor)
+
+    def filter_lead_investor(self, queryset, name, investor):
+        return joined_by(queryset, investor, lead=True)
+
+
+class ParticipationFilter(RecordFilter):
+    round = filters.NumberFilter(field_name="round_id")
+    startup = slug_filter(Startup, "Stakes in this startup.", field_name="round__startup")
+    investor = slug_filter(
+        Investor, "Stakes of this investor or an affiliate of it.", method="filter_investor"
+    )
+    is_lead = filters.BooleanFilter()
+
+    class Meta:
+        model = Participation
+        fields = ["is_lead"]
+
+    def filter_investor(self, queryset, name, investor):
+        return queryset.filter(investor__in=family_of(investor))
+
+
+class ValuationMarkFilter(RecordFilter):
+    startup = slug_filter(Startup, "Valuations of this startup.")
+    kind = filters.ChoiceFilter(choices=ValuationKind.choices)
+
+    class Meta:
+        model = ValuationMark
+        fields = ["kind"]
+
+
+class ModelProductFilter(RecordFilter):
+    startup = slug_filter(Startup, "Products of this startup.")
+    kind = filters.ChoiceFilter(choices=ProductKind.choices)
+    open_weights = filters.BooleanFilter()
+
+    class Meta:
+        model = ModelProduct
+        fields = ["kind", "open_weights"]
+
+
+class ComputeDealFilter(RecordFilter):
+    startup = slug_filter(Startup, "Compute deals of this startup.")
+    kind = filters.ChoiceFilter(choices=ComputeKind.choices)
+    provider_slug = slug_filter(
+        Investor, "Provided by this tracked investor.", field_name="provider_investor"
+    )
+
+    class Meta:
+        model = ComputeDeal
+        fields = ["kind"]
+
+
+class SourceFilter(RecordFilter):
+    class Meta:
+        model = Source
+        fields: list[str] = []
+
+
+class FxRateFilter(RecordFilter):
+    currency = filters.ChoiceFilter(choices=[(c, c) for c in SORTED_CURRENCIES])
+
+    class Meta:
+        model = FxRate
+        fields = ["currency"]
+
+
+class ReportedMetricFilter(RecordFilter):
+    metric = filters.CharFilter()
+    investor = slug_filter(Investor, "Figures about this investor.")
+    startup = slug_filter(Startup, "Figures about this startup.")
+
+    class Meta:
+        model = ReportedMetric
+        fields = ["metric"]

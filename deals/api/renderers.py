@@ -1,0 +1,123 @@
+"""JSON through orjson (fast), and CSV for spreadsheets: one row per record, nested fields
+flattened, cells that a spreadsheet would run as a formula neutralised."""
+
+import csv
+import io
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+import orjson
+from drf_orjson_renderer.renderers import ORJSONRenderer
+from rest_framework import serializers
+from rest_framework.renderers import BaseRenderer
+
+# A cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets
+# (OWASP "CSV injection"); a leading apostrophe makes it text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+LIST_SEPARATOR = "; "
+
+
+class JSONRenderer(ORJSONRenderer):
+    """orjson, with datetimes in UTC written `...Z` like DRF's own fields."""
+
+    options = orjson.OPT_UTC_Z
+
+
+def rows_of(data: Any) -> list[dict]:
+    """The records of a response: a page's or an envelope's `results`, or one record."""
+    if isinstance(data, dict) and isinstance(data.get("results"), list):
+        data = data["results"]
+    if isinstance(data, dict):
+        return [data]
+    if isinstance(data, list):
+        return [row if isinstance(row, dict) else {"value": row} for row in data]
+    return [{"value": data}]
+
+
+def scalar(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float, Decimal)):
+        return str(value)
+    text = str(value)
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def flatten(value: Any, prefix: str, out: dict[str, str]) -> None:
+    """Nested objects become `parent.child` columns; a list of values one `; ` cell; a list
+    of objects one column per key, each a `; ` list in the same order (participants.investor,
+    participants.is_lead, ...)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            flatten(item, f"{prefix}.{key}" if prefix else str(key), out)
+    elif isinstance(value, list) and value and all(isinstance(i, dict) for i in value):
+        columns: dict[str, list[str]] = {}
+        for index, item in enumerate(value):
+            cells: dict[str, str] = {}
+            flatten(item, prefix, cells)
+            for key, cell in cells.items():
+                columns.setdefault(key, [""] * index).append(cell)
+            for cell_list in columns.values():
+                if len(cell_list) <= index:
+                    cell_list.append("")
+        out.update({key: LIST_SEPARATOR.join(cells) for key, cells in columns.items()})
+    elif isinstance(value, list):
+        if value:
+            out[prefix] = LIST_SEPARATOR.join(scalar(item) for item in value)
+    else:
+        out[prefix] = scalar(value)
+
+
+def columns_of(serializer: serializers.BaseSerializer, prefix: str = "") -> list[str]:
+    """The flat column names of a serializer's output, so that every page has one header."""
+    if isinstance(serializer, serializers.ListSerializer):
+        serializer = serializer.child
+    columns = []
+    for name, field in serializer.fields.items():
+        if field.write_only:
+            continue
+        column = f"{prefix}{name}"
+        nested = field.child if isinstance(field, serializers.ListSerializer) else field
+        if isinstance(nested, serializers.Serializer):
+            columns.extend(columns_of(nested, f"{column}."))
+        else:
+            columns.append(column)
+    return columns
+
+
+def to_csv(rows: Iterable[dict], columns: Iterable[str] = ()) -> str:
+    flat = []
+    header: dict[str, None] = dict.fromkeys(columns)
+    for row in rows:
+        cells: dict[str, str] = {}
+        flatten(row, "", cells)
+        header.update(dict.fromkeys(cells))
+        flat.append(cells)
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(header), restval="", lineterminator="\r\n")
+    if header:
+        writer.writeheader()
+    writer.writerows(flat)
+    return buffer.getvalue()
+
+
+class CSVRenderer(BaseRenderer):
+    """`?format=csv` (or `Accept: text/csv`): the page's records as CSV, UTF-8."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
+        if data is None:
+            return b""
+        context = renderer_context or {}
+        response, view = context.get("response"), context.get("view")
+        columns: list[str] = []
+        succeeded = response is None or response.status_code < 400
+        if succeeded and view is not None and hasattr(view, "get_serializer_class"):
+            columns = columns_of(view.get_serializer_class()(context={"view": view}))
+        return to_csv(rows_of(data), columns).encode("utf-8")

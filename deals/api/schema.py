@@ -1,0 +1,68 @@
+"""The OpenAPI description: every answer an endpoint can give, CSV as text, and the error
+bodies (`{"field": ["message"]}` for 400, `{"detail": "..."}` otherwise)."""
+
+from django.conf import settings
+from drf_spectacular import openapi
+from rest_framework.permissions import SAFE_METHODS
+
+CSV = "text/csv"
+DETAIL = {
+    "type": "object",
+    "properties": {"detail": {"type": "string"}},
+    "required": ["detail"],
+}
+FIELD_ERRORS = {
+    "type": "object",
+    "description": "A list of messages per field; `non_field_errors` for the whole record.",
+    "additionalProperties": {},
+}
+ERRORS = {
+    "400": ("Bad input: a message per field.", FIELD_ERRORS),
+    "401": ("No credentials, or a token that is wrong, expired or revoked.", DETAIL),
+    "403": ("Credentials without the permission this needs.", DETAIL),
+    "404": ("No such record.", DETAIL),
+    "409": ("Refused by the stored data (a delete that would orphan records).", DETAIL),
+    "429": ("Too many requests: wait the seconds in Retry-After.", DETAIL),
+}
+
+
+class AutoSchema(openapi.AutoSchema):
+    def get_auth(self):
+        auths = super().get_auth()
+        open_reads = not getattr(settings, "API_REQUIRE_LOGIN_FOR_READS", False)
+        if self.method in SAFE_METHODS and open_reads and {} not in auths:
+            auths.append({})
+        return auths
+
+    def _get_response_for_code(
+        self, serializer, status_code, media_types=None, direction="response"
+    ):
+        response = super()._get_response_for_code(serializer, status_code, media_types, direction)
+        if CSV in response.get("content", {}):
+            response["content"][CSV] = {"schema": {"type": "string", "description": "CSV, UTF-8"}}
+        return response
+
+    def _error_codes(self) -> list[str]:
+        codes = ["401", "403", "429"]
+        has_path_parameter = "{" in self.path
+        if self.method in ("POST", "PUT", "PATCH") or not has_path_parameter:
+            codes.append("400")
+        if has_path_parameter or (self.method == "GET" and self._takes_a_subject()):
+            codes.append("404")
+        if self.method == "DELETE":
+            codes.append("409")
+        return sorted(codes)
+
+    def _takes_a_subject(self) -> bool:
+        """A view without a queryset (a statistic about one investor or startup, named in
+        the query) answers 404 for an unknown slug."""
+        return not hasattr(self.view, "get_queryset")
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        for code in self._error_codes():
+            if code not in responses:
+                description, schema = ERRORS[code]
+                body = self._get_response_for_code(dict(schema), code, direction=direction)
+                responses[code] = {**body, "description": description}
+        return responses

@@ -1,0 +1,356 @@
+"""Investors, rounds with their participants, stakes, valuations, compute deals, FX rates and
+published metrics. Money is written as reported (value, currency, qualifier) and read back
+with its USD figure and the rate used."""
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import serializers
+
+from deals.models import (
+    ComputeDeal,
+    FundingRound,
+    FxRate,
+    Investor,
+    Participation,
+    ReportedMetric,
+    ValuationMark,
+)
+from startups.models import Startup
+from startups.vocab import period_end
+
+from ..fields import MonthField, NameListField, PartialDateField, SlugOf, SourceUrlsField
+from .base import READ_ONLY_TIMESTAMPS, RecordSerializer
+from .companies import EVIDENCE
+
+AMOUNT = ("amount", "amount_currency", "amount_qualifier")
+CREDITS = ("compute_credit_amount", "compute_credit_currency", "compute_credit_qualifier")
+
+
+def rate_field(source: str | None = None) -> serializers.DecimalField:
+    """The rate a USD figure was derived with (a model field that is never written)."""
+    return serializers.DecimalField(
+        max_digits=18,
+        decimal_places=8,
+        **({"source": source} if source else {}),
+        read_only=True,
+        allow_null=True,
+        help_text="Units of the currency per USD used for the USD figure (null: no rate known).",
+    )
+
+
+class InvestorSerializer(RecordSerializer):
+    """An investor; `parent` makes it an affiliate whose deals count for the parent."""
+
+    aliases = NameListField(required=False)
+    parent = SlugOf(queryset=Investor.objects.all(), required=False, allow_null=True)
+    source_urls = SourceUrlsField(required=False)
+
+    class Meta:
+        model = Investor
+        fields = (
+            "id",
+            "slug",
+            "name_en",
+            "name_zh",
+            "aliases",
+            "kind",
+            "parent",
+            "hq_country",
+            "hq_city",
+            *EVIDENCE,
+            *READ_ONLY_TIMESTAMPS,
+        )
+        read_only_fields = READ_ONLY_TIMESTAMPS
+
+
+class ParticipantSerializer(serializers.ModelSerializer):
+    """One investor in a round, as written inside the round and read back with it."""
+
+    investor = SlugOf(queryset=Investor.objects.all())
+    investor_name = serializers.CharField(source="investor.name_en", read_only=True)
+
+    class Meta:
+        model = Participation
+        fields = (
+            "investor",
+            "investor_name",
+            "is_lead",
+            *AMOUNT,
+            "amount_usd",
+            "stake_percent",
+            "stake_qualifier",
+            *CREDITS,
+            "compute_credit_amount_usd",
+        )
+        read_only_fields = ("amount_usd", "compute_credit_amount_usd")
+
+    def get_validators(self) -> list:
+        return []
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        # The participation's own rules (money, stake), reported under this participant.
+        try:
+            Participation(**attrs).clean()
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.message_dict) from None
+        return attrs
+
+
+class FundingRoundSerializer(RecordSerializer):
+    """A funding round: amounts as reported, USD figures with the rates used, participants,
+    sources."""
+
+    startup = SlugOf(queryset=Startup.objects.all())
+    startup_name = serializers.CharField(source="startup.name_en", read_only=True)
+    is_ai = serializers.BooleanField(source="startup.is_ai", read_only=True)
+    announced_on = PartialDateField()
+    fx_rate = rate_field("amount_fx_rate")
+    valuation_fx_rate = rate_field()
+    compute_credit_fx_rate = rate_field()
+    participants = ParticipantSerializer(many=True, source="participations", required=False)
+    source_urls = SourceUrlsField(help_text="At least one: every figure needs a source.")
+
+    partial_dates = (("announced_on", "date_precision"),)
+
+    class Meta:
+        model = FundingRound
+        fields = (
+            "id",
+            "startup",
+            "startup_name",
+            "is_ai",
+            "announced_on",
+            "date_precision",
+            "round_label",
+            *AMOUNT,
+            "amount_usd",
+            "fx_rate",
+            "post_money_valuation",
+            "valuation_currency",
+            "valuation_qualifier",
+            "post_money_valuation_usd",
+            "valuation_fx_rate",
+            *CREDITS,
+            "compute_credit_amount_usd",
+            "compute_credit_fx_rate",
+            "participants",
+            *EVIDENCE,
+            *READ_ONLY_TIMESTAMPS,
+        )
+        read_only_fields = (
+            "amount_usd",
+            "post_money_valuation_usd",
+            "compute_credit_amount_usd",
+            *READ_ONLY_TIMESTAMPS,
+        )
+
+    def validate_participants(self, participants: list[dict]) -> list[dict]:
+        seen: set[str] = set()
+        for participant in participants:
+            slug = participant["investor"].slug
+            if slug in seen:
+                raise serializers.ValidationError(f"names the investor {slug!r} twice")
+            seen.add(slug)
+        return participants
+
+    def service_fields(self) -> dict[str, Any]:
+        fields = super().service_fields()
+        if "participations" in fields:
+            fields["participants"] = fields.pop("participations")
+        return fields
+
+
+class ParticipationSerializer(RecordSerializer):
+    """An investor's part in a round."""
+
+    round = serializers.PrimaryKeyRelatedField(
+        queryset=FundingRound.objects.all(), style={"base_template": "input.html"}
+    )
+    startup = serializers.CharField(source="round.startup.slug", read_only=True)
+    round_label = serializers.CharField(source="round.round_label", read_only=True)
+    announced_on = serializers.DateField(source="round.announced_on", read_only=True)
+    investor = SlugOf(queryset=Investor.objects.all())
+    investor_name = serializers.CharField(source="investor.name_en", read_only=True)
+    fx_rate = rate_field("amount_fx_rate")
+    compute_credit_fx_rate = rate_field()
+    source_urls = SourceUrlsField(required=False)
+
+    class Meta:
+        model = Participation
+        fields = (
+            "id",
+            "round",
+            "startup",
+            "round_label",
+            "announced_on",
+            "investor",
+            "investor_name",
+            "is_lead",
+            *AMOUNT,
+            "amount_usd",
+            "fx_rate",
+            "stake_percent",
+            "stake_qualifier",
+            *CREDITS,
+            "compute_credit_amount_usd",
+            "compute_credit_fx_rate",
+            *EVIDENCE,
+            *READ_ONLY_TIMESTAMPS,
+        )
+        read_only_fields = ("amount_usd", "compute_credit_amount_usd", *READ_ONLY_TIMESTAMPS)
+
+
+class ValuationMarkSerializer(RecordSerializer):
+    """A valuation reported outside a round."""
+
+    startup = SlugOf(queryset=Startup.objects.all())
+    valued_on = PartialDateField()
+    source_urls = SourceUrlsField(help_text="At least one: every figure needs a source.")
+
+    partial_dates = (("valued_on", "date_precision"),)
+
+    class Meta:
+        model = ValuationMark
+        fields = (
+            "id",
+            "startup",
+            "valued_on",
+            "date_precision",
+            "value",
+            "currency",
+            "value_qualifier",
+            "value_usd",
+            "fx_rate",
+            "kind",
+            *EVIDENCE,
+            *READ_ONLY_TIMESTAMPS,
+        )
+        read_only_fields = ("value_usd", "fx_rate", *READ_ONLY_TIMESTAMPS)
+
+
+class ComputeDealSerializer(RecordSerializer):
+    """Chips bought or rented, credits, vouchers, training runs."""
+
+    startup = SlugOf(queryset=Startup.objects.all(), required=False, allow_null=True)
+    buyer = serializers.CharField(
+        max_length=300,
+        required=False,
+        allow_blank=True,
+        help_text="As reported; defaults to the startup's slug, as in the import format.",
+    )
+    provider_slug = SlugOf(
+        source="provider_investor",
+        queryset=Investor.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="The provider when it is a tracked investor (Alibaba Cloud).",
+    )
+    announced_on = PartialDateField()
+    fx_rate = rate_field("amount_fx_rate")
+    source_urls = SourceUrlsField(help_text="At least one: every figure needs a source.")
+
+    partial_dates = (("announced_on", "date_precision"),)
+
+    class Meta:
+        model = ComputeDeal
+        fields = (
+            "id",
+            "startup",
+            "buyer",
+            "kind",
+            "chip",
+            "quantity",
+            "quantity_qualifier",
+            "provider",
+            "provider_slug",
+            *AMOUNT,
+            "amount_usd",
+            "fx_rate",
+            "below_market",
+            "announced_on",
+            "date_precision",
+            *EVIDENCE,
+            *READ_ONLY_TIMESTAMPS,
+        )
+        read_only_fields = ("amount_usd", *READ_ONLY_TIMESTAMPS)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs = super().validate(attrs)
+        if self.instance is None or "buyer" in attrs:
+            startup = attrs.get("startup", getattr(self.instance, "startup", None))
+            if not attrs.get("buyer"):
+                if startup is None:
+                    message = "is required when there is no startup"
+                    raise serializers.ValidationError({"buyer": [message]})
+                attrs["buyer"] = startup.slug
+        return attrs
+
+
+class FxRateSerializer(RecordSerializer):
+    """Average units of a currency per USD in a month."""
+
+    month = MonthField()
+    source_url = serializers.URLField(
+        source="source.url", max_length=1000, required=False, allow_null=True
+    )
+
+    class Meta:
+        model = FxRate
+        fields = (
+            "id",
+            "month",
+            "currency",
+            "units_per_usd",
+            "source_url",
+            "source_note",
+            *READ_ONLY_TIMESTAMPS,
+        )
+        read_only_fields = READ_ONLY_TIMESTAMPS
+
+    def service_fields(self) -> dict[str, Any]:
+        fields = super().service_fields()
+        if "source" in fields:
+            fields["source_url"] = (fields.pop("source") or {}).get("url")
+        return fields
+
+    def error_names(self) -> dict[str, str]:
+        return {**super().error_names(), "source": "source_url"}
+
+
+class ReportedMetricSerializer(RecordSerializer):
+    """A figure published by someone else (ITJuzi's 40% AI share of Alibaba's deals)."""
+
+    investor = SlugOf(queryset=Investor.objects.all(), required=False, allow_null=True)
+    startup = SlugOf(queryset=Startup.objects.all(), required=False, allow_null=True)
+    period_start = PartialDateField(required=False, allow_null=True)
+    period_end = PartialDateField(
+        required=False,
+        allow_null=True,
+        help_text="A partial date means its last day: 2024 is 2024-12-31.",
+    )
+    source_urls = SourceUrlsField(help_text="At least one: every figure needs a source.")
+
+    partial_dates = (("period_start", None), ("period_end", None))
+
+    class Meta:
+        model = ReportedMetric
+        fields = (
+            "id",
+            "metric",
+            "subject",
+            "investor",
+            "startup",
+            "period_start",
+            "period_end",
+            "value",
+            "value_qualifier",
+            "unit",
+            *EVIDENCE,
+            *READ_ONLY_TIMESTAMPS,
+        )
+        read_only_fields = READ_ONLY_TIMESTAMPS
+
+    def date_value(self, name: str, value: dt.date, precision: str) -> dt.date:
+        return period_end(value, precision) if name == "period_end" else value
