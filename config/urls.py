@@ -13,4 +13,6 @@ urlpatterns = [
     path("admin/data/export/", admin.site.admin_view(admin_views.export_view), name="data-export"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.urls_api")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("dashboards.urls")),
 ]

@@ -1,0 +1,545 @@
+"""Plotly figures built in Python from the page selectors' data.
+
+Every figure carries its title and units (so that its PNG explains itself), hover text in the
+reader's language, and per point the URL of what the point stands for (`customdata`), which
+static/js/charts.js opens on click. Colours are Okabe and Ito's, safe for colour-blind readers;
+text and grid colours follow the light or dark theme in charts.js.
+"""
+
+import datetime as dt
+import math
+from decimal import Decimal
+from html import escape as html_escape
+
+import plotly.graph_objects as go
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from startups.vocab import QUALIFIER_SIGNS, format_partial_date
+
+from .formatting import NONE, local_name, money, percent
+from .network import force_layout
+
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999"]
+CORPORATE = "#D55E00"
+OTHER_INVESTOR = "#56B4E9"
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans CJK SC', 'PingFang SC', sans-serif"
+
+
+def escape(text: str) -> str:
+    """Plotly renders a few HTML tags in its text: names and notes must not add any."""
+    return html_escape(text or "", quote=False)
+
+
+def label(record) -> str:
+    """A name for plotly's pseudo-HTML text: escaped, since plotly renders tags in it."""
+    return escape(local_name(record))
+
+
+def base_figure(title: str, units: str, as_of: dt.datetime | None, **layout) -> go.Figure:
+    as_of_text = as_of.date().isoformat() if as_of else _("not computed yet")
+    footnote = _("%(units)s · data as of %(date)s") % {"units": units, "date": as_of_text}
+    figure = go.Figure(
+        layout={
+            "template": go.layout.Template(),
+            "title": {"text": escape(title), "x": 0, "xanchor": "left", "font": {"size": 15}},
+            "font": {"family": FONT, "size": 12},
+            "colorway": OKABE_ITO,
+            "paper_bgcolor": "rgba(0,0,0,0)",
+            "plot_bgcolor": "rgba(0,0,0,0)",
+            "margin": {"l": 56, "r": 16, "t": 48, "b": 72},
+            "hovermode": "closest",
+            "legend": {"orientation": "h", "y": -0.18, "x": 0, "yanchor": "top"},
+            "annotations": [
+                {
+                    "text": escape(footnote),
+                    "showarrow": False,
+                    "xref": "paper",
+                    "yref": "paper",
+                    "x": 1,
+                    "y": 1.02,
+                    "xanchor": "right",
+                    "yanchor": "bottom",
+                    "font": {"size": 10},
+                    "opacity": 0.75,
+                }
+            ],
+            **layout,
+        }
+    )
+    return figure
+
+
+def period_label(start: dt.date, kind: str) -> str:
+    return format_partial_date(start, kind)
+
+
+def period_end(start: dt.date, kind: str) -> dt.date:
+    if kind == "year":
+        return dt.date(start.year, 12, 31)
+    month = start.month + 3
+    following = dt.date(start.year + (month > 12), (month - 1) % 12 + 1, 1)
+    return following - dt.timedelta(days=1)
+
+
+def rounds_url(**params) -> str:
+    query = urlencode({key: value for key, value in params.items() if value}, doseq=True)
+    return f"{reverse('dashboards:rounds')}?{query}" if query else reverse("dashboards:rounds")
+
+
+def money_ticks(top: float, log: bool = False) -> dict:
+    """Axis ticks labelled as amounts in the reader's language ($1B, 10亿美元)."""
+    if top <= 0:
+        return {}
+    if log:
+        values = []
+        for exponent in range(7, 14):
+            for step in (1, 3):
+                values.append(step * 10**exponent)
+        return {"tickvals": values, "ticktext": [money(v) for v in values]}
+    raw = top / 4
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    values = [step * i for i in range(int(top // step) + 2)]
+    return {"tickvals": values, "ticktext": [money(v) for v in values]}
+
+
+def ai_share(series: list[dict], published: dict, kind: str, as_of) -> go.Figure:
+    """AI share of each chosen investor's deals per period, with the published figures as
+    diamonds joined to the period they cover."""
+    figure = base_figure(
+        _("AI share of deals, by investor"),
+        _("% of deals in AI startups"),
+        as_of,
+        yaxis={"tickformat": ".0%", "range": [-0.02, 1.05], "title": {"text": "%"}},
+        xaxis={"type": "date"},
+    )
+    colour = {s["slug"]: OKABE_ITO[i % len(OKABE_ITO)] for i, s in enumerate(series)}
+    totals = {
+        (row["investor"], row["period_start"].year): row
+        for row in published["deal_counts"]
+        if row["period_start"]
+        and row["period_end"]
+        and (row["period_start"].month, row["period_start"].day) == (1, 1)
+        and row["period_end"] == dt.date(row["period_start"].year, 12, 31)
+    }
+    for entry in series:
+        name = label(entry)
+        x, y, hover, links = [], [], [], []
+        for point in entry["points"]:
+            start = point["period_start"]
+            x.append(start.isoformat())
+            y.append(float(point["ai_share"]) if point["ai_share"] is not None else None)
+            text = _(
+                "%(name)s, %(period)s: %(share)s in AI<br>%(ai)s of %(total)s deals tracked "
+                "(%(disclosed)s with a disclosed amount)"
+            ) % {
+                "name": name,
+                "period": period_label(start, kind),
+                "share": percent(point["ai_share"]),
+                "ai": point["deals_ai"],
+                "total": point["deals_total"],
+                "disclosed": point["deals_disclosed"],
+            }
+            total = totals.get((entry["slug"], start.year)) if kind == "year" else None
+            if total:
+                text += "<br>" + _("published total: %(count)s deals") % {
+                    "count": f"{total['value']:.0f}"
+                }
+            hover.append(text)
+            links.append(
+                rounds_url(
+                    investor=entry["slug"],
+                    since=start.isoformat(),
+                    until=period_end(start, kind).isoformat(),
+                )
+            )
+        figure.add_trace(
+            go.Scatter(
+                x=x,
+                y=y,
+                name=name,
+                mode="lines+markers",
+                hovertext=hover,
+                hoverinfo="text",
+                customdata=links,
+                line={"color": colour[entry["slug"]], "width": 2},
+                marker={"size": 8},
+                legendgroup=entry["slug"],
+            )
+        )
+    for row in published["shares"]:
+        if not (row["period_start"] and row["period_end"]):
+            continue
+        owner = next((s for s in series if s["slug"] == row["investor"]), None)
+        name = label(owner) if owner else escape(row["subject"])
+        value = float(row["value"]) / 100
+        tracked = (
+            percent(Decimal(row["deals_ai"]) / row["deals_tracked"])
+            if row["deals_tracked"]
+            else NONE
+        )
+        text = _(
+            "Published: %(value)s of %(name)s's deals in AI, %(start)s to %(end)s<br>"
+            "%(notes)s<br>Tracked here over the same period: %(tracked)s "
+            "(%(ai)s of %(count)s deals)<br>Click to open the source"
+        ) % {
+            "value": f"{row['value']:.0f}%",
+            "name": name,
+            "start": row["period_start"].isoformat(),
+            "end": row["period_end"].isoformat(),
+            "notes": escape(row["notes"]),
+            "tracked": tracked,
+            "ai": row["deals_ai"],
+            "count": row["deals_tracked"],
+        }
+        source = row["source_urls"][0] if row["source_urls"] else ""
+        figure.add_trace(
+            go.Scatter(
+                x=[row["period_start"].isoformat(), row["period_end"].isoformat()],
+                y=[value, value],
+                name=_("%(name)s, published") % {"name": name},
+                mode="lines+markers",
+                line={"color": colour.get(row["investor"], "#999999"), "dash": "dot", "width": 1.5},
+                marker={
+                    "symbol": "diamond",
+                    "size": [0, 13],
+                    "line": {"width": 1, "color": "#000000"},
+                },
+                hovertext=[text, text],
+                hoverinfo="text",
+                customdata=[source, source],
+                legendgroup=row["investor"],
+            )
+        )
+    return figure
+
+
+def _valuation_hover(entry: dict, point: dict) -> str:
+    sign = QUALIFIER_SIGNS.get(point["qualifier"], "").strip() or "="
+    leads = ", ".join(label(lead) for lead in point["leads"]) or _("not disclosed")
+    what = (
+        escape(point["round"])
+        if point["round"]
+        else _("valuation report (%(kind)s)") % {"kind": point["kind"].replace("_", " ")}
+    )
+    sources = "<br>".join(escape(url[:70]) for url in point["source_urls"][:2]) or NONE
+    return _(
+        "<b>%(name)s</b> %(date)s<br>%(what)s: %(value)s (qualifier %(sign)s)<br>"
+        "Lead: %(leads)s<br>Source: %(sources)s"
+    ) % {
+        "name": label(entry),
+        "date": format_partial_date(point["date"], point["date_precision"]),
+        "what": what,
+        "value": money(point["valuation_usd"], "USD", point["qualifier"]),
+        "sign": sign,
+        "leads": leads,
+        "sources": sources,
+    }
+
+
+def point_url(entry: dict, point: dict) -> str:
+    if point["round_id"]:
+        return rounds_url(startup=entry["slug"]) + f"#round-{point['round_id']}"
+    return reverse("dashboards:startup", args=[entry["slug"]]) + f"#mark-{point['mark_id']}"
+
+
+def valuations(series: list[dict], as_of, today: dt.date, title: str = "") -> go.Figure:
+    """Valuation histories as step lines on a log axis, a marker per round or report."""
+    top = max((float(p["valuation_usd"]) for s in series for p in s["points"]), default=0)
+    figure = base_figure(
+        title or _("Valuations of China's AI unicorns"),
+        _("USD, log scale"),
+        as_of,
+        yaxis={"type": "log", **money_ticks(top, log=True)},
+        xaxis={"type": "date"},
+    )
+    for index, entry in enumerate(series):
+        colour = OKABE_ITO[index % len(OKABE_ITO)]
+        points = entry["points"]
+        name = label(entry)
+        end = min(entry["ipo_date"] or today, today)
+        last = points[-1]
+        # The last valuation holds until today, or until the listing.
+        if end > last["date"]:
+            figure.add_trace(
+                go.Scatter(
+                    x=[last["date"].isoformat(), end.isoformat()],
+                    y=[float(last["valuation_usd"])] * 2,
+                    mode="lines",
+                    line={"color": colour, "width": 2, "dash": "dot"},
+                    hoverinfo="skip",
+                    showlegend=False,
+                    legendgroup=entry["slug"],
+                )
+            )
+        figure.add_trace(
+            go.Scatter(
+                x=[p["date"].isoformat() for p in points],
+                y=[float(p["valuation_usd"]) for p in points],
+                name=name,
+                mode="lines+markers",
+                line={"shape": "hv", "color": colour, "width": 2},
+                marker={
+                    "size": 9,
+                    "symbol": [
+                        "triangle-up"
+                        if p["qualifier"] == "at_least"
+                        else "circle-open"
+                        if p["qualifier"] == "approx"
+                        else "circle"
+                        for p in points
+                    ],
+                },
+                hovertext=[_valuation_hover(entry, p) for p in points],
+                hoverinfo="text",
+                customdata=[point_url(entry, p) for p in points],
+                legendgroup=entry["slug"],
+            )
+        )
+    figure.add_hline(
+        y=1e9,
+        line={"width": 1, "dash": "dash", "color": "#999999"},
+        annotation_text=_("$1B"),
+        annotation_position="bottom right",
+    )
+    return figure
+
+
+def unicorn_count(periods: list[dict], as_of) -> go.Figure:
+    figure = base_figure(
+        _("Number of AI unicorns"),
+        _("count of startups valued at $1B or more, at each quarter's end"),
+        as_of,
+        yaxis={
+            "rangemode": "tozero",
+            "dtick": 1 if max((p["count"] for p in periods), default=0) <= 12 else None,
+        },
+        xaxis={"type": "date"},
+        bargap=0.15,
+    )
+    hover = []
+    for period in periods:
+        text = _("%(count)s unicorns on %(date)s") % {
+            "count": period["count"],
+            "date": period["period_end"].isoformat(),
+        }
+        if period["joined"]:
+            text += "<br>" + _("joined: %(names)s") % {
+                "names": ", ".join(label(s) for s in period["joined"])
+            }
+        if period["left"]:
+            text += "<br>" + _("left: %(names)s") % {
+                "names": ", ".join(label(s) for s in period["left"])
+            }
+        hover.append(text)
+    figure.add_trace(
+        go.Bar(
+            x=[p["period_end"].isoformat() for p in periods],
+            y=[p["count"] for p in periods],
+            name=_("unicorns"),
+            marker={"color": OKABE_ITO[0]},
+            hovertext=hover,
+            hoverinfo="text",
+            customdata=[
+                f"{reverse('dashboards:startups')}?unicorn_at={p['period_end'].isoformat()}"
+                for p in periods
+            ],
+        )
+    )
+    return figure
+
+
+def capital(rows: list[dict], as_of) -> go.Figure:
+    """Whole rounds joined per investor, the compute credits in them picked out."""
+    rows = list(reversed(rows))  # largest on top of a horizontal bar chart
+    top = max((float(r["capital_usd"] or 0) for r in rows), default=0)
+    names = [label(r) for r in rows]
+    links = [reverse("dashboards:investor", args=[r["slug"]]) for r in rows]
+    credits = [float(r["credits_usd"] or 0) for r in rows]
+    rest = [max(float(r["capital_usd"] or 0) - c, 0) for r, c in zip(rows, credits, strict=True)]
+    figure = base_figure(
+        _("Capital of rounds joined, by investor"),
+        _("USD; whole rounds, so co-investors share the same money"),
+        as_of,
+        barmode="stack",
+        xaxis=money_ticks(top),
+        yaxis={"automargin": True},
+        height=max(360, 28 * len(rows) + 140),
+    )
+    hover = [
+        _(
+            "<b>%(name)s</b><br>Rounds joined: %(capital)s (%(disclosed)s of %(deals)s deals "
+            "disclosed)<br>Compute credits: %(credits)s<br>Own contribution disclosed: %(own)s"
+        )
+        % {
+            "name": name,
+            "capital": money(r["capital_usd"], "USD", r["capital_qualifier"]),
+            "disclosed": r["deals_disclosed"],
+            "deals": r["deals"],
+            "credits": money(r["credits_usd"], "USD", r["credits_qualifier"])
+            if r["credits_usd"] is not None
+            else _("none disclosed"),
+            "own": money(r["own_usd"]) if r["own_usd"] is not None else _("none"),
+        }
+        for name, r in zip(names, rows, strict=True)
+    ]
+    figure.add_trace(
+        go.Bar(
+            y=names,
+            x=rest,
+            orientation="h",
+            name=_("cash, or form not disclosed"),
+            marker={"color": OKABE_ITO[0]},
+            hovertext=hover,
+            hoverinfo="text",
+            customdata=links,
+        )
+    )
+    figure.add_trace(
+        go.Bar(
+            y=names,
+            x=credits,
+            orientation="h",
+            name=_("compute credits"),
+            marker={"color": OKABE_ITO[1]},
+            hovertext=hover,
+            hoverinfo="text",
+            customdata=links,
+        )
+    )
+    return figure
+
+
+def network(data: dict, as_of) -> go.Figure:
+    """Investors as nodes sized by deals, an edge per pair that shares startups, thicker
+    for more; the big corporates in their own colour and always named."""
+    nodes, edges = data["nodes"], data["edges"]
+    position = force_layout(
+        [n["id"] for n in nodes],
+        [(e["investor_a_id"], e["investor_b_id"], e["shared_startups"]) for e in edges],
+    )
+    figure = base_figure(
+        _("Who invests together"),
+        _("node size: deals; line width: startups backed together"),
+        as_of,
+        xaxis={"visible": False, "range": [-1.35, 1.35]},
+        yaxis={"visible": False, "range": [-1.2, 1.2], "scaleanchor": "x"},
+        height=560,
+        showlegend=True,
+    )
+    heaviest = max((e["shared_startups"] for e in edges), default=1)
+    buckets: dict[int, list] = {}
+    for edge in edges:
+        width = 1 + round(3 * (edge["shared_startups"] - 1) / max(heaviest - 1, 1))
+        buckets.setdefault(width, []).append(edge)
+    for width in sorted(buckets):
+        x, y = [], []
+        for edge in buckets[width]:
+            (x0, y0), (x1, y1) = position[edge["investor_a_id"]], position[edge["investor_b_id"]]
+            x += [x0, x1, None]
+            y += [y0, y1, None]
+        figure.add_trace(
+            go.Scatter(
+                x=x,
+                y=y,
+                mode="lines",
+                hoverinfo="skip",
+                showlegend=False,
+                line={"width": width * 0.8, "color": "rgba(128,128,128,0.45)"},
+            )
+        )
+    partners: dict[int, int] = {}
+    for edge in edges:
+        partners[edge["investor_a_id"]] = partners.get(edge["investor_a_id"], 0) + 1
+        partners[edge["investor_b_id"]] = partners.get(edge["investor_b_id"], 0) + 1
+    biggest = max((n["deals"] for n in nodes), default=1)
+    for corporate in (True, False):
+        group = [n for n in nodes if (n["kind"] == "corporate") == corporate]
+        if not group:
+            continue
+        figure.add_trace(
+            go.Scatter(
+                x=[position[n["id"]][0] for n in group],
+                y=[position[n["id"]][1] for n in group],
+                mode="markers+text" if corporate else "markers",
+                text=[label(n) for n in group],
+                textposition="top center",
+                name=_("big corporate investors") if corporate else _("other investors"),
+                marker={
+                    "size": [10 + 26 * math.sqrt(n["deals"] / biggest) for n in group],
+                    "color": CORPORATE if corporate else OTHER_INVESTOR,
+                    "line": {"width": 1, "color": "#ffffff"},
+                    "symbol": "diamond" if corporate else "circle",
+                },
+                hovertext=[
+                    _(
+                        "<b>%(name)s</b><br>%(deals)s deals, %(ai)s in AI<br>"
+                        "co-invests with %(partners)s of these investors"
+                    )
+                    % {
+                        "name": label(n),
+                        "deals": n["deals"],
+                        "ai": n["deals_ai"],
+                        "partners": partners.get(n["id"], 0),
+                    }
+                    for n in group
+                ],
+                hoverinfo="text",
+                customdata=[reverse("dashboards:investor", args=[n["slug"]]) for n in group],
+            )
+        )
+    return figure
+
+
+def products(series: list[dict], as_of, today: dt.date) -> go.Figure:
+    figure = base_figure(
+        _("AI model products launched, cumulative"),
+        _("count of models and apps, per quarter"),
+        as_of,
+        yaxis={"rangemode": "tozero"},
+        xaxis={"type": "date"},
+    )
+    for index, entry in enumerate(series):
+        points = entry["points"]
+        x = [p["period_start"].isoformat() for p in points]
+        y = [p["cumulative"] for p in points]
+        hover = [
+            _("%(name)s, %(period)s: %(new)s new, %(total)s in all")
+            % {
+                "name": label(entry),
+                "period": period_label(p["period_start"], "quarter"),
+                "new": p["new"],
+                "total": p["cumulative"],
+            }
+            for p in points
+        ]
+        if today > points[-1]["period_start"]:
+            x.append(today.isoformat())
+            y.append(points[-1]["cumulative"])
+            hover.append(hover[-1])
+        url = reverse("dashboards:startup", args=[entry["slug"]]) + "#products"
+        figure.add_trace(
+            go.Scatter(
+                x=x,
+                y=y,
+                name=label(entry),
+                mode="lines+markers",
+                line={"shape": "hv", "color": OKABE_ITO[index % len(OKABE_ITO)], "width": 2},
+                marker={"size": [7] * len(points) + [0] * (len(x) - len(points))},
+                hovertext=hover,
+                hoverinfo="text",
+                customdata=[url] * len(x),
+            )
+        )
+    return figure
+
+
+def figure_json(figure: go.Figure) -> str:
+    """The figure as JSON that is safe inside <script type="application/json">."""
+    return figure.to_json().replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def trace_count(figure: go.Figure) -> int:
+    return len(figure.data)

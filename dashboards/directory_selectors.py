@@ -1,0 +1,384 @@
+"""Reads for the startups, investors and rounds pages: one queryset per table (sorted and
+filtered in SQL, paginated by the view) and a fixed number of prefetches per page."""
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Func,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+
+from deals.models import (
+    ComputeDeal,
+    FundingRound,
+    Investor,
+    InvestorAncestry,
+    Participation,
+    ReportedMetric,
+    ValuationMark,
+)
+from deals.selectors import rounds_joined_by
+from startups.models import ModelProduct, Startup, Tag
+
+from .forms import INVESTOR_SORTS, ROUND_SORTS, STARTUP_SORTS
+from .models import CoInvestment, InvestorPeriodStat, PeriodKind, UnicornMembership, ValuationPoint
+from .page_selectors import sources_by_owner, subquery_count
+
+CO_INVESTORS_SHOWN = 20
+INVESTOR_DEALS_SHOWN = 200  # the rest are one click away in /rounds/?investor=...
+
+
+def _name_matches(q: str) -> Q:
+    return Q(name_en__icontains=q) | Q(name_zh__icontains=q) | Q(aliases__icontains=q)
+
+
+def _order(sort: str | None, allowed: dict[str, tuple[str, ...]], default: str) -> list:
+    sort = sort or default
+    descending = sort.startswith("-")
+    fields = allowed.get(sort.lstrip("-")) or allowed[default.lstrip("-")]
+    return [
+        F(name).desc(nulls_last=True) if descending else F(name).asc(nulls_last=True)
+        for name in fields
+    ]
+
+
+def _with_participants(rounds: QuerySet[FundingRound]) -> QuerySet[FundingRound]:
+    return rounds.select_related("startup").prefetch_related(
+        Prefetch(
+            "participations",
+            Participation.objects.select_related("investor").order_by(
+                "-is_lead", "investor__name_en"
+            ),
+        ),
+        "sources",
+    )
+
+
+def rounds_table(filters: dict[str, Any], sort: str | None) -> QuerySet[FundingRound]:
+    """Rounds matching the filters, in the order asked, participants and sources prefetched."""
+    rounds = FundingRound.objects.all()
+    if q := filters.get("q"):
+        rounds = rounds.filter(
+            Q(startup__name_en__icontains=q)
+            | Q(startup__name_zh__icontains=q)
+            | Q(startup__aliases__icontains=q)
+        )
+    if startups := filters.get("startup"):
+        rounds = rounds.filter(startup__slug__in=startups)
+    if investors := filters.get("investor"):
+        rounds = rounds.filter(
+            Exists(
+                Participation.objects.filter(
+                    round=OuterRef("pk"),
+                    investor__in=InvestorAncestry.objects.filter(
+                        ancestor__slug__in=investors
+                    ).values("investor"),
+                )
+            )
+        )
+    if city := filters.get("city"):
+        rounds = rounds.filter(startup__city__iexact=city)
+    if ai := filters.get("ai"):
+        rounds = rounds.filter(startup__is_ai=ai == "1")
+    if confidence := filters.get("confidence"):
+        rounds = rounds.filter(confidence=confidence)
+    if currency := filters.get("currency"):
+        rounds = rounds.filter(amount_currency__iexact=currency)
+    if label := filters.get("round"):
+        rounds = rounds.filter(round_label__icontains=label)
+    if since := filters.get("since"):
+        rounds = rounds.filter(announced_on__gte=since)
+    if until := filters.get("until"):
+        rounds = rounds.filter(announced_on__lte=until)
+    if filters.get("disclosed"):
+        rounds = rounds.filter(amount_usd__isnull=False)
+    if filters.get("credits"):
+        rounds = rounds.filter(
+            Q(compute_credit_amount__isnull=False)
+            | Exists(
+                Participation.objects.filter(
+                    round=OuterRef("pk"), compute_credit_amount__isnull=False
+                )
+            )
+        )
+    return _with_participants(rounds.order_by(*_order(sort, ROUND_SORTS, "-date")))
+
+
+def choice_lists() -> dict[str, list[str]]:
+    """The values the table filters offer: two DISTINCT queries (cached by the caller)."""
+    return {
+        "cities": list(
+            Startup.objects.exclude(city="")
+            .order_by("city")
+            .values_list("city", flat=True)
+            .distinct()
+        ),
+        "currencies": list(
+            FundingRound.objects.exclude(amount_currency="")
+            .order_by("amount_currency")
+            .values_list("amount_currency", flat=True)
+            .distinct()
+        ),
+    }
+
+
+def investor_choices(limit: int = 100) -> list[dict]:
+    """Top-level investors with the most deals, for the 'add an investor' filter."""
+    rows = (
+        InvestorPeriodStat.objects.filter(period_kind=PeriodKind.YEAR)
+        .values("investor__slug", "investor__name_en", "investor__name_zh")
+        .annotate(deals=Sum("deals_total"))
+        .order_by("-deals", "investor__name_en")[:limit]
+    )
+    return sorted(
+        (
+            {
+                "slug": r["investor__slug"],
+                "name_en": r["investor__name_en"],
+                "name_zh": r["investor__name_zh"],
+            }
+            for r in rows
+        ),
+        key=lambda r: r["name_en"].lower(),
+    )
+
+
+def named(model, slugs: list[str]) -> list[dict]:
+    """Names of the records with these slugs, in the order given (for filter chips)."""
+    if not slugs:
+        return []
+    found = {
+        r["slug"]: r
+        for r in model.objects.filter(slug__in=slugs).values("slug", "name_en", "name_zh")
+    }
+    return [found.get(slug, {"slug": slug, "name_en": slug, "name_zh": ""}) for slug in slugs]
+
+
+def _latest_valuation(field: str) -> Subquery:
+    return Subquery(
+        ValuationPoint.objects.filter(startup=OuterRef("pk"))
+        .order_by("-valued_on", "-mark_id", "-round_id")
+        .values(field)[:1]
+    )
+
+
+def startups_table(filters: dict[str, Any], sort: str | None) -> QuerySet[Startup]:
+    startups = Startup.objects.annotate(
+        valuation_usd=_latest_valuation("valuation_usd"),
+        valuation_qualifier=_latest_valuation("qualifier"),
+        round_count=subquery_count(FundingRound.objects.filter(startup=OuterRef("pk"))),
+        product_count=subquery_count(ModelProduct.objects.filter(startup=OuterRef("pk"))),
+    )
+    if q := filters.get("q"):
+        startups = startups.filter(_name_matches(q))
+    if city := filters.get("city"):
+        startups = startups.filter(city__iexact=city)
+    if ai := filters.get("ai"):
+        startups = startups.filter(is_ai=ai == "1")
+    if status := filters.get("status"):
+        startups = startups.filter(status=status)
+    if tag := filters.get("tag"):
+        startups = startups.filter(tags__slug=tag)
+    if day := filters.get("unicorn_at"):
+        startups = startups.filter(
+            Exists(UnicornMembership.objects.filter(startup=OuterRef("pk"), period_end=day))
+        )
+    if filters.get("products"):
+        startups = startups.filter(Exists(ModelProduct.objects.filter(startup=OuterRef("pk"))))
+    order = {
+        "name": ("name_en",),
+        "valuation": ("valuation_usd", "name_en"),
+        "rounds": ("round_count", "name_en"),
+        "founded": ("founded_on", "name_en"),
+    }
+    assert set(order) == set(STARTUP_SORTS)
+    return startups.order_by(*_order(sort, order, "name"))
+
+
+def startup_detail(slug: str) -> dict[str, Any] | None:
+    """Everything the startup page shows, in a fixed number of queries."""
+    startup = (
+        Startup.objects.filter(slug=slug)
+        .prefetch_related(Prefetch("tags", Tag.objects.order_by("slug")), "sources")
+        .first()
+    )
+    if startup is None:
+        return None
+    rounds = list(
+        _with_participants(FundingRound.objects.filter(startup=startup))
+        .prefetch_related("participations__sources")
+        .order_by("announced_on", "pk")
+    )
+    points = list(
+        ValuationPoint.objects.filter(startup=startup)
+        .select_related("round", "mark")
+        .order_by("valued_on", "mark_id", "round_id")
+    )
+    round_sources = {r.pk: [s.url for s in r.sources.all()] for r in rounds}
+    mark_sources = sources_by_owner(ValuationMark, [p.mark_id for p in points if p.mark_id])
+    leads = {
+        r.pk: [
+            {"slug": p.investor.slug, "name_en": p.investor.name_en, "name_zh": p.investor.name_zh}
+            for p in r.participations.all()
+            if p.is_lead
+        ]
+        for r in rounds
+    }
+    valuation_points = [
+        {
+            "date": p.valued_on,
+            "date_precision": p.date_precision,
+            "valuation_usd": p.valuation_usd,
+            "qualifier": p.qualifier,
+            "round_id": p.round_id,
+            "mark_id": p.mark_id,
+            "round": p.round.round_label if p.round else None,
+            "kind": "round" if p.round_id else p.mark.kind,
+            "leads": leads.get(p.round_id, []),
+            "source_urls": round_sources.get(p.round_id, [])
+            if p.round_id
+            else mark_sources.get(p.mark_id, []),
+        }
+        for p in points
+    ]
+    return {
+        "startup": startup,
+        "rounds": rounds,
+        "valuations": valuation_points,
+        "products": list(
+            ModelProduct.objects.filter(startup=startup)
+            .prefetch_related("sources")
+            .order_by(F("launched_on").asc(nulls_last=True), "name")
+        ),
+        "compute_deals": list(
+            ComputeDeal.objects.filter(startup=startup)
+            .select_related("provider_investor")
+            .prefetch_related("sources")
+            .order_by("announced_on")
+        ),
+        "metrics": list(ReportedMetric.objects.filter(startup=startup).prefetch_related("sources")),
+    }
+
+
+def _stat_sum(field: str) -> Subquery:
+    return Subquery(
+        InvestorPeriodStat.objects.filter(investor=OuterRef("pk"), period_kind=PeriodKind.YEAR)
+        .order_by()
+        .annotate(total=Func(F(field), function="SUM"))
+        .values("total")[:1]
+    )
+
+
+def investors_table(filters: dict[str, Any], sort: str | None) -> QuerySet[Investor]:
+    investors = Investor.objects.select_related("parent").annotate(
+        deals=_stat_sum("deals_total"), deals_ai=_stat_sum("deals_ai")
+    )
+    if q := filters.get("q"):
+        investors = investors.filter(_name_matches(q))
+    if kind := filters.get("kind"):
+        investors = investors.filter(kind=kind)
+    order = {
+        "deals": ("deals", "name_en"),
+        "name": ("name_en",),
+        "ai_share": ("deals_ai", "deals", "name_en"),
+    }
+    assert set(order) == set(INVESTOR_SORTS)
+    return investors.order_by(*_order(sort, order, "-deals"))
+
+
+def investor_detail(slug: str) -> dict[str, Any] | None:
+    """Portfolio, affiliates, co-investors and deals of an investor, its affiliates included."""
+    investor = Investor.objects.filter(slug=slug).select_related("parent").first()
+    if investor is None:
+        return None
+    joined = rounds_joined_by(investor)
+    portfolio = [
+        {
+            "slug": row["startup__slug"],
+            "name_en": row["startup__name_en"],
+            "name_zh": row["startup__name_zh"],
+            "is_ai": row["startup__is_ai"],
+            "city": row["startup__city"],
+            "rounds": row["rounds"],
+            "first": row["first"],
+            "last": row["last"],
+        }
+        for row in joined.values(
+            "startup__slug",
+            "startup__name_en",
+            "startup__name_zh",
+            "startup__is_ai",
+            "startup__city",
+        )
+        .annotate(rounds=Count("pk"), first=Min("announced_on"), last=Max("announced_on"))
+        .order_by("-last", "startup__name_en")
+    ]
+    pairs = (
+        CoInvestment.objects.filter(Q(investor_a=investor) | Q(investor_b=investor))
+        .select_related("investor_a", "investor_b")
+        .order_by("-shared_startups", "-shared_rounds")[:CO_INVESTORS_SHOWN]
+    )
+    co_investors = [
+        {
+            "investor": pair.investor_b if pair.investor_a_id == investor.pk else pair.investor_a,
+            "shared_startups": pair.shared_startups,
+            "shared_rounds": pair.shared_rounds,
+            "first_together": pair.first_together,
+        }
+        for pair in pairs
+    ]
+    deal_count = joined.count()
+    deals = list(_with_participants(joined).order_by("-announced_on", "pk")[:INVESTOR_DEALS_SHOWN])
+    family = set(
+        InvestorAncestry.objects.filter(ancestor=investor).values_list("investor_id", flat=True)
+    )
+    for deal in deals:
+        deal.family_parts = [p for p in deal.participations.all() if p.investor_id in family]
+    return {
+        "investor": investor,
+        "affiliates": list(investor.affiliates.order_by("name_en")),
+        "portfolio": portfolio,
+        "co_investors": co_investors,
+        "deals": deals,
+        "deal_count": deal_count,
+        "metrics": list(
+            ReportedMetric.objects.filter(investor=investor)
+            .prefetch_related("sources")
+            .order_by("metric", "period_end")
+        ),
+        "stats": list(
+            InvestorPeriodStat.objects.filter(investor=investor, period_kind=PeriodKind.YEAR)
+            .order_by("period_start")
+            .values(
+                "period_start",
+                "deals_total",
+                "deals_ai",
+                "ai_share",
+                "deals_disclosed",
+                "capital_usd",
+                "capital_qualifier",
+                "compute_credits_usd",
+                "compute_credits_qualifier",
+            )
+        ),
+    }
+
+
+def unicorn_dates() -> list[dt.date]:
+    return list(
+        UnicornMembership.objects.filter(period_kind=PeriodKind.QUARTER)
+        .order_by("-period_end")
+        .values_list("period_end", flat=True)
+        .distinct()
+    )

@@ -1,0 +1,74 @@
+"""Names and amounts as the reader's language writes them: 阿里巴巴 and 8亿美元 in Chinese,
+Alibaba Group and $800M in English."""
+
+from decimal import Decimal
+
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from startups.vocab import QUALIFIER_SIGNS, Qualifier, format_money
+
+# Chinese counts in 万 (10^4), 亿 (10^8) and 万亿 (10^12), not in thousands and millions.
+NONE = "\u2013"  # an en dash, for a figure that is not known
+CHINESE_UNITS = ((Decimal(10**12), "万亿"), (Decimal(10**8), "亿"), (Decimal(10**4), "万"))
+CHINESE_CURRENCIES = {"USD": "美元", "CNY": "元", "HKD": "港元", "EUR": "欧元", "JPY": "日元"}
+
+
+def is_chinese(language: str | None = None) -> bool:
+    return (language or get_language() or "").lower().startswith("zh")
+
+
+def local_name(record, language: str | None = None) -> str:
+    """The Chinese name in Chinese when one is known, else the English name.
+
+    Accepts a model instance or a dict with name_en / name_zh."""
+    get = record.get if isinstance(record, dict) else lambda key: getattr(record, key, "")
+    if is_chinese(language) and get("name_zh"):
+        return get("name_zh")
+    return get("name_en") or get("name_zh") or ""
+
+
+def other_name(record, language: str | None = None) -> str:
+    """The name in the other language, shown beside the first (empty when the same)."""
+    get = record.get if isinstance(record, dict) else lambda key: getattr(record, key, "")
+    first = local_name(record, language)
+    for candidate in (get("name_en"), get("name_zh")):
+        if candidate and candidate != first:
+            return candidate
+    return ""
+
+
+def _significant(number: Decimal) -> str:
+    """Three significant digits without trailing zeros or separators: 2.5, 25, 250, 5000."""
+    digits = 0 if abs(number) >= 100 else 1 if abs(number) >= 10 else 2
+    text = f"{number:.{digits}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def money(
+    value: Decimal | float | int | None,
+    currency: str = "USD",
+    qualifier: str = "",
+    language: str | None = None,
+) -> str:
+    """An amount with its qualifier: '≥ $300M' in English, '≥ 3亿美元' in Chinese."""
+    if value is None:
+        return _("undisclosed")
+    if not is_chinese(language):
+        return format_money(Decimal(value), currency or "USD", qualifier)
+    value = Decimal(value)
+    sign = QUALIFIER_SIGNS.get(qualifier or Qualifier.EXACT, "")
+    for threshold, unit in CHINESE_UNITS:
+        if abs(value) >= threshold:
+            number = _significant(value / threshold) + unit
+            break
+    else:
+        number = _significant(value)
+    code = currency or "USD"
+    return f"{sign}{number}{CHINESE_CURRENCIES.get(code, ' ' + code)}"
+
+
+def percent(ratio: Decimal | float | None, digits: int = 0) -> str:
+    if ratio is None:
+        return NONE
+    return f"{Decimal(ratio) * 100:.{digits}f}%"

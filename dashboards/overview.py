@@ -1,0 +1,520 @@
+"""The overview's charts: for each, its data (cached per refresh generation), its figure
+(cached per generation and language), its CSV table, its coverage and its sources."""
+
+import datetime as dt
+import html
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+
+from . import charts, page_selectors, selectors
+from .formatting import NONE, local_name, money, percent
+
+DEFAULT_INVESTORS = ("alibaba", "tencent")
+MAX_INVESTORS = 6  # one Okabe-Ito colour each, with room for the published figures
+PRODUCTS_METRIC = "ai_model_products_on_market"
+
+
+@dataclass(frozen=True)
+class ChartFilters:
+    investors: tuple[str, ...] = DEFAULT_INVESTORS
+    period: str = "year"
+    since: int | None = None
+    until: int | None = None
+
+    def params(self) -> dict[str, Any]:
+        """The query string that restores this view (defaults left out)."""
+        params: dict[str, Any] = {}
+        if self.investors != DEFAULT_INVESTORS:
+            params["investor"] = list(self.investors)
+        if self.period != "year":
+            params["period"] = self.period
+        if self.since:
+            params["since"] = self.since
+        if self.until:
+            params["until"] = self.until
+        return params
+
+    def key(self) -> str:
+        return f"{','.join(self.investors)}|{self.period}|{self.since}|{self.until}"
+
+
+@dataclass
+class ChartView:
+    """What a template needs to show one chart."""
+
+    slug: str
+    question: str
+    title: str
+    units: str
+    figure_json: str
+    traces: int
+    csv_url: str
+    sources_url: str
+    external_sources: list[tuple[str, str]] = field(default_factory=list)
+    coverage: list[str] = field(default_factory=list)
+
+
+def cache_token(status: dict) -> str | None:
+    """Generation plus refresh time: a new database at generation 1 never reads the old
+    one's cache entries. None (no caching) before the first refresh."""
+    if status["data_as_of"] is None:
+        return None
+    return f"{status['generation']}@{status['data_as_of'].timestamp()}"
+
+
+def cached(status: dict, name: str, compute: Callable[[], Any], *key: Any) -> Any:
+    token = cache_token(status)
+    if token is None:
+        return compute()
+    return selectors.cached(token, name, compute, *key)  # type: ignore[arg-type]
+
+
+def today(status: dict) -> dt.date:
+    return (status["data_as_of"] or timezone.now()).date()
+
+
+# -- data: language-neutral, cached per generation ------------------------------------------
+
+
+def _ai_share_data(f: ChartFilters) -> dict:
+    return {
+        "series": page_selectors.ai_share_series(list(f.investors), f.period, f.since, f.until),
+        "published": page_selectors.published_figures(list(f.investors)),
+    }
+
+
+def _products_data(f: ChartFilters) -> dict:
+    from deals.models import ReportedMetric
+
+    from .models import PeriodKind, ProductPeriodStat
+
+    total = (
+        ProductPeriodStat.objects.filter(period_kind=PeriodKind.QUARTER, startup__isnull=True)
+        .order_by("-period_start")
+        .values_list("cumulative", flat=True)
+        .first()
+    )
+    market = [
+        {
+            "value": m.value,
+            "qualifier": m.value_qualifier,
+            "period_end": m.period_end,
+            "source_urls": sorted(s.url for s in m.sources.all()),
+        }
+        for m in ReportedMetric.objects.filter(metric=PRODUCTS_METRIC)
+        .prefetch_related("sources")
+        .order_by("period_end")
+    ]
+    return {"series": page_selectors.products_by_startup(), "tracked": total or 0, "market": market}
+
+
+DATA: dict[str, Callable[[ChartFilters], Any]] = {
+    "ai-share": _ai_share_data,
+    "valuations": lambda f: page_selectors.unicorn_valuations(),
+    "unicorns": lambda f: page_selectors.unicorn_counts(f.period),
+    "capital": lambda f: page_selectors.capital_by_investor(f.since, f.until),
+    "network": lambda f: page_selectors.co_investment_network(),
+    "products": _products_data,
+}
+# Which filters each chart depends on (the rest would only split the cache).
+FILTER_KEYS: dict[str, Callable[[ChartFilters], str]] = {
+    "ai-share": lambda f: f.key(),
+    "valuations": lambda f: "",
+    "unicorns": lambda f: f.period,
+    "capital": lambda f: f"{f.since}|{f.until}",
+    "network": lambda f: "",
+    "products": lambda f: "",
+}
+CHART_SLUGS = list(DATA)
+QUESTIONS = {
+    "ai-share": gettext_lazy("How much of each giant's deal-making goes to AI startups?"),
+    "valuations": gettext_lazy("How fast did the AI unicorns' valuations climb?"),
+    "unicorns": gettext_lazy("How many AI startups are valued at $1 billion or more?"),
+    "capital": gettext_lazy("Who brings the most capital, and how much of it is compute?"),
+    "network": gettext_lazy("Do rivals back the same startups?"),
+    "products": gettext_lazy("Who launches the most AI models and apps?"),
+}
+
+
+def chart_data(slug: str, f: ChartFilters, status: dict) -> Any:
+    return cached(status, f"page-{slug}", lambda: DATA[slug](f), FILTER_KEYS[slug](f))
+
+
+# -- figures, coverage and sources: in the reader's language --------------------------------
+
+
+def _ai_share_view(data: dict, f: ChartFilters, status: dict) -> dict:
+    series, published = data["series"], data["published"]
+    names = {s["slug"]: local_name(s) for s in series}
+    coverage = []
+    for entry in series:
+        tracked = sum(p["deals_total"] for p in entry["points"])
+        disclosed = sum(p["deals_disclosed"] for p in entry["points"])
+        coverage.append(
+            _(
+                "%(name)s: %(count)s deals tracked in these periods, %(disclosed)s with a "
+                "disclosed amount."
+            )
+            % {"name": names[entry["slug"]], "count": tracked, "disclosed": disclosed}
+        )
+    for row in published["deal_counts"]:
+        year = row["period_start"].year if row["period_start"] else None
+        entry = next((s for s in series if s["slug"] == row["investor"]), None)
+        if year is None or entry is None:
+            continue
+        tracked = sum(p["deals_total"] for p in entry["points"] if p["period_start"].year == year)
+        coverage.append(
+            _(
+                "%(name)s, %(start)s to %(end)s: %(tracked)s deals tracked here, of %(published)s "
+                "published."
+            )
+            % {
+                "name": names[row["investor"]],
+                "start": row["period_start"].isoformat(),
+                "end": row["period_end"].isoformat(),
+                "tracked": tracked,
+                "published": f"{row['value']:.0f}",
+            }
+        )
+    for row in published["shares"]:
+        share = (
+            percent(Decimal(row["deals_ai"]) / row["deals_tracked"])
+            if row["deals_tracked"]
+            else NONE
+        )
+        coverage.append(
+            _(
+                "Published: %(value)s of %(name)s's deals in AI startups (%(start)s to %(end)s); "
+                "tracked here over the same period: %(share)s of %(count)s deals."
+            )
+            % {
+                "value": f"{row['value']:.0f}%",
+                "name": names.get(row["investor"], row["subject"]),
+                "start": row["period_start"].isoformat(),
+                "end": row["period_end"].isoformat(),
+                "share": share,
+                "count": row["deals_tracked"],
+            }
+        )
+    external = [
+        (_("Published figure: %(name)s") % {"name": names.get(r["investor"], r["subject"])}, url)
+        for r in published["shares"] + published["deal_counts"]
+        for url in r["source_urls"]
+    ]
+    since = dt.date(f.since, 1, 1).isoformat() if f.since else ""
+    until = dt.date(f.until, 12, 31).isoformat() if f.until else ""
+    return {
+        "figure": charts.ai_share(series, published, f.period, status["data_as_of"]),
+        "coverage": coverage,
+        "sources_url": charts.rounds_url(investor=list(f.investors), since=since, until=until),
+        "external": list(dict.fromkeys(external)),
+    }
+
+
+def _valuations_view(data: list, f: ChartFilters, status: dict) -> dict:
+    marks = sum(len(s["points"]) for s in data)
+    bounds = sum(1 for s in data for p in s["points"] if p["qualifier"] != "exact")
+    return {
+        "figure": charts.valuations(data, status["data_as_of"], today(status)),
+        "coverage": [
+            _(
+                "%(startups)s startups that have been valued at $1B or more; %(marks)s "
+                "valuations, %(bounds)s of them bounds or approximations (≥, ≈)."
+            )
+            % {"startups": len(data), "marks": marks, "bounds": bounds},
+            _(
+                "▲ at least, ○ approximately, ● as reported; a dotted line carries the last "
+                "valuation to today or to the listing."
+            ),
+        ],
+        "sources_url": charts.rounds_url(startup=[s["slug"] for s in data]),
+    }
+
+
+def _unicorns_view(data: list, f: ChartFilters, status: dict) -> dict:
+    latest = data[-1] if data else None
+    return {
+        "figure": charts.unicorn_count(data, status["data_as_of"]),
+        "coverage": [
+            _(
+                "Counted at each period's end: AI startups not listed by then whose latest "
+                "valuation is at least $1B."
+            )
+        ],
+        "sources_url": reverse("dashboards:startups")
+        + (f"?unicorn_at={latest['period_end'].isoformat()}" if latest else ""),
+    }
+
+
+def _capital_view(data: list, f: ChartFilters, status: dict) -> dict:
+    with_credits = [local_name(r) for r in data if r["credits_usd"]]
+    coverage = [
+        _(
+            "Whole rounds: each investor in a round is credited with all of it, as the rounds "
+            "do not say who paid what."
+        ),
+        _("Compute credits disclosed for: %(names)s.") % {"names": ", ".join(with_credits)}
+        if with_credits
+        else _("No compute credits disclosed for these investors."),
+    ]
+    since = dt.date(f.since, 1, 1).isoformat() if f.since else ""
+    until = dt.date(f.until, 12, 31).isoformat() if f.until else ""
+    return {
+        "figure": charts.capital(data, status["data_as_of"]),
+        "coverage": coverage,
+        "sources_url": charts.rounds_url(credits="1", since=since, until=until),
+    }
+
+
+def _network_view(data: dict, f: ChartFilters, status: dict) -> dict:
+    return {
+        "figure": charts.network(data, status["data_as_of"]),
+        "coverage": [
+            _(
+                "The %(nodes)s investors with the most deals (affiliates counted with their "
+                "parent) and the %(edges)s pairs among them that backed the same startup."
+            )
+            % {"nodes": len(data["nodes"]), "edges": len(data["edges"])}
+        ],
+        "sources_url": reverse("dashboards:investors"),
+    }
+
+
+def _products_view(data: dict, f: ChartFilters, status: dict) -> dict:
+    coverage = [
+        _("%(count)s model products and apps tracked, with launch dates.")
+        % {"count": data["tracked"]}
+    ]
+    external = []
+    for row in data["market"]:
+        coverage.append(
+            _("Published: %(value)s products on China's market by %(date)s.")
+            % {
+                "value": ("≥ " if row["qualifier"] == "at_least" else "") + f"{row['value']:.0f}",
+                "date": row["period_end"].isoformat() if row["period_end"] else NONE,
+            }
+        )
+        external += [(_("Published count of products"), url) for url in row["source_urls"]]
+    return {
+        "figure": charts.products(data["series"], status["data_as_of"], today(status)),
+        "coverage": coverage,
+        "sources_url": reverse("dashboards:startups") + "?products=1",
+        "external": external,
+    }
+
+
+VIEWS = {
+    "ai-share": _ai_share_view,
+    "valuations": _valuations_view,
+    "unicorns": _unicorns_view,
+    "capital": _capital_view,
+    "network": _network_view,
+    "products": _products_view,
+}
+UNITS = {
+    "ai-share": gettext_lazy("%"),
+    "valuations": gettext_lazy("USD"),
+    "unicorns": gettext_lazy("count"),
+    "capital": gettext_lazy("USD"),
+    "network": gettext_lazy("count"),
+    "products": gettext_lazy("count"),
+}
+
+
+def chart_view(slug: str, f: ChartFilters, status: dict) -> ChartView:
+    def build() -> ChartView:
+        built = VIEWS[slug](chart_data(slug, f, status), f, status)
+        figure = built["figure"]
+        query = urlencode(f.params(), doseq=True)
+        return ChartView(
+            slug=slug,
+            question=str(QUESTIONS[slug]),
+            title=html.unescape(figure.layout.title.text),
+            units=str(UNITS[slug]),
+            figure_json=charts.figure_json(figure),
+            traces=charts.trace_count(figure),
+            csv_url=reverse("dashboards:chart-csv", args=[slug]) + (f"?{query}" if query else ""),
+            sources_url=built["sources_url"],
+            external_sources=built.get("external", []),
+            coverage=built["coverage"],
+        )
+
+    return cached(status, f"page-view-{slug}", build, get_language(), FILTER_KEYS[slug](f))
+
+
+# -- CSV: the chart's data, one row per point ------------------------------------------------
+
+
+def _names(record: dict) -> list:
+    return [record.get("name_en", ""), record.get("name_zh", "")]
+
+
+def chart_table(slug: str, data: Any) -> tuple[list[str], list[list]]:
+    if slug == "ai-share":
+        header = [
+            "row",
+            "investor",
+            "name_en",
+            "name_zh",
+            "period_start",
+            "period_end",
+            "deals_total",
+            "deals_ai",
+            "ai_share",
+            "deals_disclosed",
+            "published_value",
+            "published_unit",
+            "source_urls",
+        ]
+        rows = [
+            [
+                "tracked",
+                s["slug"],
+                *_names(s),
+                p["period_start"],
+                "",
+                p["deals_total"],
+                p["deals_ai"],
+                p["ai_share"],
+                p["deals_disclosed"],
+                "",
+                "",
+                "",
+            ]
+            for s in data["series"]
+            for p in s["points"]
+        ]
+        rows += [
+            [
+                "published",
+                r["investor"],
+                r["subject"],
+                "",
+                r["period_start"],
+                r["period_end"],
+                r["deals_tracked"],
+                r["deals_ai"],
+                "",
+                "",
+                r["value"].normalize(),
+                r["unit"],
+                ";".join(r["source_urls"]),
+            ]
+            for r in data["published"]["shares"] + data["published"]["deal_counts"]
+        ]
+        return header, rows
+    if slug == "valuations":
+        header = [
+            "startup",
+            "name_en",
+            "name_zh",
+            "date",
+            "date_precision",
+            "valuation_usd",
+            "qualifier",
+            "round",
+            "kind",
+            "leads",
+            "source_urls",
+        ]
+        return header, [
+            [
+                s["slug"],
+                *_names(s),
+                p["date"],
+                p["date_precision"],
+                p["valuation_usd"],
+                p["qualifier"],
+                p["round"] or "",
+                p["kind"],
+                ";".join(lead["slug"] for lead in p["leads"]),
+                ";".join(p["source_urls"]),
+            ]
+            for s in data
+            for p in s["points"]
+        ]
+    if slug == "unicorns":
+        header = ["period_start", "period_end", "count", "startups", "joined", "left"]
+        return header, [
+            [
+                p["period_start"],
+                p["period_end"],
+                p["count"],
+                ";".join(p["startups"]),
+                ";".join(s["slug"] for s in p["joined"]),
+                ";".join(s["slug"] for s in p["left"]),
+            ]
+            for p in data
+        ]
+    if slug == "capital":
+        header = [
+            "investor",
+            "name_en",
+            "name_zh",
+            "kind",
+            "capital_usd",
+            "capital_qualifier",
+            "compute_credits_usd",
+            "compute_credits_qualifier",
+            "own_contribution_usd",
+            "deals",
+            "deals_disclosed",
+        ]
+        return header, [
+            [
+                r["slug"],
+                *_names(r),
+                r["kind"],
+                r["capital_usd"],
+                r["capital_qualifier"],
+                r["credits_usd"],
+                r["credits_qualifier"],
+                r["own_usd"],
+                r["deals"],
+                r["deals_disclosed"],
+            ]
+            for r in data
+        ]
+    if slug == "network":
+        slugs = {n["id"]: n["slug"] for n in data["nodes"]}
+        header = ["investor_a", "investor_b", "shared_startups", "shared_rounds", "first_together"]
+        return header, [
+            [
+                slugs[e["investor_a_id"]],
+                slugs[e["investor_b_id"]],
+                e["shared_startups"],
+                e["shared_rounds"],
+                e["first_together"],
+            ]
+            for e in data["edges"]
+        ]
+    if slug == "products":
+        header = ["startup", "name_en", "name_zh", "quarter_start", "new_products", "cumulative"]
+        return header, [
+            [s["slug"], *_names(s), p["period_start"], p["new"], p["cumulative"]]
+            for s in data["series"]
+            for p in s["points"]
+        ]
+    raise KeyError(slug)
+
+
+def headline(status: dict) -> dict:
+    figures = cached(status, "page-headline", page_selectors.headline)
+    return {
+        **figures,
+        "capital_text": money(figures["capital_usd"], "USD", figures["capital_qualifier"]),
+        "credits_text": money(figures["credits_usd"], "USD", figures["credits_qualifier"])
+        if figures["credits_usd"] is not None
+        else None,
+        "credits_share_text": percent(figures["credits_share"], 1)
+        if figures["credits_share"] is not None
+        else NONE,
+    }

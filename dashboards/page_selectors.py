@@ -1,0 +1,430 @@
+"""Reads for the overview page: each one a fixed, small number of queries over the aggregates
+(GROUP BY in the database, top N in SQL), whatever the size of the data."""
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Func,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import Coalesce
+
+from deals.models import FundingRound, Participation, ReportedMetric, ValuationMark
+from startups.models import Startup
+
+from .aggregates import sum_qualifier
+from .models import (
+    CoInvestment,
+    InvestorPeriodStat,
+    PeriodKind,
+    ProductPeriodStat,
+    UnicornMembership,
+    UnicornPeriodStat,
+    ValuationPoint,
+)
+
+# What a person can take in on one chart; the rest stays in the tables and the CSV.
+CAPITAL_BARS = 15
+NETWORK_NODES = 30
+VALUATION_LINES = 10
+PRODUCT_LINES = 8
+SHARE_METRIC = "share_of_china_deals_in_ai_startups"
+DEALS_METRIC = "external_investment_deals"
+INVESTOR_FIELDS = ("investor_id", "investor__slug", "investor__name_en", "investor__name_zh")
+
+
+def _investor(row: dict) -> dict:
+    return {
+        "id": row["investor_id"],
+        "slug": row["investor__slug"],
+        "name_en": row["investor__name_en"],
+        "name_zh": row["investor__name_zh"],
+    }
+
+
+def _year_bounds(qs: QuerySet, since: int | None, until: int | None) -> QuerySet:
+    if since:
+        qs = qs.filter(period_start__gte=dt.date(since, 1, 1))
+    if until:
+        qs = qs.filter(period_start__lte=dt.date(until, 12, 31))
+    return qs
+
+
+def subquery_count(qs: QuerySet) -> Subquery:
+    """COUNT(*) of a correlated queryset, as a scalar subquery (no GROUP BY)."""
+    return Subquery(qs.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")[:1])
+
+
+def top_investors(limit: int) -> list[dict]:
+    """Top-level investors (affiliates rolled up) with the most deals, in one query."""
+    rows = (
+        InvestorPeriodStat.objects.filter(
+            period_kind=PeriodKind.YEAR, investor__parent__isnull=True
+        )
+        .values(*INVESTOR_FIELDS, "investor__kind")
+        .annotate(deals=Sum("deals_total"), deals_ai=Sum("deals_ai"))
+        .order_by("-deals", "investor__slug")[:limit]
+    )
+    return [
+        {
+            **_investor(row),
+            "kind": row["investor__kind"],
+            "deals": row["deals"],
+            "deals_ai": row["deals_ai"],
+        }
+        for row in rows
+    ]
+
+
+def headline() -> dict[str, Any]:
+    """Startups tracked, unicorns now, disclosed capital, the part paid in compute credits."""
+    startups = Startup.objects.aggregate(total=Count("pk"), ai=Count("pk", filter=Q(is_ai=True)))
+    known = Q(amount_usd__isnull=False)
+    capital = FundingRound.objects.aggregate(
+        usd=Sum("amount_usd"),
+        rounds=Count("pk"),
+        disclosed=Count("amount_usd"),
+        **{
+            q: Count("pk", filter=known & Q(amount_qualifier=q))
+            for q in ("at_least", "approx", "at_most")
+        },
+    )
+    credits = InvestorPeriodStat.objects.filter(
+        period_kind=PeriodKind.YEAR,
+        investor__parent__isnull=True,
+        compute_credits_usd__isnull=False,
+    ).aggregate(
+        credits=Sum("compute_credits_usd"),
+        # What the credits are part of: the investor's own contribution where disclosed,
+        # else the rounds it joined (the rule of the compute-share statistic).
+        base=Sum(Coalesce("own_contribution_usd", "capital_usd")),
+        deals=Sum("compute_credits_disclosed"),
+        at_least=Count("pk", filter=Q(compute_credits_qualifier="at_least")),
+        approx=Count("pk", filter=Q(compute_credits_qualifier="approx")),
+        at_most=Count("pk", filter=Q(compute_credits_qualifier="at_most")),
+    )
+    latest = UnicornPeriodStat.objects.filter(period_kind=PeriodKind.QUARTER).order_by(
+        "-period_end"
+    ).values("period_end", "count").first() or {"period_end": None, "count": 0}
+    share = credits["credits"] / credits["base"] if credits["credits"] and credits["base"] else None
+    return {
+        "startups": startups["total"],
+        "ai_startups": startups["ai"],
+        "unicorns": latest["count"],
+        "unicorns_as_of": latest["period_end"],
+        "capital_usd": capital["usd"],
+        "capital_qualifier": sum_qualifier(
+            capital["at_least"], capital["approx"], capital["at_most"]
+        ),
+        "rounds": capital["rounds"],
+        "rounds_disclosed": capital["disclosed"],
+        "credits_usd": credits["credits"],
+        "credits_qualifier": sum_qualifier(
+            credits["at_least"], credits["approx"], credits["at_most"]
+        ),
+        "credits_base_usd": credits["base"],
+        "credits_deals": credits["deals"] or 0,
+        "credits_share": share,
+    }
+
+
+def ai_share_series(
+    slugs: list[str], kind: str, since: int | None, until: int | None
+) -> list[dict]:
+    """Per chosen investor (in the order given): deals, AI deals and AI share per period."""
+    stats = (
+        _year_bounds(
+            InvestorPeriodStat.objects.filter(investor__slug__in=slugs, period_kind=kind),
+            since,
+            until,
+        )
+        .values(
+            *INVESTOR_FIELDS,
+            "period_start",
+            "deals_total",
+            "deals_ai",
+            "ai_share",
+            "deals_disclosed",
+        )
+        .order_by("period_start")
+    )
+    series: dict[str, dict] = {}
+    for row in stats:
+        entry = series.setdefault(row["investor__slug"], {**_investor(row), "points": []})
+        entry["points"].append(
+            {
+                key: row[key]
+                for key in (
+                    "period_start",
+                    "deals_total",
+                    "deals_ai",
+                    "ai_share",
+                    "deals_disclosed",
+                )
+            }
+        )
+    return [series[slug] for slug in slugs if slug in series]
+
+
+def published_figures(slugs: list[str]) -> dict[str, list[dict]]:
+    """Published AI shares and deal counts about the chosen investors, with their sources
+    and, for a share, the deals tracked here over the same period (one query, plus sources).
+    """
+    family_joined = Participation.objects.filter(
+        round=OuterRef("pk"), investor__ancestry__ancestor=OuterRef(OuterRef("investor"))
+    )
+    tracked = FundingRound.objects.filter(
+        Exists(family_joined),
+        announced_on__gte=OuterRef("period_start"),
+        announced_on__lte=OuterRef("period_end"),
+    )
+    metrics = (
+        ReportedMetric.objects.filter(
+            investor__slug__in=slugs, metric__in=[SHARE_METRIC, DEALS_METRIC]
+        )
+        .annotate(
+            investor_slug=F("investor__slug"),
+            deals_tracked=subquery_count(tracked),
+            deals_ai=subquery_count(tracked.filter(startup__is_ai=True)),
+        )
+        .prefetch_related("sources")
+        .order_by("period_end")
+    )
+    found: dict[str, list[dict]] = {"shares": [], "deal_counts": []}
+    for metric in metrics:
+        row = {
+            "investor": metric.investor_slug,
+            "subject": metric.subject,
+            "period_start": metric.period_start,
+            "period_end": metric.period_end,
+            "value": metric.value,
+            "qualifier": metric.value_qualifier,
+            "unit": metric.unit,
+            "notes": metric.notes,
+            "deals_tracked": metric.deals_tracked or 0,
+            "deals_ai": metric.deals_ai or 0,
+            "source_urls": sorted(source.url for source in metric.sources.all()),
+        }
+        found["shares" if metric.metric == SHARE_METRIC else "deal_counts"].append(row)
+    return found
+
+
+def unicorn_valuations(limit: int = VALUATION_LINES) -> list[dict]:
+    """Valuation histories of the startups that have been unicorns (the `limit` most valuable),
+    each mark with its round, leads and sources: four queries."""
+    biggest = (
+        UnicornMembership.objects.values("startup_id")
+        .annotate(peak=Max("valuation_usd"))
+        .order_by("-peak", "startup_id")
+        .values("startup_id")[:limit]
+    )
+    points = list(
+        ValuationPoint.objects.filter(startup_id__in=Subquery(biggest))
+        .select_related("startup", "round", "mark")
+        .order_by("startup_id", "valued_on", "mark_id", "round_id")
+    )
+    round_ids = [p.round_id for p in points if p.round_id]
+    leads: dict[int, list[dict]] = {}
+    for part in (
+        Participation.objects.filter(round_id__in=round_ids, is_lead=True)
+        .select_related("investor")
+        .order_by("investor__name_en")
+    ):
+        leads.setdefault(part.round_id, []).append(
+            {
+                "slug": part.investor.slug,
+                "name_en": part.investor.name_en,
+                "name_zh": part.investor.name_zh,
+            }
+        )
+    round_sources = sources_by_owner(FundingRound, round_ids)
+    mark_sources = sources_by_owner(ValuationMark, [p.mark_id for p in points if p.mark_id])
+    series: dict[int, dict] = {}
+    for point in points:
+        startup = point.startup
+        entry = series.setdefault(
+            startup.pk,
+            {
+                "slug": startup.slug,
+                "name_en": startup.name_en,
+                "name_zh": startup.name_zh,
+                "ipo_date": startup.ipo_date,
+                "points": [],
+            },
+        )
+        entry["points"].append(
+            {
+                "date": point.valued_on,
+                "date_precision": point.date_precision,
+                "valuation_usd": point.valuation_usd,
+                "qualifier": point.qualifier,
+                "round_id": point.round_id,
+                "mark_id": point.mark_id,
+                "round": point.round.round_label if point.round else None,
+                "kind": "round" if point.round_id else point.mark.kind,
+                "leads": leads.get(point.round_id, []),
+                "source_urls": round_sources.get(point.round_id, [])
+                if point.round_id
+                else mark_sources.get(point.mark_id, []),
+            }
+        )
+    return sorted(series.values(), key=lambda s: -max(p["valuation_usd"] for p in s["points"]))
+
+
+def sources_by_owner(model, ids: list[int]) -> dict[int, list[str]]:
+    """Source URLs of many records of one model, in one query."""
+    if not ids:
+        return {}
+    through = model.sources.through
+    owner = model._meta.model_name + "_id"
+    found: dict[int, list[str]] = {}
+    for owner_id, url in (
+        through.objects.filter(**{f"{owner}__in": ids})
+        .order_by("source__url")
+        .values_list(owner, "source__url")
+    ):
+        found.setdefault(owner_id, []).append(url)
+    return found
+
+
+def unicorn_counts(kind: str) -> list[dict]:
+    """Unicorns at each period's end, with the names of who joined and who left: two queries."""
+    periods = list(
+        UnicornPeriodStat.objects.filter(period_kind=kind)
+        .order_by("period_end")
+        .values("period_start", "period_end", "count", "startups", "joined", "left")
+    )
+    slugs = {slug for p in periods for slug in (*p["joined"], *p["left"])}
+    names = {
+        s["slug"]: s
+        for s in Startup.objects.filter(slug__in=slugs).values("slug", "name_en", "name_zh")
+    }
+    for period in periods:
+        period["joined"] = [
+            names.get(slug, {"slug": slug, "name_en": slug}) for slug in period["joined"]
+        ]
+        period["left"] = [
+            names.get(slug, {"slug": slug, "name_en": slug}) for slug in period["left"]
+        ]
+    return periods
+
+
+def capital_by_investor(
+    since: int | None, until: int | None, limit: int = CAPITAL_BARS
+) -> list[dict]:
+    """Capital of the rounds each top-level investor joined, and the compute credits in it,
+    summed over the years chosen: one GROUP BY query, the `limit` largest."""
+    bounds = {
+        q: Count("pk", filter=Q(capital_qualifier=q)) for q in ("at_least", "approx", "at_most")
+    }
+    credit_bounds = {
+        f"c_{q}": Count("pk", filter=Q(compute_credits_qualifier=q))
+        for q in ("at_least", "approx", "at_most")
+    }
+    rows = (
+        _year_bounds(
+            InvestorPeriodStat.objects.filter(
+                period_kind=PeriodKind.YEAR,
+                investor__parent__isnull=True,
+                capital_usd__isnull=False,
+            ),
+            since,
+            until,
+        )
+        .values(*INVESTOR_FIELDS, "investor__kind")
+        .annotate(
+            capital=Sum("capital_usd"),
+            credits=Sum("compute_credits_usd"),
+            own=Sum("own_contribution_usd"),
+            deals=Sum("deals_total"),
+            disclosed=Sum("deals_disclosed"),
+            **bounds,
+            **credit_bounds,
+        )
+        .order_by("-capital", "investor__slug")[:limit]
+    )
+    return [
+        {
+            **_investor(row),
+            "kind": row["investor__kind"],
+            "capital_usd": row["capital"],
+            "capital_qualifier": sum_qualifier(row["at_least"], row["approx"], row["at_most"]),
+            "credits_usd": row["credits"],
+            "credits_qualifier": sum_qualifier(
+                row["c_at_least"], row["c_approx"], row["c_at_most"]
+            ),
+            "own_usd": row["own"],
+            "deals": row["deals"],
+            "deals_disclosed": row["disclosed"],
+        }
+        for row in rows
+    ]
+
+
+def co_investment_network(limit: int = NETWORK_NODES) -> dict[str, list[dict]]:
+    """The `limit` investors with the most deals and the startups they share: two queries."""
+    nodes = top_investors(limit)
+    ids = [node["id"] for node in nodes]
+    edges = list(
+        CoInvestment.objects.filter(investor_a_id__in=ids, investor_b_id__in=ids)
+        .order_by("investor_a_id", "investor_b_id")
+        .values(
+            "investor_a_id", "investor_b_id", "shared_startups", "shared_rounds", "first_together"
+        )
+    )
+    return {"nodes": nodes, "edges": edges}
+
+
+def products_by_startup(limit: int = PRODUCT_LINES) -> list[dict]:
+    """Model products launched, cumulative per quarter, for the `limit` startups with the
+    most: two queries."""
+    leaders = (
+        ProductPeriodStat.objects.filter(period_kind=PeriodKind.QUARTER, startup__isnull=False)
+        .values("startup_id")
+        .annotate(total=Max("cumulative"))
+        .order_by("-total", "startup_id")
+        .values("startup_id")[:limit]
+    )
+    rows = (
+        ProductPeriodStat.objects.filter(
+            period_kind=PeriodKind.QUARTER, startup_id__in=Subquery(leaders)
+        )
+        .values(
+            "startup_id",
+            "startup__slug",
+            "startup__name_en",
+            "startup__name_zh",
+            "period_start",
+            "new_products",
+            "cumulative",
+        )
+        .order_by("startup_id", "period_start")
+    )
+    series: dict[int, dict] = {}
+    for row in rows:
+        entry = series.setdefault(
+            row["startup_id"],
+            {
+                "slug": row["startup__slug"],
+                "name_en": row["startup__name_en"],
+                "name_zh": row["startup__name_zh"],
+                "points": [],
+            },
+        )
+        entry["points"].append(
+            {
+                "period_start": row["period_start"],
+                "new": row["new_products"],
+                "cumulative": row["cumulative"],
+            }
+        )
+    return sorted(series.values(), key=lambda s: (-s["points"][-1]["cumulative"], s["slug"]))

@@ -1,0 +1,61 @@
+"""Template helpers: names and amounts in the reader's language, partial dates, sort links."""
+
+from django import template
+from django.utils.http import urlencode
+
+from startups.vocab import format_partial_date
+
+from .. import formatting
+
+register = template.Library()
+
+
+@register.filter
+def name(record) -> str:
+    """The record's name in the active language (Chinese name when known)."""
+    return formatting.local_name(record)
+
+
+@register.filter
+def other_name(record) -> str:
+    return formatting.other_name(record)
+
+
+@register.simple_tag
+def money(value, currency: str = "USD", qualifier: str = "") -> str:
+    """`{% money round.amount round.amount_currency round.amount_qualifier %}`: ≥ $300M,
+    ≥ 3亿美元."""
+    return formatting.money(value, currency or "USD", qualifier)
+
+
+@register.filter
+def percent(ratio, digits: int = 0) -> str:
+    return formatting.percent(ratio, int(digits))
+
+
+@register.filter
+def partial_date(value, precision: str = "day") -> str:
+    return format_partial_date(value, precision or "day")
+
+
+@register.simple_tag(takes_context=True)
+def sort_link(context, key: str) -> str:
+    """The current query string sorted by `key`, descending when already ascending."""
+    request = context["request"]
+    current = context.get("sort") or ""
+    target = f"-{key}" if current == key else key
+    params = [
+        (k, v) for k, values in request.GET.lists() for v in values if k not in ("sort", "page")
+    ]
+    params.append(("sort", target))
+    return "?" + urlencode(params)
+
+
+@register.simple_tag(takes_context=True)
+def sort_mark(context, key: str) -> str:
+    current = context.get("sort") or ""
+    if current == key:
+        return "▲"
+    if current == f"-{key}":
+        return "▼"
+    return ""
