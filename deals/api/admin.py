@@ -6,6 +6,7 @@ lists and logs. A new token expires after REST_KNOX["TOKEN_TTL"] unless staff ch
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminSplitDateTime
 from django.utils import timezone
 from knox.admin import AuthTokenAdmin, AuthTokenCreateForm
 from knox.models import AuthToken
@@ -17,7 +18,8 @@ def default_expiry():
 
 
 class TokenCreateForm(AuthTokenCreateForm):
-    expiry = forms.DateTimeField(
+    expiry = forms.SplitDateTimeField(
+        widget=AdminSplitDateTime,
         initial=default_expiry,
         help_text="Every token expires; the default is the configured lifetime.",
     )

@@ -19,9 +19,10 @@ LIST_SEPARATOR = "; "
 
 
 class JSONRenderer(ORJSONRenderer):
-    """orjson, with datetimes in UTC written `...Z` like DRF's own fields."""
+    """orjson, with datetimes in UTC written `...Z` like DRF's own fields, and the integer keys
+    of DRF's list errors (`{"source_urls": {0: [...]}}`) written as strings."""
 
-    options = orjson.OPT_UTC_Z
+    options = orjson.OPT_UTC_Z | orjson.OPT_NON_STR_KEYS
 
 
 def rows_of(data: Any) -> list[dict]:

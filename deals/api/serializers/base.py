@@ -23,6 +23,10 @@ class RecordSerializer(serializers.ModelSerializer):
         # Uniqueness and constraints are checked once, by the service's full_clean().
         return []
 
+    def get_uniqueness_extra_kwargs(self, field_names, declared_fields, extra_kwargs):
+        # Nor do the fields of a natural key become required here: `chip` may stay blank.
+        return extra_kwargs, {}
+
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         errors: dict[str, list[str]] = {}
         for date_name, precision_name in self.partial_dates:

@@ -89,6 +89,9 @@ class ParticipantSerializer(serializers.ModelSerializer):
     def get_validators(self) -> list:
         return []
 
+    def get_uniqueness_extra_kwargs(self, field_names, declared_fields, extra_kwargs):
+        return extra_kwargs, {}
+
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         # The participation's own rules (money, stake), reported under this participant.
         try:
