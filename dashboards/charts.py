@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from startups.vocab import QUALIFIER_SIGNS, format_partial_date
 
 from .formatting import NONE, local_name, money, percent
-from .network import force_layout
+from .network import circle_layout, label_position
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999"]
 CORPORATE = "#D55E00"
@@ -43,28 +43,20 @@ def base_figure(title: str, units: str, as_of: dt.datetime | None, **layout) -> 
     figure = go.Figure(
         layout={
             "template": go.layout.Template(),
-            "title": {"text": escape(title), "x": 0, "xanchor": "left", "font": {"size": 15}},
+            "title": {
+                "text": escape(title),
+                "subtitle": {"text": escape(footnote), "font": {"size": 11}},
+                "x": 0,
+                "xanchor": "left",
+                "font": {"size": 15},
+            },
             "font": {"family": FONT, "size": 12},
             "colorway": OKABE_ITO,
             "paper_bgcolor": "rgba(0,0,0,0)",
             "plot_bgcolor": "rgba(0,0,0,0)",
-            "margin": {"l": 56, "r": 16, "t": 48, "b": 72},
+            "margin": {"l": 56, "r": 16, "t": 72, "b": 48},
             "hovermode": "closest",
-            "legend": {"orientation": "h", "y": -0.18, "x": 0, "yanchor": "top"},
-            "annotations": [
-                {
-                    "text": escape(footnote),
-                    "showarrow": False,
-                    "xref": "paper",
-                    "yref": "paper",
-                    "x": 1,
-                    "y": 1.02,
-                    "xanchor": "right",
-                    "yanchor": "bottom",
-                    "font": {"size": 10},
-                    "opacity": 0.75,
-                }
-            ],
+            "legend": {"orientation": "h", "y": -0.12, "x": 0, "yanchor": "top"},
             **layout,
         }
     )
@@ -307,16 +299,16 @@ def valuations(series: list[dict], as_of, today: dt.date, title: str = "") -> go
     return figure
 
 
-def unicorn_count(periods: list[dict], as_of) -> go.Figure:
+def unicorn_count(periods: list[dict], kind: str, as_of) -> go.Figure:
     figure = base_figure(
         _("Number of AI unicorns"),
-        _("count of startups valued at $1B or more, at each quarter's end"),
+        _("count of startups valued at $1B or more, at each period's end"),
         as_of,
         yaxis={
             "rangemode": "tozero",
             "dtick": 1 if max((p["count"] for p in periods), default=0) <= 12 else None,
         },
-        xaxis={"type": "date"},
+        xaxis={"type": "category"},
         bargap=0.15,
     )
     hover = []
@@ -336,7 +328,7 @@ def unicorn_count(periods: list[dict], as_of) -> go.Figure:
         hover.append(text)
     figure.add_trace(
         go.Bar(
-            x=[p["period_end"].isoformat() for p in periods],
+            x=[period_label(p["period_start"], kind) for p in periods],
             y=[p["count"] for p in periods],
             name=_("unicorns"),
             marker={"color": OKABE_ITO[0]},
@@ -416,30 +408,39 @@ def network(data: dict, as_of) -> go.Figure:
     """Investors as nodes sized by deals, an edge per pair that shares startups, thicker
     for more; the big corporates in their own colour and always named."""
     nodes, edges = data["nodes"], data["edges"]
-    position = force_layout(
-        [n["id"] for n in nodes],
-        [(e["investor_a_id"], e["investor_b_id"], e["shared_startups"]) for e in edges],
+    on_circle = circle_layout(
+        [
+            [n["id"] for n in nodes if n["kind"] == "corporate"],
+            [n["id"] for n in nodes if n["kind"] != "corporate"],
+        ]
     )
+    # An ellipse in data units that looks round in a card wider than tall.
+    position = {node: (x * 1.3, y * 0.9) for node, (x, y) in on_circle.items()}
     figure = base_figure(
         _("Who invests together"),
         _("node size: deals; line width: startups backed together"),
         as_of,
-        xaxis={"visible": False, "range": [-1.35, 1.35]},
-        yaxis={"visible": False, "range": [-1.2, 1.2], "scaleanchor": "x"},
-        height=560,
+        xaxis={"visible": False, "range": [-2.5, 2.5], "fixedrange": True},
+        yaxis={"visible": False, "range": [-1.05, 1.05], "fixedrange": True},
+        height=600,
         showlegend=True,
     )
     heaviest = max((e["shared_startups"] for e in edges), default=1)
-    buckets: dict[int, list] = {}
+    corporates = {n["id"] for n in nodes if n["kind"] == "corporate"}
+    # One trace per line width (plotly sets width per trace); pairs of big corporates in
+    # their colour, drawn last so that they stay on top.
+    buckets: dict[tuple[bool, int], list] = {}
     for edge in edges:
         width = 1 + round(3 * (edge["shared_startups"] - 1) / max(heaviest - 1, 1))
-        buckets.setdefault(width, []).append(edge)
-    for width in sorted(buckets):
+        rivals = edge["investor_a_id"] in corporates and edge["investor_b_id"] in corporates
+        buckets.setdefault((rivals, width), []).append(edge)
+    for rivals, width in sorted(buckets):
         x, y = [], []
-        for edge in buckets[width]:
+        for edge in buckets[rivals, width]:
             (x0, y0), (x1, y1) = position[edge["investor_a_id"]], position[edge["investor_b_id"]]
             x += [x0, x1, None]
             y += [y0, y1, None]
+        colour = "rgba(213,94,0,0.55)" if rivals else "rgba(128,128,128,0.35)"
         figure.add_trace(
             go.Scatter(
                 x=x,
@@ -447,7 +448,7 @@ def network(data: dict, as_of) -> go.Figure:
                 mode="lines",
                 hoverinfo="skip",
                 showlegend=False,
-                line={"width": width * 0.8, "color": "rgba(128,128,128,0.45)"},
+                line={"width": width * 0.9, "color": colour},
             )
         )
     partners: dict[int, int] = {}
@@ -463,12 +464,13 @@ def network(data: dict, as_of) -> go.Figure:
             go.Scatter(
                 x=[position[n["id"]][0] for n in group],
                 y=[position[n["id"]][1] for n in group],
-                mode="markers+text" if corporate else "markers",
-                text=[label(n) for n in group],
-                textposition="top center",
+                mode="markers+text",
+                text=[short(label(n)) for n in group],
+                textposition=[label_position(on_circle[n["id"]]) for n in group],
+                textfont={"size": 11 if corporate else 10},
                 name=_("big corporate investors") if corporate else _("other investors"),
                 marker={
-                    "size": [10 + 26 * math.sqrt(n["deals"] / biggest) for n in group],
+                    "size": [8 + 22 * math.sqrt(n["deals"] / biggest) for n in group],
                     "color": CORPORATE if corporate else OTHER_INVESTOR,
                     "line": {"width": 1, "color": "#ffffff"},
                     "symbol": "diamond" if corporate else "circle",
@@ -491,6 +493,10 @@ def network(data: dict, as_of) -> go.Figure:
             )
         )
     return figure
+
+
+def short(text: str, length: int = 20) -> str:
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
 
 
 def products(series: list[dict], as_of, today: dt.date) -> go.Figure:

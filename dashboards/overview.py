@@ -151,39 +151,44 @@ def chart_data(slug: str, f: ChartFilters, status: dict) -> Any:
 # -- figures, coverage and sources: in the reader's language --------------------------------
 
 
+def _period_text(start: dt.date | None, end: dt.date | None) -> str:
+    """'2023' for a calendar year, else '2023-01-01 to 2024-08-21'."""
+    calendar_year = start and end and start.year == end.year
+    if calendar_year and (start.month, start.day, end.month, end.day) == (1, 1, 12, 31):
+        return str(start.year)
+    return _("%(start)s to %(end)s") % {
+        "start": start.isoformat() if start else "…",
+        "end": end.isoformat() if end else "…",
+    }
+
+
 def _ai_share_view(data: dict, f: ChartFilters, status: dict) -> dict:
     series, published = data["series"], data["published"]
     names = {s["slug"]: local_name(s) for s in series}
     coverage = []
     for entry in series:
-        tracked = sum(p["deals_total"] for p in entry["points"])
-        disclosed = sum(p["deals_disclosed"] for p in entry["points"])
-        coverage.append(
-            _(
-                "%(name)s: %(count)s deals tracked in these periods, %(disclosed)s with a "
-                "disclosed amount."
-            )
-            % {"name": names[entry["slug"]], "count": tracked, "disclosed": disclosed}
-        )
-    for row in published["deal_counts"]:
-        year = row["period_start"].year if row["period_start"] else None
-        entry = next((s for s in series if s["slug"] == row["investor"]), None)
-        if year is None or entry is None:
-            continue
-        tracked = sum(p["deals_total"] for p in entry["points"] if p["period_start"].year == year)
-        coverage.append(
-            _(
-                "%(name)s, %(start)s to %(end)s: %(tracked)s deals tracked here, of %(published)s "
-                "published."
-            )
+        line = _("%(name)s: %(count)s deals tracked, %(disclosed)s with a disclosed amount.") % {
+            "name": names[entry["slug"]],
+            "count": sum(p["deals_total"] for p in entry["points"]),
+            "disclosed": sum(p["deals_disclosed"] for p in entry["points"]),
+        }
+        counts = [
+            _("%(published)s in %(period)s (%(tracked)s tracked here)")
             % {
-                "name": names[row["investor"]],
-                "start": row["period_start"].isoformat(),
-                "end": row["period_end"].isoformat(),
-                "tracked": tracked,
                 "published": f"{row['value']:.0f}",
+                "period": _period_text(row["period_start"], row["period_end"]),
+                "tracked": sum(
+                    p["deals_total"]
+                    for p in entry["points"]
+                    if row["period_start"] <= p["period_start"] <= row["period_end"]
+                ),
             }
-        )
+            for row in published["deal_counts"]
+            if row["investor"] == entry["slug"] and row["period_start"] and row["period_end"]
+        ]
+        if counts:
+            line += " " + _("Published deal counts: %(counts)s.") % {"counts": "; ".join(counts)}
+        coverage.append(line)
     for row in published["shares"]:
         share = (
             percent(Decimal(row["deals_ai"]) / row["deals_tracked"])
@@ -192,30 +197,29 @@ def _ai_share_view(data: dict, f: ChartFilters, status: dict) -> dict:
         )
         coverage.append(
             _(
-                "Published: %(value)s of %(name)s's deals in AI startups (%(start)s to %(end)s); "
+                "Published: %(value)s of %(name)s's deals in AI startups (%(period)s); "
                 "tracked here over the same period: %(share)s of %(count)s deals."
             )
             % {
                 "value": f"{row['value']:.0f}%",
                 "name": names.get(row["investor"], row["subject"]),
-                "start": row["period_start"].isoformat(),
-                "end": row["period_end"].isoformat(),
+                "period": _period_text(row["period_start"], row["period_end"]),
                 "share": share,
                 "count": row["deals_tracked"],
             }
         )
-    external = [
-        (_("Published figure: %(name)s") % {"name": names.get(r["investor"], r["subject"])}, url)
-        for r in published["shares"] + published["deal_counts"]
+    external = {
+        url: _("Published figure: %(name)s") % {"name": names.get(r["investor"], r["subject"])}
+        for r in reversed(published["shares"] + published["deal_counts"])
         for url in r["source_urls"]
-    ]
+    }
     since = dt.date(f.since, 1, 1).isoformat() if f.since else ""
     until = dt.date(f.until, 12, 31).isoformat() if f.until else ""
     return {
         "figure": charts.ai_share(series, published, f.period, status["data_as_of"]),
         "coverage": coverage,
         "sources_url": charts.rounds_url(investor=list(f.investors), since=since, until=until),
-        "external": list(dict.fromkeys(external)),
+        "external": [(label, url) for url, label in reversed(external.items())],
     }
 
 
@@ -242,7 +246,7 @@ def _valuations_view(data: list, f: ChartFilters, status: dict) -> dict:
 def _unicorns_view(data: list, f: ChartFilters, status: dict) -> dict:
     latest = data[-1] if data else None
     return {
-        "figure": charts.unicorn_count(data, status["data_as_of"]),
+        "figure": charts.unicorn_count(data, f.period, status["data_as_of"]),
         "coverage": [
             _(
                 "Counted at each period's end: AI startups not listed by then whose latest "
