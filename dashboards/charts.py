@@ -102,7 +102,7 @@ def ai_share(series: list[dict], published: dict, kind: str, as_of) -> go.Figure
     diamonds joined to the period they cover."""
     figure = base_figure(
         _("AI share of deals, by investor"),
-        _("% of deals in AI startups"),
+        _("percent of deals in AI startups"),
         as_of,
         yaxis={"tickformat": ".0%", "range": [-0.02, 1.05], "title": {"text": "%"}},
         xaxis={"type": "date"},
@@ -244,7 +244,7 @@ def valuations(series: list[dict], as_of, today: dt.date, title: str = "") -> go
         title or _("Valuations of China's AI unicorns"),
         _("USD, log scale"),
         as_of,
-        yaxis={"type": "log", **money_ticks(top, log=True)},
+        yaxis={"type": "log", "automargin": True, **money_ticks(top, log=True)},
         xaxis={"type": "date"},
     )
     for index, entry in enumerate(series):

@@ -324,7 +324,7 @@ VIEWS = {
     "products": _products_view,
 }
 UNITS = {
-    "ai-share": gettext_lazy("%"),
+    "ai-share": gettext_lazy("percent"),
     "valuations": gettext_lazy("USD"),
     "unicorns": gettext_lazy("count"),
     "capital": gettext_lazy("USD"),
