@@ -88,6 +88,13 @@ def _decimal(value) -> Decimal | None:
     return None if value is None else Decimal(str(value)).quantize(Decimal("0.01"))
 
 
+# The round has exactly one lead: an index look-up per round, where a grouped CTE joined back
+# would be scanned once per row by SQLite.
+SOLE_LEAD = f"""(
+    SELECT COUNT(*) FROM {T["participation"]} lp WHERE lp.round_id = r.id AND lp.is_lead
+) = 1"""
+
+
 def investor_stats(kind: str, ancestors: set[int] | None, stamp: dict) -> list[InvestorPeriodStat]:
     """Deals per investor (its affiliates rolled up, each round counted once) and period.
 
@@ -111,22 +118,18 @@ def investor_stats(kind: str, ancestors: set[int] | None, stamp: dict) -> list[I
             JOIN {T["ancestry"]} a ON a.investor_id = p.investor_id
             WHERE {where}
             GROUP BY a.ancestor_id, p.round_id
-        ), leads AS (
-            SELECT round_id, SUM(CASE WHEN is_lead THEN 1 ELSE 0 END) AS lead_count
-            FROM {T["participation"]} GROUP BY round_id
         ), per_round AS (
             SELECT j.*, r.amount_usd, r.amount_qualifier, s.is_ai,
                    {truncate_sql(kind, "r.announced_on")} AS period_start,
                    CASE WHEN j.part_credits_known > 0 THEN j.part_credits
-                        WHEN l.lead_count = 1 AND j.family_leads = 1
+                        WHEN j.family_leads = 1 AND {SOLE_LEAD}
                         THEN r.compute_credit_amount_usd END AS credits,
                    CASE WHEN j.part_credits_known > 0 THEN NULL
-                        WHEN l.lead_count = 1 AND j.family_leads = 1
+                        WHEN j.family_leads = 1 AND {SOLE_LEAD}
                         THEN r.compute_credit_qualifier END AS round_credit_qualifier
             FROM joined j
             JOIN {T["round"]} r ON r.id = j.round_id
             JOIN {T["startup"]} s ON s.id = r.startup_id
-            JOIN leads l ON l.round_id = j.round_id
         )
         SELECT ancestor_id, period_start, COUNT(*), SUM(CASE WHEN is_ai THEN 1 ELSE 0 END),
                COUNT(amount_usd), SUM(amount_usd),
@@ -261,43 +264,61 @@ def unicorn_periods(kind: str, periods: list, stamp: dict) -> list[UnicornPeriod
 
 def co_investments(roots: set[int] | None, stamp: dict) -> list[CoInvestment]:
     """Pairs of top-level investors in the same startups: how many, in how many rounds
-    together, and since when (the first day both were in a shared startup)."""
-    where, params = id_filter("root", roots)
-    roots_cte = f"""
-        rp AS (
-            SELECT DISTINCT a.ancestor_id AS root, p.round_id, r.startup_id, r.announced_on
-            FROM {T["participation"]} p
-            JOIN {T["ancestry"]} a ON a.investor_id = p.investor_id
-            JOIN {T["investor"]} i ON i.id = a.ancestor_id AND i.parent_id IS NULL
-            JOIN {T["round"]} r ON r.id = p.round_id
-        ), mine AS (SELECT DISTINCT root FROM rp WHERE {where})
+    together, and since when (the first day both were in a shared startup).
+
+    The intermediate sets go into indexed temporary tables, so that the self-joins are index
+    look-ups on SQLite as on PostgreSQL.
     """
-    startups = fetch(
+    x_where, params = id_filter("x.root", roots)
+    y_where, _ = id_filter("y.root", roots)
+    mine, both = f"({x_where} OR {y_where})", [*params, *params]
+    execute(
         f"""
-        WITH {roots_cte}, sp AS (
-            SELECT root, startup_id, MIN(announced_on) AS first_on FROM rp GROUP BY root, startup_id
-        )
-        SELECT x.root, y.root, COUNT(*),
-               MIN(CASE WHEN x.first_on > y.first_on THEN x.first_on ELSE y.first_on END)
-        FROM sp x JOIN sp y ON x.startup_id = y.startup_id AND x.root < y.root
-        WHERE x.root IN (SELECT root FROM mine) OR y.root IN (SELECT root FROM mine)
-        GROUP BY x.root, y.root
+        CREATE TEMPORARY TABLE tmp_rp AS
+        SELECT DISTINCT a.ancestor_id AS root, p.round_id, r.startup_id, r.announced_on
+        FROM {T["participation"]} p
+        JOIN {T["ancestry"]} a ON a.investor_id = p.investor_id
+        JOIN {T["investor"]} i ON i.id = a.ancestor_id AND i.parent_id IS NULL
+        JOIN {T["round"]} r ON r.id = p.round_id
         """,
-        params,
+        [],
     )
-    rounds = dict(
-        ((a, b), count)
-        for a, b, count in fetch(
+    try:
+        execute("CREATE INDEX tmp_rp_round ON tmp_rp (round_id, root)", [])
+        execute(
+            """
+            CREATE TEMPORARY TABLE tmp_sp AS
+            SELECT root, startup_id, MIN(announced_on) AS first_on
+            FROM tmp_rp GROUP BY root, startup_id
+            """,
+            [],
+        )
+        execute("CREATE INDEX tmp_sp_startup ON tmp_sp (startup_id, root)", [])
+        startups = fetch(
             f"""
-            WITH {roots_cte}
-            SELECT x.root, y.root, COUNT(*)
-            FROM rp x JOIN rp y ON x.round_id = y.round_id AND x.root < y.root
-            WHERE x.root IN (SELECT root FROM mine) OR y.root IN (SELECT root FROM mine)
+            SELECT x.root, y.root, COUNT(*),
+                   MIN(CASE WHEN x.first_on > y.first_on THEN x.first_on ELSE y.first_on END)
+            FROM tmp_sp x JOIN tmp_sp y ON x.startup_id = y.startup_id AND x.root < y.root
+            WHERE {mine}
             GROUP BY x.root, y.root
             """,
-            params,
+            both,
         )
-    )
+        rounds = {
+            (a, b): count
+            for a, b, count in fetch(
+                f"""
+                SELECT x.root, y.root, COUNT(*)
+                FROM tmp_rp x JOIN tmp_rp y ON x.round_id = y.round_id AND x.root < y.root
+                WHERE {mine}
+                GROUP BY x.root, y.root
+                """,
+                both,
+            )
+        }
+    finally:
+        execute("DROP TABLE IF EXISTS tmp_sp", [])
+        execute("DROP TABLE IF EXISTS tmp_rp", [])
     return [
         CoInvestment(
             investor_a_id=a,
