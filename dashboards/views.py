@@ -114,6 +114,7 @@ def _round_rows(rounds) -> list[list]:
         others = [p.investor for p in r.participations.all() if not p.is_lead]
         rows.append(
             [
+                r.pk,
                 format_partial_date(r.announced_on, r.date_precision),
                 r.startup.slug,
                 r.startup.name_en,
@@ -137,6 +138,7 @@ def _round_rows(rounds) -> list[list]:
 
 
 ROUND_COLUMNS = [
+    "id",
     "date",
     "startup",
     "name_en",
