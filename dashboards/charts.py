@@ -22,6 +22,8 @@ from .formatting import NONE, local_name, money, percent
 from .network import circle_layout, label_position
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999"]
+# Dates on a time axis, labelled by year only (periods are years or quarters).
+YEAR_AXIS = {"type": "date", "tickformat": "%Y", "dtick": "M12"}
 CORPORATE = "#D55E00"
 OTHER_INVESTOR = "#56B4E9"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans CJK SC', 'PingFang SC', sans-serif"
@@ -105,7 +107,7 @@ def ai_share(series: list[dict], published: dict, kind: str, as_of) -> go.Figure
         _("percent of deals in AI startups"),
         as_of,
         yaxis={"tickformat": ".0%", "range": [-0.02, 1.05], "title": {"text": "%"}},
-        xaxis={"type": "date"},
+        xaxis=YEAR_AXIS,
     )
     colour = {s["slug"]: OKABE_ITO[i % len(OKABE_ITO)] for i, s in enumerate(series)}
     totals = {
@@ -245,7 +247,7 @@ def valuations(series: list[dict], as_of, today: dt.date, title: str = "") -> go
         _("USD, log scale"),
         as_of,
         yaxis={"type": "log", "automargin": True, **money_ticks(top, log=True)},
-        xaxis={"type": "date"},
+        xaxis=YEAR_AXIS,
     )
     for index, entry in enumerate(series):
         colour = OKABE_ITO[index % len(OKABE_ITO)]
@@ -505,7 +507,7 @@ def products(series: list[dict], as_of, today: dt.date) -> go.Figure:
         _("count of models and apps, per quarter"),
         as_of,
         yaxis={"rangemode": "tozero"},
-        xaxis={"type": "date"},
+        xaxis=YEAR_AXIS,
     )
     for index, entry in enumerate(series):
         points = entry["points"]

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.urls import reverse
 from django.utils import timezone
@@ -208,18 +209,19 @@ def _ai_share_view(data: dict, f: ChartFilters, status: dict) -> dict:
                 "count": row["deals_tracked"],
             }
         )
-    external = {
-        url: _("Published figure: %(name)s") % {"name": names.get(r["investor"], r["subject"])}
-        for r in reversed(published["shares"] + published["deal_counts"])
-        for url in r["source_urls"]
-    }
+    urls = dict.fromkeys(
+        url for r in published["shares"] + published["deal_counts"] for url in r["source_urls"]
+    )
+    external = [
+        (_("Published figures (%(host)s)") % {"host": urlsplit(url).hostname}, url) for url in urls
+    ]
     since = dt.date(f.since, 1, 1).isoformat() if f.since else ""
     until = dt.date(f.until, 12, 31).isoformat() if f.until else ""
     return {
         "figure": charts.ai_share(series, published, f.period, status["data_as_of"]),
         "coverage": coverage,
         "sources_url": charts.rounds_url(investor=list(f.investors), since=since, until=until),
-        "external": [(label, url) for url, label in reversed(external.items())],
+        "external": external,
     }
 
 
