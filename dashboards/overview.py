@@ -15,8 +15,11 @@ from django.utils.http import urlencode
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from . import charts, page_selectors, selectors
+from deals.models import ReportedMetric
+
+from . import charts, investor_charts, page_selectors, selectors
 from .formatting import NONE, local_name, money, percent
+from .models import PeriodKind, ProductPeriodStat
 
 DEFAULT_INVESTORS = ("alibaba", "tencent")
 MAX_INVESTORS = 6  # one Okabe-Ito colour each, with room for the published figures
@@ -93,10 +96,6 @@ def _ai_share_data(f: ChartFilters) -> dict:
 
 
 def _products_data(f: ChartFilters) -> dict:
-    from deals.models import ReportedMetric
-
-    from .models import PeriodKind, ProductPeriodStat
-
     total = (
         ProductPeriodStat.objects.filter(period_kind=PeriodKind.QUARTER, startup__isnull=True)
         .order_by("-period_start")
@@ -274,7 +273,7 @@ def _capital_view(data: list, f: ChartFilters, status: dict) -> dict:
     since = dt.date(f.since, 1, 1).isoformat() if f.since else ""
     until = dt.date(f.until, 12, 31).isoformat() if f.until else ""
     return {
-        "figure": charts.capital(data, status["data_as_of"]),
+        "figure": investor_charts.capital(data, status["data_as_of"]),
         "coverage": coverage,
         "sources_url": charts.rounds_url(credits="1", since=since, until=until),
     }
@@ -282,7 +281,7 @@ def _capital_view(data: list, f: ChartFilters, status: dict) -> dict:
 
 def _network_view(data: dict, f: ChartFilters, status: dict) -> dict:
     return {
-        "figure": charts.network(data, status["data_as_of"]),
+        "figure": investor_charts.network(data, status["data_as_of"]),
         "coverage": [
             _(
                 "The %(nodes)s investors with the most deals (affiliates counted with their "
@@ -354,162 +353,6 @@ def chart_view(slug: str, f: ChartFilters, status: dict) -> ChartView:
         )
 
     return cached(status, f"page-view-{slug}", build, get_language(), FILTER_KEYS[slug](f))
-
-
-# -- CSV: the chart's data, one row per point ------------------------------------------------
-
-
-def _names(record: dict) -> list:
-    return [record.get("name_en", ""), record.get("name_zh", "")]
-
-
-def chart_table(slug: str, data: Any) -> tuple[list[str], list[list]]:
-    if slug == "ai-share":
-        header = [
-            "row",
-            "investor",
-            "name_en",
-            "name_zh",
-            "period_start",
-            "period_end",
-            "deals_total",
-            "deals_ai",
-            "ai_share",
-            "deals_disclosed",
-            "published_value",
-            "published_unit",
-            "source_urls",
-        ]
-        rows = [
-            [
-                "tracked",
-                s["slug"],
-                *_names(s),
-                p["period_start"],
-                "",
-                p["deals_total"],
-                p["deals_ai"],
-                p["ai_share"],
-                p["deals_disclosed"],
-                "",
-                "",
-                "",
-            ]
-            for s in data["series"]
-            for p in s["points"]
-        ]
-        rows += [
-            [
-                "published",
-                r["investor"],
-                r["subject"],
-                "",
-                r["period_start"],
-                r["period_end"],
-                r["deals_tracked"],
-                r["deals_ai"],
-                "",
-                "",
-                r["value"].normalize(),
-                r["unit"],
-                ";".join(r["source_urls"]),
-            ]
-            for r in data["published"]["shares"] + data["published"]["deal_counts"]
-        ]
-        return header, rows
-    if slug == "valuations":
-        header = [
-            "startup",
-            "name_en",
-            "name_zh",
-            "date",
-            "date_precision",
-            "valuation_usd",
-            "qualifier",
-            "round",
-            "kind",
-            "leads",
-            "source_urls",
-        ]
-        return header, [
-            [
-                s["slug"],
-                *_names(s),
-                p["date"],
-                p["date_precision"],
-                p["valuation_usd"],
-                p["qualifier"],
-                p["round"] or "",
-                p["kind"],
-                ";".join(lead["slug"] for lead in p["leads"]),
-                ";".join(p["source_urls"]),
-            ]
-            for s in data
-            for p in s["points"]
-        ]
-    if slug == "unicorns":
-        header = ["period_start", "period_end", "count", "startups", "joined", "left"]
-        return header, [
-            [
-                p["period_start"],
-                p["period_end"],
-                p["count"],
-                ";".join(p["startups"]),
-                ";".join(s["slug"] for s in p["joined"]),
-                ";".join(s["slug"] for s in p["left"]),
-            ]
-            for p in data
-        ]
-    if slug == "capital":
-        header = [
-            "investor",
-            "name_en",
-            "name_zh",
-            "kind",
-            "capital_usd",
-            "capital_qualifier",
-            "compute_credits_usd",
-            "compute_credits_qualifier",
-            "own_contribution_usd",
-            "deals",
-            "deals_disclosed",
-        ]
-        return header, [
-            [
-                r["slug"],
-                *_names(r),
-                r["kind"],
-                r["capital_usd"],
-                r["capital_qualifier"],
-                r["credits_usd"],
-                r["credits_qualifier"],
-                r["own_usd"],
-                r["deals"],
-                r["deals_disclosed"],
-            ]
-            for r in data
-        ]
-    if slug == "network":
-        slugs = {n["id"]: n["slug"] for n in data["nodes"]}
-        header = ["investor_a", "investor_b", "shared_startups", "shared_rounds", "first_together"]
-        return header, [
-            [
-                slugs[e["investor_a_id"]],
-                slugs[e["investor_b_id"]],
-                e["shared_startups"],
-                e["shared_rounds"],
-                e["first_together"],
-            ]
-            for e in data["edges"]
-        ]
-    if slug == "products":
-        header = ["startup", "name_en", "name_zh", "quarter_start", "new_products", "cumulative"]
-        return header, [
-            [s["slug"], *_names(s), p["period_start"], p["new"], p["cumulative"]]
-            for s in data["series"]
-            for p in s["points"]
-        ]
-    raise KeyError(slug)
 
 
 def headline(status: dict) -> dict:

@@ -16,7 +16,7 @@ from deals.models import Investor
 from startups.models import Startup
 from startups.vocab import format_partial_date
 
-from . import charts, directory_selectors, overview, page_selectors, selectors
+from . import chart_tables, charts, directory_selectors, overview, page_selectors, selectors
 from .formatting import local_name
 from .forms import (
     ChartFilterForm,
@@ -102,7 +102,7 @@ def chart_csv(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404
     status = _status()
     _form, filters = _chart_filters(request)
-    header, rows = overview.chart_table(slug, overview.chart_data(slug, filters, status))
+    header, rows = chart_tables.chart_table(slug, overview.chart_data(slug, filters, status))
     return csv_response(f"{slug}.csv", header, rows)
 
 
@@ -271,7 +271,7 @@ def startup_valuations_csv(request: HttpRequest, slug: str) -> HttpResponse:
         "name_zh": startup.name_zh,
         "points": detail["valuations"],
     }
-    header, rows = overview.chart_table("valuations", [entry])
+    header, rows = chart_tables.chart_table("valuations", [entry])
     return csv_response(f"valuations-{startup.slug}.csv", header, rows)
 
 

@@ -1,0 +1,157 @@
+"""Each overview chart's data as CSV rows: one row per point, slugs beside both names,
+amounts in whole units, so that a spreadsheet can redraw the chart."""
+
+from typing import Any
+
+
+def _names(record: dict) -> list:
+    return [record.get("name_en", ""), record.get("name_zh", "")]
+
+
+def chart_table(slug: str, data: Any) -> tuple[list[str], list[list]]:
+    if slug == "ai-share":
+        header = [
+            "row",
+            "investor",
+            "name_en",
+            "name_zh",
+            "period_start",
+            "period_end",
+            "deals_total",
+            "deals_ai",
+            "ai_share",
+            "deals_disclosed",
+            "published_value",
+            "published_unit",
+            "source_urls",
+        ]
+        rows = [
+            [
+                "tracked",
+                s["slug"],
+                *_names(s),
+                p["period_start"],
+                "",
+                p["deals_total"],
+                p["deals_ai"],
+                p["ai_share"],
+                p["deals_disclosed"],
+                "",
+                "",
+                "",
+            ]
+            for s in data["series"]
+            for p in s["points"]
+        ]
+        rows += [
+            [
+                "published",
+                r["investor"],
+                r["subject"],
+                "",
+                r["period_start"],
+                r["period_end"],
+                r["deals_tracked"],
+                r["deals_ai"],
+                "",
+                "",
+                r["value"].normalize(),
+                r["unit"],
+                ";".join(r["source_urls"]),
+            ]
+            for r in data["published"]["shares"] + data["published"]["deal_counts"]
+        ]
+        return header, rows
+    if slug == "valuations":
+        header = [
+            "startup",
+            "name_en",
+            "name_zh",
+            "date",
+            "date_precision",
+            "valuation_usd",
+            "qualifier",
+            "round",
+            "kind",
+            "leads",
+            "source_urls",
+        ]
+        return header, [
+            [
+                s["slug"],
+                *_names(s),
+                p["date"],
+                p["date_precision"],
+                p["valuation_usd"],
+                p["qualifier"],
+                p["round"] or "",
+                p["kind"],
+                ";".join(lead["slug"] for lead in p["leads"]),
+                ";".join(p["source_urls"]),
+            ]
+            for s in data
+            for p in s["points"]
+        ]
+    if slug == "unicorns":
+        header = ["period_start", "period_end", "count", "startups", "joined", "left"]
+        return header, [
+            [
+                p["period_start"],
+                p["period_end"],
+                p["count"],
+                ";".join(p["startups"]),
+                ";".join(s["slug"] for s in p["joined"]),
+                ";".join(s["slug"] for s in p["left"]),
+            ]
+            for p in data
+        ]
+    if slug == "capital":
+        header = [
+            "investor",
+            "name_en",
+            "name_zh",
+            "kind",
+            "capital_usd",
+            "capital_qualifier",
+            "compute_credits_usd",
+            "compute_credits_qualifier",
+            "own_contribution_usd",
+            "deals",
+            "deals_disclosed",
+        ]
+        return header, [
+            [
+                r["slug"],
+                *_names(r),
+                r["kind"],
+                r["capital_usd"],
+                r["capital_qualifier"],
+                r["credits_usd"],
+                r["credits_qualifier"],
+                r["own_usd"],
+                r["deals"],
+                r["deals_disclosed"],
+            ]
+            for r in data
+        ]
+    if slug == "network":
+        slugs = {n["id"]: n["slug"] for n in data["nodes"]}
+        header = ["investor_a", "investor_b", "shared_startups", "shared_rounds", "first_together"]
+        return header, [
+            [
+                slugs[e["investor_a_id"]],
+                slugs[e["investor_b_id"]],
+                e["shared_startups"],
+                e["shared_rounds"],
+                e["first_together"],
+            ]
+            for e in data["edges"]
+        ]
+    if slug == "products":
+        header = ["startup", "name_en", "name_zh", "quarter_start", "new_products", "cumulative"]
+        return header, [
+            [s["slug"], *_names(s), p["period_start"], p["new"], p["cumulative"]]
+            for s in data["series"]
+            for p in s["points"]
+        ]
+    raise KeyError(slug)
