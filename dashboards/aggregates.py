@@ -39,18 +39,6 @@ T = {
 }
 
 
-def sum_qualifier(at_least: int, approx: int, at_most: int) -> str:
-    """The README's rule: a total with an `at_least` part is at least, with an `approx` part
-    approximate; bounds in both directions make it approximate."""
-    if at_least and at_most:
-        return "approx"
-    if at_least:
-        return "at_least"
-    if at_most:
-        return "at_most"
-    return "approx" if approx else "exact"
-
-
 def flag_columns(value: str, qualifier: str, prefix: str) -> str:
     """Per group: whether any known `value` carries each bound qualifier (0 or 1)."""
     return ", ".join(
@@ -58,10 +46,6 @@ def flag_columns(value: str, qualifier: str, prefix: str) -> str:
         f" AS {prefix}_{q}"
         for q in BOUNDS
     )
-
-
-def max_flags(prefix: str) -> str:
-    return ", ".join(f"MAX({prefix}_{q})" for q in BOUNDS)
 
 
 def id_filter(column: str, ids: set[int] | None) -> tuple[str, list]:
@@ -83,9 +67,16 @@ def execute(sql: str, params: list) -> None:
         cursor.execute(sql, params)
 
 
-def _decimal(value) -> Decimal | None:
-    # SQLite sums decimals as floats; round to cents as stored.
-    return None if value is None else Decimal(str(value)).quantize(Decimal("0.01"))
+def qualifier_sql(prefix: str) -> str:
+    """The README's rule for a sum of figures, over the MAX flags of a group: a total with an
+    `at_least` part is at least, with an `approx` part approximate; bounds in both directions
+    make it approximate."""
+    at_least, approx, at_most = (f"MAX({prefix}_{q})" for q in BOUNDS)
+    return (
+        f"CASE WHEN {at_least} = 1 AND {at_most} = 1 THEN 'approx' "
+        f"WHEN {at_least} = 1 THEN 'at_least' WHEN {at_most} = 1 THEN 'at_most' "
+        f"WHEN {approx} = 1 THEN 'approx' ELSE 'exact' END"
+    )
 
 
 # The round has exactly one lead: an index look-up per round, where a grouped CTE joined back
@@ -95,15 +86,29 @@ SOLE_LEAD = f"""(
 ) = 1"""
 
 
-def investor_stats(kind: str, ancestors: set[int] | None, stamp: dict) -> list[InvestorPeriodStat]:
+def investor_stats_insert(kind: str, ancestors: set[int] | None, stamp: dict) -> None:
     """Deals per investor (its affiliates rolled up, each round counted once) and period.
 
     Capital of rounds joined counts whole rounds; own contribution only what participations
     disclose. Compute credits: what the family's participations disclose, else the round's
-    credits when the family holds the round's only lead.
+    credits when the family holds the round's only lead. Written by one INSERT ... SELECT:
+    no row passes through Python.
     """
     where, params = id_filter("a.ancestor_id", ancestors)
-    sql = f"""
+    credit_flags = ", ".join(
+        f"CASE WHEN credits IS NOT NULL AND (pc_{q} = 1 OR round_credit_qualifier = '{q}') "
+        f"THEN 1 ELSE 0 END AS credit_{q}"
+        for q in BOUNDS
+    )
+    columns = (
+        "investor_id, period_kind, period_start, deals_total, deals_ai, ai_share, "
+        "deals_disclosed, capital_usd, capital_qualifier, own_contribution_usd, "
+        "own_contribution_qualifier, own_contribution_disclosed, compute_credits_usd, "
+        "compute_credits_qualifier, compute_credits_disclosed, computed_at, data_version"
+    )
+    execute(
+        f"""
+        INSERT INTO {InvestorPeriodStat._meta.db_table} ({columns})
         WITH joined AS (
             SELECT a.ancestor_id, p.round_id,
                    SUM(p.amount_usd) AS own_usd, COUNT(p.amount_usd) AS own_known,
@@ -111,8 +116,8 @@ def investor_stats(kind: str, ancestors: set[int] | None, stamp: dict) -> list[I
                    SUM(p.compute_credit_amount_usd) AS part_credits,
                    COUNT(p.compute_credit_amount_usd) AS part_credits_known,
                    {
-        flag_columns("p.compute_credit_amount_usd", "p.compute_credit_qualifier", "pc")
-    },
+            flag_columns("p.compute_credit_amount_usd", "p.compute_credit_qualifier", "pc")
+        },
                    SUM(CASE WHEN p.is_lead THEN 1 ELSE 0 END) AS family_leads
             FROM {T["participation"]} p
             JOIN {T["ancestry"]} a ON a.investor_id = p.investor_id
@@ -126,48 +131,30 @@ def investor_stats(kind: str, ancestors: set[int] | None, stamp: dict) -> list[I
                         THEN r.compute_credit_amount_usd END AS credits,
                    CASE WHEN j.part_credits_known > 0 THEN NULL
                         WHEN j.family_leads = 1 AND {SOLE_LEAD}
-                        THEN r.compute_credit_qualifier END AS round_credit_qualifier
+                        THEN r.compute_credit_qualifier END AS round_credit_qualifier,
+                   CASE WHEN r.amount_usd IS NOT NULL AND r.amount_qualifier = 'at_least'
+                        THEN 1 ELSE 0 END AS cap_at_least,
+                   CASE WHEN r.amount_usd IS NOT NULL AND r.amount_qualifier = 'approx'
+                        THEN 1 ELSE 0 END AS cap_approx,
+                   CASE WHEN r.amount_usd IS NOT NULL AND r.amount_qualifier = 'at_most'
+                        THEN 1 ELSE 0 END AS cap_at_most
             FROM joined j
             JOIN {T["round"]} r ON r.id = j.round_id
             JOIN {T["startup"]} s ON s.id = r.startup_id
+        ), flagged AS (
+            SELECT per_round.*, {credit_flags} FROM per_round
         )
-        SELECT ancestor_id, period_start, COUNT(*), SUM(CASE WHEN is_ai THEN 1 ELSE 0 END),
-               COUNT(amount_usd), SUM(amount_usd),
-               {flag_columns("amount_usd", "amount_qualifier", "cap")},
-               SUM(own_usd), SUM(CASE WHEN own_known > 0 THEN 1 ELSE 0 END), {max_flags("own")},
-               SUM(credits), COUNT(credits), {max_flags("pc")},
-               {flag_columns("credits", "round_credit_qualifier", "rc")}
-        FROM per_round GROUP BY ancestor_id, period_start
-    """
-    stats = []
-    for row in fetch(sql, params):
-        (investor, start, total, ai, disclosed, capital, *rest) = row
-        cap_flags, rest = rest[:3], rest[3:]
-        own, own_disclosed, *rest = rest
-        own_flags, rest = rest[:3], rest[3:]
-        credits, credits_disclosed, *rest = rest
-        credit_flags = [max(a, b) for a, b in zip(rest[:3], rest[3:6], strict=True)]
-        stats.append(
-            InvestorPeriodStat(
-                investor_id=investor,
-                period_kind=kind,
-                period_start=as_date(start),
-                deals_total=total,
-                deals_ai=ai,
-                ai_share=(Decimal(ai) / Decimal(total)).quantize(Decimal("0.000001")),
-                deals_disclosed=disclosed,
-                capital_usd=_decimal(capital),
-                capital_qualifier=sum_qualifier(*cap_flags),
-                own_contribution_usd=_decimal(own),
-                own_contribution_qualifier=sum_qualifier(*own_flags),
-                own_contribution_disclosed=own_disclosed,
-                compute_credits_usd=_decimal(credits),
-                compute_credits_qualifier=sum_qualifier(*credit_flags),
-                compute_credits_disclosed=credits_disclosed,
-                **stamp,
-            )
-        )
-    return stats
+        SELECT ancestor_id, %s, period_start, COUNT(*), SUM(CASE WHEN is_ai THEN 1 ELSE 0 END),
+               ROUND(1.0 * SUM(CASE WHEN is_ai THEN 1 ELSE 0 END) / COUNT(*), 6),
+               COUNT(amount_usd), SUM(amount_usd), {qualifier_sql("cap")},
+               SUM(own_usd), {qualifier_sql("own")},
+               SUM(CASE WHEN own_known > 0 THEN 1 ELSE 0 END),
+               SUM(credits), {qualifier_sql("credit")}, COUNT(credits),
+               %s, %s
+        FROM flagged GROUP BY ancestor_id, period_start
+        """,
+        [*params, kind, stamp["computed_at"], stamp["data_version"]],
+    )
 
 
 def valuation_points_insert(startups: set[int] | None, stamp: dict) -> None:
@@ -262,7 +249,7 @@ def unicorn_periods(kind: str, periods: list, stamp: dict) -> list[UnicornPeriod
     return stats
 
 
-def co_investments(roots: set[int] | None, stamp: dict) -> list[CoInvestment]:
+def co_investments_insert(roots: set[int] | None, stamp: dict) -> None:
     """Pairs of top-level investors in the same startups: how many, in how many rounds
     together, and since when (the first day both were in a shared startup).
 
@@ -294,42 +281,33 @@ def co_investments(roots: set[int] | None, stamp: dict) -> list[CoInvestment]:
             [],
         )
         execute("CREATE INDEX tmp_sp_startup ON tmp_sp (startup_id, root)", [])
-        startups = fetch(
-            f"""
-            SELECT x.root, y.root, COUNT(*),
-                   MIN(CASE WHEN x.first_on > y.first_on THEN x.first_on ELSE y.first_on END)
-            FROM tmp_sp x JOIN tmp_sp y ON x.startup_id = y.startup_id AND x.root < y.root
-            WHERE {mine}
-            GROUP BY x.root, y.root
-            """,
-            both,
+        columns = (
+            "investor_a_id, investor_b_id, shared_startups, shared_rounds, first_together, "
+            "computed_at, data_version"
         )
-        rounds = {
-            (a, b): count
-            for a, b, count in fetch(
-                f"""
-                SELECT x.root, y.root, COUNT(*)
+        execute(
+            f"""
+            INSERT INTO {CoInvestment._meta.db_table} ({columns})
+            SELECT s.a, s.b, s.shared, COALESCE(r.rounds, 0), s.first_on, %s, %s
+            FROM (
+                SELECT x.root AS a, y.root AS b, COUNT(*) AS shared,
+                       MIN(CASE WHEN x.first_on > y.first_on THEN x.first_on
+                                ELSE y.first_on END) AS first_on
+                FROM tmp_sp x JOIN tmp_sp y ON x.startup_id = y.startup_id AND x.root < y.root
+                WHERE {mine}
+                GROUP BY x.root, y.root
+            ) s LEFT JOIN (
+                SELECT x.root AS a, y.root AS b, COUNT(*) AS rounds
                 FROM tmp_rp x JOIN tmp_rp y ON x.round_id = y.round_id AND x.root < y.root
                 WHERE {mine}
                 GROUP BY x.root, y.root
-                """,
-                both,
-            )
-        }
+            ) r ON r.a = s.a AND r.b = s.b
+            """,
+            [stamp["computed_at"], stamp["data_version"], *both, *both],
+        )
     finally:
         execute("DROP TABLE IF EXISTS tmp_sp", [])
         execute("DROP TABLE IF EXISTS tmp_rp", [])
-    return [
-        CoInvestment(
-            investor_a_id=a,
-            investor_b_id=b,
-            shared_startups=shared,
-            shared_rounds=rounds.get((a, b), 0),
-            first_together=as_date(first),
-            **stamp,
-        )
-        for a, b, shared, first in startups
-    ]
 
 
 def product_stats(startups: set[int] | None, stamp: dict) -> list[ProductPeriodStat]:

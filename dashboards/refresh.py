@@ -150,10 +150,8 @@ def recompute_touched(startups: set[int], investors: set[int], stamp: dict) -> N
 
 def _investors(ancestors: set[int] | None, stamp: dict) -> None:
     for kind in PeriodKind.values:
-        InvestorPeriodStat.objects.bulk_create(
-            aggregates.investor_stats(kind, ancestors, stamp), WRITE_BATCH
-        )
-    CoInvestment.objects.bulk_create(aggregates.co_investments(ancestors, stamp), WRITE_BATCH)
+        aggregates.investor_stats_insert(kind, ancestors, stamp)
+    aggregates.co_investments_insert(ancestors, stamp)
 
 
 def unicorn_periods(kind: str) -> list[tuple[dt.date, dt.date]]:
