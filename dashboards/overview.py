@@ -66,12 +66,17 @@ class ChartView:
     coverage: list[str] = field(default_factory=list)
 
 
+# Bump when the figures' code changes, so that a deploy does not serve figures cached by the
+# previous code until the next refresh.
+FIGURES_VERSION = 1
+
+
 def cache_token(status: dict) -> str | None:
     """Generation plus refresh time: a new database at generation 1 never reads the old
     one's cache entries. None (no caching) before the first refresh."""
     if status["data_as_of"] is None:
         return None
-    return f"{status['generation']}@{status['data_as_of'].timestamp()}"
+    return f"{status['generation']}@{status['data_as_of'].timestamp()}v{FIGURES_VERSION}"
 
 
 def cached(status: dict, name: str, compute: Callable[[], Any], *key: Any) -> Any:
