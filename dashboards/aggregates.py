@@ -259,6 +259,16 @@ def co_investments_insert(roots: set[int] | None, stamp: dict) -> None:
     x_where, params = id_filter("x.root", roots)
     y_where, _ = id_filter("y.root", roots)
     mine, both = f"({x_where} OR {y_where})", [*params, *params]
+    # Only the startups these roots backed can hold their pairs.
+    scope, scope_params = "1 = 1", []
+    if roots is not None:
+        family, scope_params = id_filter("fa.ancestor_id", roots)
+        scope = f"""r.startup_id IN (
+            SELECT fr.startup_id FROM {T["participation"]} fp
+            JOIN {T["ancestry"]} fa ON fa.investor_id = fp.investor_id
+            JOIN {T["round"]} fr ON fr.id = fp.round_id
+            WHERE {family}
+        )"""
     execute(
         f"""
         CREATE TEMPORARY TABLE tmp_rp AS
@@ -267,8 +277,9 @@ def co_investments_insert(roots: set[int] | None, stamp: dict) -> None:
         JOIN {T["ancestry"]} a ON a.investor_id = p.investor_id
         JOIN {T["investor"]} i ON i.id = a.ancestor_id AND i.parent_id IS NULL
         JOIN {T["round"]} r ON r.id = p.round_id
+        WHERE {scope}
         """,
-        [],
+        scope_params,
     )
     try:
         execute("CREATE INDEX tmp_rp_round ON tmp_rp (round_id, root)", [])
