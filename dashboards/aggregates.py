@@ -292,6 +292,10 @@ def co_investments_insert(roots: set[int] | None, stamp: dict) -> None:
             [],
         )
         execute("CREATE INDEX tmp_sp_startup ON tmp_sp (startup_id, root)", [])
+        if connection.vendor == "postgresql":
+            # Temporary tables have no statistics until analysed: the planner would guess.
+            execute("ANALYZE tmp_rp", [])
+            execute("ANALYZE tmp_sp", [])
         columns = (
             "investor_a_id, investor_b_id, shared_startups, shared_rounds, first_together, "
             "computed_at, data_version"
