@@ -34,12 +34,13 @@ def data_status() -> dict[str, Any]:
     return {
         "data_as_of": state.computed_at if state else None,
         "data_version": state.data_version if state else 0,
-        "generation": state.generation if state else 0,
+        # The refresh's time too: a restored or recreated database may repeat a number.
+        "generation": f"{state.generation}-{state.computed_at.timestamp()}" if state else "0",
         "refresh_pending": PendingRefresh.objects.exists(),
     }
 
 
-def cached(generation: int, name: str, compute: Callable[[], Any], *key: Any) -> Any:
+def cached(generation: str, name: str, compute: Callable[[], Any], *key: Any) -> Any:
     """`compute()` once per refresh generation. A cache outage only costs a recomputation."""
     cache_key = ":".join(["chart", str(generation), name, *map(str, key)])
     try:
