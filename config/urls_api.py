@@ -1,6 +1,8 @@
 """/api/v1/: the resources, the statistics, token revocation, the schema and its docs."""
 
-from django.urls import include, path
+from django.http import JsonResponse
+from django.urls import include, path, re_path
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
@@ -18,6 +20,14 @@ router.register("sources", views.SourceViewSet, basename="source")
 router.register("fx-rates", views.FxRateViewSet, basename="fx-rate")
 router.register("reported-metrics", views.ReportedMetricViewSet, basename="reported-metric")
 
+
+@csrf_exempt
+def not_found(request, rest: str = "") -> JsonResponse:
+    """Any other path under /api/v1/ answers like the API does, in JSON, not an HTML page
+    (nor a CSRF refusal: it changes nothing)."""
+    return JsonResponse({"detail": "Not found."}, status=404)
+
+
 urlpatterns = [
     path("", include(router.urls)),
     path("", include("dashboards.urls_api")),
@@ -25,4 +35,5 @@ urlpatterns = [
     path("auth/logout-all/", tokens.LogoutAllView.as_view(), name="api-logout-all"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    re_path(r"^(?P<rest>.*)$", not_found),
 ]

@@ -137,6 +137,10 @@ class StatsView(APIView):
     required: tuple[str, ...] = ()
     # Each view defines results(query, status) -> rows.
 
+    def get_serializer_class(self) -> type[serializers.Serializer]:
+        """The row, so that `?format=csv` has its header even when there are no rows."""
+        return self.row
+
     def get(self, request: Request) -> Response:
         query = PeriodQuery(data=request.query_params)
         query.is_valid(raise_exception=True)

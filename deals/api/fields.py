@@ -5,7 +5,6 @@ import datetime as dt
 from typing import Any
 
 from django.core.validators import URLValidator
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -104,6 +103,21 @@ class NameListField(serializers.ListField):
         return "; ".join(dict.fromkeys(name.strip() for name in names if name.strip()))
 
 
+@extend_schema_field(
+    {"type": "string", "maxLength": 200, "anyOf": [{"format": "uri"}, {"maxLength": 0}]}
+)
+class OptionalURLField(serializers.CharField):
+    """An http(s) URL that may be left empty ("" is not a URI, so the schema says either)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("allow_blank", True)
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 200)
+        super().__init__(**kwargs)
+        # A plain function, so that the schema generator does not add `format: uri` for it.
+        self.validators.append(lambda value: http_url(value))
+
+
 class SlugOf(serializers.SlugRelatedField):
     """A startup or investor named by its slug; an unknown slug is a 400 naming it."""
 
@@ -120,7 +134,7 @@ class SlugOf(serializers.SlugRelatedField):
 __all__ = [
     "MonthField",
     "NameListField",
-    "OpenApiTypes",
+    "OptionalURLField",
     "PartialDateField",
     "SlugOf",
     "SourceUrlsField",

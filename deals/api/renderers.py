@@ -8,8 +8,11 @@ from decimal import Decimal
 from typing import Any
 
 import orjson
+from django.http import Http404
 from drf_orjson_renderer.renderers import ORJSONRenderer
 from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import BaseRenderer
 
 # A cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets
@@ -122,3 +125,16 @@ class CSVRenderer(BaseRenderer):
         if succeeded and view is not None and hasattr(view, "get_serializer_class"):
             columns = columns_of(view.get_serializer_class()(context={"view": view}))
         return to_csv(rows_of(data), columns).encode("utf-8")
+
+
+class ContentNegotiation(DefaultContentNegotiation):
+    """An unknown `?format=` is bad input (400 naming the parameter), not a missing page."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        try:
+            return super().select_renderer(request, renderers, format_suffix)
+        except Http404:
+            wanted = format_suffix or request.query_params.get(self.settings.URL_FORMAT_OVERRIDE)
+            known = ", ".join(sorted({r.format for r in renderers if r.format != "api"}))
+            message = f"must be one of {known} (got {wanted!r})"
+            raise ValidationError({self.settings.URL_FORMAT_OVERRIDE: [message]}) from None

@@ -43,11 +43,10 @@ class AutoSchema(openapi.AutoSchema):
         return response
 
     def _error_codes(self) -> list[str]:
-        codes = ["401", "403", "429"]
-        has_path_parameter = "{" in self.path
-        if self.method in ("POST", "PUT", "PATCH") or not has_path_parameter:
-            codes.append("400")
-        if has_path_parameter or (self.method == "GET" and self._takes_a_subject()):
+        # Any request may be refused for its input (a bad `?format=` too), its credentials
+        # or its rate; records and subjects named in the path or query may not exist.
+        codes = ["400", "401", "403", "429"]
+        if "{" in self.path or (self.method == "GET" and self._takes_a_subject()):
             codes.append("404")
         if self.method == "DELETE":
             codes.append("409")

@@ -1,15 +1,16 @@
-"""Clients for each kind of caller, and throttling counters that start at zero per test."""
+"""Clients for each kind of caller; throttle counters and caches that start empty per test."""
 
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import Permission
-from django.core.cache import caches
 from django.test import Client
 from knox.models import AuthToken
 
+from deals.api.access import AnonThrottle
 from tests.factories import StaffFactory, UserFactory
 
 # Rates high enough that no test but the throttling ones ever meets them.
@@ -18,11 +19,22 @@ UNTHROTTLED = {"anon": "100000/minute", "user": "100000/minute"}
 
 @pytest.fixture(autouse=True)
 def api_settings_for_tests(settings) -> Iterator[None]:
-    """Throttle counters live in the per-process "local" cache: reset them around each test."""
+    """Generous throttle rates, counters at zero, and a cache of this test's own.
+
+    Statistics are cached under the aggregates' generation number, which restarts with each
+    test's rolled-back database: a shared cache would serve another test's figures.
+    """
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": UNTHROTTLED}
-    caches["local"].clear()
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"api-test-{uuid.uuid4()}",
+        },
+    }
+    AnonThrottle.cache.clear()
     yield
-    caches["local"].clear()
+    AnonThrottle.cache.clear()
 
 
 @dataclass

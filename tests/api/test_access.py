@@ -7,10 +7,12 @@ from decimal import Decimal, InvalidOperation
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.cache import caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.test import Client
 from django.utils import timezone
 from knox.models import AuthToken
 
+from deals.api.access import AnonThrottle
 from tests.factories import StaffFactory, StartupFactory, UserFactory
 
 from .conftest import Caller, grant, staff_session, token_for, with_token
@@ -242,7 +244,8 @@ def test_throttling_counts_in_the_local_cache_and_survives_a_redis_outage(
     codes = [anonymous.get("/api/v1/startups/").status_code for _ in range(4)]
 
     assert codes == [200, 200, 200, 429]
-    assert caches["local"].get("throttle_anon_127.0.0.1") is not None
+    assert isinstance(AnonThrottle.cache, LocMemCache)
+    assert AnonThrottle.cache.get("throttle_anon_127.0.0.1") is not None
 
 
 def test_a_staff_session_reads_the_browsable_api(staff):

@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from startups.models import ModelProduct, Source, Startup
 
-from ..fields import NameListField, PartialDateField, SlugOf, SourceUrlsField
+from ..fields import NameListField, OptionalURLField, PartialDateField, SlugOf, SourceUrlsField
 from .base import READ_ONLY_TIMESTAMPS, RecordSerializer
 
 EVIDENCE = ("source_urls", "confidence", "notes")
@@ -38,6 +38,7 @@ class StartupSerializer(RecordSerializer):
     aliases = NameListField(required=False)
     founded = PartialDateField(source="founded_on", required=False, allow_null=True)
     products = serializers.CharField(source="products_summary", required=False, allow_blank=True)
+    website = OptionalURLField()
     tags = TagsField(required=False)
     source_urls = SourceUrlsField(required=False)
     latest_valuation_usd = serializers.DecimalField(
