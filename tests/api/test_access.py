@@ -195,6 +195,8 @@ def test_a_setting_can_require_login_for_reads(settings, anonymous, reader):
     assert anonymous.get("/api/v1/stats/unicorns/").status_code == 401
     assert reader.get("/api/v1/startups/").status_code == 200
     assert reader.get("/api/v1/stats/unicorns/").status_code == 200
+    assert anonymous.get("/api/v1/schema/").status_code == 200
+    assert anonymous.get("/api/v1/docs/").status_code == 200
 
 
 def test_statistics_take_no_writes(anonymous, reader):
