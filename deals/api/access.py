@@ -6,11 +6,27 @@ Throttle counters live in the "local" cache, never in Redis: a Redis outage must
 into errors, and a rate limit per web process is good enough to stop a runaway client.
 """
 
+import re
+
 from django.conf import settings
 from django.core.cache import caches
+from knox.auth import TokenAuthentication as KnoxTokenAuthentication
+from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.permissions import SAFE_METHODS, DjangoModelPermissions
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+
+TOKEN_PATTERN = re.compile(rb"[A-Za-z0-9_]{1,200}")
+
+
+class TokenAuthentication(KnoxTokenAuthentication):
+    """knox's hashed tokens; a token that could not have been issued (not letters, digits and
+    `_`) is refused before the database is asked, which would refuse a NUL byte with an error."""
+
+    def authenticate_credentials(self, token: bytes):
+        if not TOKEN_PATTERN.fullmatch(token):
+            raise AuthenticationFailed("Invalid token.")
+        return super().authenticate_credentials(token)
 
 
 def reads_allowed(request) -> bool:

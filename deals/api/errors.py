@@ -73,4 +73,7 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         exc = Conflict(blocked_by(exc))
     elif isinstance(exc, IntegrityError):
         exc = Conflict("The database refused the change.")
+    elif isinstance(exc, ValidationError) and not isinstance(exc.detail, dict):
+        # Bad input is always {"field": [...]}; a bare list belongs to the whole request.
+        exc = ValidationError({api_settings.NON_FIELD_ERRORS_KEY: exc.detail})
     return drf_exception_handler(exc, context)

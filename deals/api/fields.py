@@ -2,6 +2,7 @@
 of names, and the source URLs that every figure carries."""
 
 import datetime as dt
+import re
 from typing import Any
 
 from django.core.validators import URLValidator
@@ -10,6 +11,7 @@ from rest_framework import serializers
 
 from startups.vocab import split_list
 
+SLUG_PATTERN = re.compile(r"[A-Za-z0-9_-]+")
 PARTIAL_DATE_PATTERN = r"^\d{4}(-(\d{2}(-\d{2})?|Q[1-4]))?$"
 MONTH_PATTERN = r"^\d{4}-\d{2}$"
 
@@ -129,6 +131,12 @@ class SlugOf(serializers.SlugRelatedField):
     def __init__(self, queryset, **kwargs: Any) -> None:
         kwargs.setdefault("slug_field", "slug")
         super().__init__(queryset=queryset, **kwargs)
+
+    def to_internal_value(self, data: Any):
+        # Checked before the query: PostgreSQL answers a NUL byte with an error, not no row.
+        if not isinstance(data, str) or not SLUG_PATTERN.fullmatch(data):
+            self.fail("does_not_exist", slug_name=self.slug_field, value=str(data)[:100])
+        return super().to_internal_value(data)
 
 
 __all__ = [

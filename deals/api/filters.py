@@ -7,7 +7,10 @@ import datetime as dt
 from django import forms
 from django.db.models import Exists, OuterRef, QuerySet
 from django_filters import rest_framework as filters
+from django_filters.fields import IsoDateTimeField
 from drf_spectacular.utils import extend_schema_field
+from rest_framework import filters as drf_filters
+from rest_framework.exceptions import ValidationError
 
 from deals.models import (
     ComputeDeal,
@@ -61,6 +64,24 @@ class SlugFilter(filters.ModelChoiceFilter):
     """A startup, investor or tag named by its slug; an unknown slug is a 400 naming it."""
 
 
+class UtcDateTimeField(IsoDateTimeField):
+    """An ISO 8601 datetime, turned to UTC here: PostgreSQL refuses offsets beyond ±15:59,
+    which Python accepts (`-22:33`), and the refusal would be a 500."""
+
+    def to_python(self, value: str) -> dt.datetime | None:
+        moment = super().to_python(value)
+        if moment is None:
+            return None
+        try:
+            return moment.astimezone(dt.UTC)
+        except OverflowError:
+            raise forms.ValidationError("is out of range") from None
+
+
+class UtcDateTimeFilter(filters.IsoDateTimeFilter):
+    field_class = UtcDateTimeField
+
+
 def slug_filter(model, help_text: str, **kwargs) -> filters.ModelChoiceFilter:
     return SlugFilter(
         queryset=model.objects.all(), to_field_name="slug", help_text=help_text, **kwargs
@@ -68,7 +89,7 @@ def slug_filter(model, help_text: str, **kwargs) -> filters.ModelChoiceFilter:
 
 
 class RecordFilter(filters.FilterSet):
-    updated_since = filters.IsoDateTimeFilter(
+    updated_since = UtcDateTimeFilter(
         field_name="updated_at",
         lookup_expr="gte",
         help_text="Only records written at or after this ISO 8601 datetime, for syncing.",
@@ -234,3 +255,13 @@ class ReportedMetricFilter(RecordFilter):
     class Meta:
         model = ReportedMetric
         fields = ["metric"]
+
+
+class SearchFilter(drf_filters.SearchFilter):
+    """DRF's search, with a bad term reported under `search` like every other parameter."""
+
+    def get_search_terms(self, request) -> list[str]:
+        try:
+            return super().get_search_terms(request)
+        except ValidationError as error:
+            raise ValidationError({self.search_param: error.detail}) from None

@@ -91,7 +91,7 @@ class KeysetPagination(CursorPagination):
             raise ValidationError(
                 {self.cursor_query_param: [self.invalid_cursor_message]}
             ) from None
-        if value is None and self.name != "id":
+        if (value is None and self.name != "id") or "\x00" in str(value):
             raise ValidationError({self.cursor_query_param: [self.invalid_cursor_message]})
         return Cursor(offset=0, reverse=bool(reverse), position=(value, pk))
 

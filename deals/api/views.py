@@ -18,6 +18,7 @@ from . import serializers as api
 from .errors import call_service
 
 NAME_SEARCH = ["name_en", "name_zh", "aliases"]
+SLUG = "[A-Za-z0-9_-]+"
 STARTUP_NAME_SEARCH = ["startup__name_en", "startup__name_zh", "startup__aliases"]
 
 
@@ -29,6 +30,9 @@ class RecordViewSet(viewsets.ModelViewSet):
     delete_service: Callable[[Model], None] = staticmethod(record_delete)
     selector: Callable[[], Any]
     ordering_fields = ["id", "updated_at", "created_at"]
+    # Anything else in the path is no record: a JSON 404 before any query (PostgreSQL would
+    # refuse a NUL byte in a slug with an error, not an empty result).
+    lookup_value_regex = "[0-9]+"
 
     def get_queryset(self):
         return self.selector()
@@ -59,6 +63,7 @@ class StartupViewSet(RecordViewSet):
     create_service = staticmethod(startups_services.startup_create)
     update_service = staticmethod(startups_services.startup_update)
     lookup_field = "slug"
+    lookup_value_regex = SLUG
     search_fields = [*NAME_SEARCH, "slug"]
     ordering_fields = ["name_en", "slug", *RecordViewSet.ordering_fields]
     ordering = ["name_en"]
@@ -73,6 +78,7 @@ class InvestorViewSet(RecordViewSet):
     create_service = staticmethod(deals_services.investor_create)
     update_service = staticmethod(deals_services.investor_update)
     lookup_field = "slug"
+    lookup_value_regex = SLUG
     search_fields = [*NAME_SEARCH, "slug"]
     ordering_fields = ["name_en", "slug", *RecordViewSet.ordering_fields]
     ordering = ["name_en"]

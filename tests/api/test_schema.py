@@ -8,6 +8,8 @@ from decimal import Decimal
 import pytest
 import schemathesis
 from django.core.management import call_command
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from openapi_spec_validator import validate
 from schemathesis.checks import not_a_server_error
@@ -143,9 +145,18 @@ def live_schema(db):
     ReportedMetricFactory(investor=parent)
     funding_round.participations.first().sources.add(SourceFactory())
     refresh_full()
-    return schemathesis.openapi.from_wsgi(
-        "/api/v1/schema/?format=json", application, config=SCHEMATHESIS
-    )
+    # Requests go to the WSGI app itself, which closes the database connection after each one
+    # unless it is in autocommit: the test's transaction would be gone. Django's own test
+    # client unhooks the same handler.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi(
+            "/api/v1/schema/?format=json", application, config=SCHEMATHESIS
+        )
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 schema = schemathesis.pytest.from_fixture("live_schema")
