@@ -35,5 +35,5 @@ urlpatterns = [
     path("auth/logout-all/", tokens.LogoutAllView.as_view(), name="api-logout-all"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    re_path(r"^(?P<rest>.*)$", not_found),
+    re_path(r"^(?P<rest>[\s\S]*)$", not_found),
 ]

@@ -178,6 +178,12 @@ REST_FRAMEWORK = {
         "deals.api.renderers.CSVRenderer",
     ],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "deals.api.renderers.ContentNegotiation",
+    # orjson refuses what PostgreSQL could not store either (lone surrogates): a 400, not a 500.
+    "DEFAULT_PARSER_CLASSES": [
+        "drf_orjson_renderer.parsers.ORJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "deals.api.filters.SearchFilter",

@@ -3,6 +3,7 @@ bodies (`{"field": ["message"]}` for 400, `{"detail": "..."}` otherwise)."""
 
 from django.conf import settings
 from drf_spectacular import openapi
+from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
 from rest_framework.permissions import SAFE_METHODS
 
 CSV = "text/csv"
@@ -24,6 +25,12 @@ ERRORS = {
     "409": ("Refused by the stored data (a delete that would orphan records).", DETAIL),
     "429": ("Too many requests: wait the seconds in Retry-After.", DETAIL),
 }
+
+
+class TokenScheme(KnoxTokenScheme):
+    """Our knox authentication (deals.api.access) is documented as knox's: `Token <key>`."""
+
+    target_class = "deals.api.access.TokenAuthentication"
 
 
 class AutoSchema(openapi.AutoSchema):

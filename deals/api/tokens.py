@@ -3,12 +3,14 @@
 from drf_spectacular.utils import extend_schema
 from knox import views as knox_views
 
+from .access import TokenAuthentication
+
 
 @extend_schema(request=None, responses={204: None}, summary="Revoke the token in use")
 class LogoutView(knox_views.LogoutView):
-    pass
+    authentication_classes = (TokenAuthentication,)
 
 
 @extend_schema(request=None, responses={204: None}, summary="Revoke every token of this user")
 class LogoutAllView(knox_views.LogoutAllView):
-    pass
+    authentication_classes = (TokenAuthentication,)

@@ -99,3 +99,24 @@ def test_a_body_that_is_not_json_is_400(writer):
 
     assert response.status_code == 400
     assert "non_field_errors" in response.json() or "detail" in response.json()
+
+
+def test_a_string_with_a_lone_surrogate_is_400(writer):
+    StartupFactory(slug="zhipu")
+
+    response = writer.client.post(
+        "/api/v1/sources/",
+        b'{"url": "https://example.com/a", "title": "\\ud800"}',
+        content_type="application/json",
+        **writer.headers,
+    )
+
+    assert response.status_code == 400
+    assert "JSON parse error" in response.json()["detail"]
+
+
+def test_a_path_with_a_line_break_is_a_json_404(anonymous):
+    response = anonymous.get("/api/v1/startups/a%0Ab/")
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
