@@ -79,13 +79,6 @@ def qualifier_sql(prefix: str) -> str:
     )
 
 
-# The round has exactly one lead: an index look-up per round, where a grouped CTE joined back
-# would be scanned once per row by SQLite.
-SOLE_LEAD = f"""(
-    SELECT COUNT(*) FROM {T["participation"]} lp WHERE lp.round_id = r.id AND lp.is_lead
-) = 1"""
-
-
 def investor_stats_insert(kind: str, ancestors: set[int] | None, stamp: dict) -> None:
     """Deals per investor (its affiliates rolled up, each round counted once) and period.
 
@@ -95,6 +88,17 @@ def investor_stats_insert(kind: str, ancestors: set[int] | None, stamp: dict) ->
     no row passes through Python.
     """
     where, params = id_filter("a.ancestor_id", ancestors)
+    family, family_params = id_filter("fa.ancestor_id", ancestors)
+    # The rounds the investors joined (all of them in a full refresh), with every participant.
+    round_scope = (
+        "1 = 1"
+        if ancestors is None
+        else f"""lp.round_id IN (
+                SELECT fp.round_id FROM {T["participation"]} fp
+                JOIN {T["ancestry"]} fa ON fa.investor_id = fp.investor_id
+                WHERE {family}
+            )"""
+    )
     credit_flags = ", ".join(
         f"CASE WHEN credits IS NOT NULL AND (pc_{q} = 1 OR round_credit_qualifier = '{q}') "
         f"THEN 1 ELSE 0 END AS credit_{q}"
@@ -109,8 +113,14 @@ def investor_stats_insert(kind: str, ancestors: set[int] | None, stamp: dict) ->
     execute(
         f"""
         INSERT INTO {InvestorPeriodStat._meta.db_table} ({columns})
-        WITH joined AS (
-            SELECT a.ancestor_id, p.round_id,
+        WITH led AS (
+            -- Each participation with its round's number of leads (a window, one pass).
+            SELECT lp.*, SUM(CASE WHEN lp.is_lead THEN 1 ELSE 0 END)
+                         OVER (PARTITION BY lp.round_id) AS round_leads
+            FROM {T["participation"]} lp
+            WHERE {round_scope}
+        ), joined AS (
+            SELECT a.ancestor_id, p.round_id, MAX(p.round_leads) AS round_leads,
                    SUM(p.amount_usd) AS own_usd, COUNT(p.amount_usd) AS own_known,
                    {flag_columns("p.amount_usd", "p.amount_qualifier", "own")},
                    SUM(p.compute_credit_amount_usd) AS part_credits,
@@ -119,7 +129,7 @@ def investor_stats_insert(kind: str, ancestors: set[int] | None, stamp: dict) ->
             flag_columns("p.compute_credit_amount_usd", "p.compute_credit_qualifier", "pc")
         },
                    SUM(CASE WHEN p.is_lead THEN 1 ELSE 0 END) AS family_leads
-            FROM {T["participation"]} p
+            FROM led p
             JOIN {T["ancestry"]} a ON a.investor_id = p.investor_id
             WHERE {where}
             GROUP BY a.ancestor_id, p.round_id
@@ -127,10 +137,10 @@ def investor_stats_insert(kind: str, ancestors: set[int] | None, stamp: dict) ->
             SELECT j.*, r.amount_usd, r.amount_qualifier, s.is_ai,
                    {truncate_sql(kind, "r.announced_on")} AS period_start,
                    CASE WHEN j.part_credits_known > 0 THEN j.part_credits
-                        WHEN j.family_leads = 1 AND {SOLE_LEAD}
+                        WHEN j.family_leads = 1 AND j.round_leads = 1
                         THEN r.compute_credit_amount_usd END AS credits,
                    CASE WHEN j.part_credits_known > 0 THEN NULL
-                        WHEN j.family_leads = 1 AND {SOLE_LEAD}
+                        WHEN j.family_leads = 1 AND j.round_leads = 1
                         THEN r.compute_credit_qualifier END AS round_credit_qualifier,
                    CASE WHEN r.amount_usd IS NOT NULL AND r.amount_qualifier = 'at_least'
                         THEN 1 ELSE 0 END AS cap_at_least,
@@ -153,7 +163,7 @@ def investor_stats_insert(kind: str, ancestors: set[int] | None, stamp: dict) ->
                %s, %s
         FROM flagged GROUP BY ancestor_id, period_start
         """,
-        [*params, kind, stamp["computed_at"], stamp["data_version"]],
+        [*family_params, *params, kind, stamp["computed_at"], stamp["data_version"]],
     )
 
 
