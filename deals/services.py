@@ -172,8 +172,9 @@ def reported_metric_create(*, source_urls: Iterable[str] = (), **fields: Any) ->
 
 
 def reported_metric_update(
-    metric: ReportedMetric, *, source_urls: Iterable[str] | None = None, **fields: Any
+    metric: ReportedMetric, /, *, source_urls: Iterable[str] | None = None, **fields: Any
 ) -> ReportedMetric:
+    # Positional-only: `metric` is also a field of the record, which may come in `fields`.
     return record_save(assign_fields(metric, fields), source_urls=source_urls)
 
 

@@ -13,6 +13,7 @@ from tests.factories import (
     FxRateFactory,
     InvestorFactory,
     ParticipationFactory,
+    ReportedMetricFactory,
     SourceFactory,
     StartupFactory,
 )
@@ -414,3 +415,23 @@ def test_a_round_delete_takes_its_participants_with_it(writer):
     assert writer.delete(f"/api/v1/rounds/{stake.round_id}/").status_code == 204
 
     assert not Participation.objects.filter(pk=stake.pk).exists()
+
+
+def test_a_metric_can_be_renamed(writer):
+    metric = ReportedMetricFactory(metric="deals")
+
+    response = writer.patch(f"/api/v1/reported-metrics/{metric.pk}/", {"metric": "ai_deals"})
+
+    assert response.status_code == 200
+    assert response.json()["metric"] == "ai_deals"
+
+
+def test_a_metric_period_must_be_in_order(writer):
+    metric = ReportedMetricFactory()
+
+    response = writer.patch(
+        f"/api/v1/reported-metrics/{metric.pk}/", {"period_start": "2025", "period_end": "2024"}
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {"non_field_errors": ["The period must start before it ends."]}
