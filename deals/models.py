@@ -281,7 +281,13 @@ class FundingRound(WithMoney):
             *money_constraints("round", "compute_credit_amount", "compute_credit_currency"),
             credits_within_amount("round", "compute_credit_amount", "amount"),
         ]
-        indexes = [models.Index(fields=["startup", "announced_on"])]
+        indexes = [
+            models.Index(fields=["startup", "announced_on"]),
+            # API pages walk rounds by (date, id) and (updated_at, id): keyset pagination
+            # reads the next page straight from these, however many rounds share a day.
+            models.Index(fields=["announced_on", "id"], name="round_announced_keyset"),
+            models.Index(fields=["updated_at", "id"], name="round_updated_keyset"),
+        ]
 
     def __str__(self) -> str:
         when = format_partial_date(self.announced_on, self.date_precision)

@@ -3,7 +3,8 @@
 DRF's CursorPagination keeps a position on one field and an offset among equal values, capped
 at 1,000: on a million rounds, more than 1,000 on one day would break it. Here the position is
 the pair (ordering field, primary key), which is unique, so no offset is ever needed:
-`WHERE (announced_on, id) < (:date, :id) ORDER BY announced_on DESC, id DESC LIMIT n + 1`.
+`WHERE (announced_on, id) < (:date, :id) ORDER BY announced_on DESC, id DESC LIMIT n + 1`
+(a row comparison on PostgreSQL; SQLite gets the equivalent OR of comparisons).
 """
 
 import json
@@ -12,7 +13,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Model, Q, QuerySet
+from django.db.models import F, Lookup, Model, QuerySet
+from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import Cursor, CursorPagination
 from rest_framework.request import Request
@@ -68,13 +70,14 @@ class KeysetPagination(CursorPagination):
         value = getattr(instance, self.name)
         return json.dumps([None if value is None else str(value), instance.pk])
 
-    def _after(self, model: type[Model], position: str, ascending: bool) -> Q:
-        """Rows after `position` in the walking direction, pk breaking ties."""
+    def _after(self, model: type[Model], position: tuple[Any, int], ascending: bool) -> Lookup:
+        """Rows after `position` in the walking direction, pk breaking ties: a row comparison
+        `(field, id) > (value, pk)` that PostgreSQL answers from an index on (field, id)."""
         value, pk = position
-        op = "gt" if ascending else "lt"
+        after = TupleGreaterThan if ascending else TupleLessThan
         if self.name == "id":
-            return Q(**{f"pk__{op}": pk})
-        return Q(**{f"{self.name}__{op}": value}) | Q(**{self.name: value, f"pk__{op}": pk})
+            return after(Tuple(F("pk")), (pk,))
+        return after(Tuple(F(self.name), F("pk")), (value, pk))
 
     def decode_cursor(self, request: Request) -> Cursor | None:
         encoded = request.query_params.get(self.cursor_query_param)
