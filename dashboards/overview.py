@@ -72,18 +72,19 @@ FIGURES_VERSION = 1
 
 
 def cache_token(status: dict) -> str | None:
-    """Generation plus refresh time: a new database at generation 1 never reads the old
-    one's cache entries. None (no caching) before the first refresh."""
+    """The refresh generation (which carries the refresh time, so a recreated database never
+    reads another's entries) and the figures' code version. None (no caching) before the
+    first refresh."""
     if status["data_as_of"] is None:
         return None
-    return f"{status['generation']}@{status['data_as_of'].timestamp()}v{FIGURES_VERSION}"
+    return f"{status['generation']}v{FIGURES_VERSION}"
 
 
 def cached(status: dict, name: str, compute: Callable[[], Any], *key: Any) -> Any:
     token = cache_token(status)
     if token is None:
         return compute()
-    return selectors.cached(token, name, compute, *key)  # type: ignore[arg-type]
+    return selectors.cached(token, name, compute, *key)
 
 
 def today(status: dict) -> dt.date:
