@@ -20,6 +20,7 @@ from django.db.models.functions import Coalesce
 
 from deals.models import FundingRound, Participation, ReportedMetric, ValuationMark
 from startups.models import Startup
+from startups.vocab import sum_qualifier
 
 from .models import (
     CoInvestment,
@@ -39,19 +40,6 @@ PRODUCT_LINES = 8
 SHARE_METRIC = "share_of_china_deals_in_ai_startups"
 DEALS_METRIC = "external_investment_deals"
 INVESTOR_FIELDS = ("investor_id", "investor__slug", "investor__name_en", "investor__name_zh")
-
-
-def sum_qualifier(at_least: int, approx: int, at_most: int) -> str:
-    """The qualifier of a sum, from how many of its parts carry each bound (the README's
-    "sums of bounds": an `at_least` part makes the total at least, an `approx` part
-    approximate, bounds both ways approximate)."""
-    if at_least and at_most:
-        return "approx"
-    if at_least:
-        return "at_least"
-    if at_most:
-        return "at_most"
-    return "approx" if approx else "exact"
 
 
 def _investor(row: dict) -> dict:

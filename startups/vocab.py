@@ -138,6 +138,19 @@ def format_money(value: Decimal | None, currency: str = "USD", qualifier: str = 
     return f"{sign}{prefix}{number}"
 
 
+def sum_qualifier(at_least: int, approx: int, at_most: int) -> str:
+    """The qualifier of a sum, from how many of its parts carry each bound (the README's
+    "sums of bounds": an `at_least` part makes the total at least, an `approx` part
+    approximate, bounds both ways approximate). dashboards.aggregates applies it in SQL."""
+    if at_least and at_most:
+        return Qualifier.APPROX
+    if at_least:
+        return Qualifier.AT_LEAST
+    if at_most:
+        return Qualifier.AT_MOST
+    return Qualifier.APPROX if approx else Qualifier.EXACT
+
+
 def split_list(text: str) -> list[str]:
     """Split a `;` list as the import format writes it, dropping blanks and stray spaces."""
     return [part.strip() for part in (text or "").split(";") if part.strip()]

@@ -1,6 +1,7 @@
 """Aggregates against hand-computed expectations."""
 
 import datetime as dt
+import itertools
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from deals import services
 from deals.importing import import_paths
 from deals.models import Investor
 from startups.models import PendingRefresh
+from startups.vocab import sum_qualifier
 from tests.factories import FxRateFactory, StartupFactory
 
 pytestmark = pytest.mark.django_db
@@ -185,26 +187,22 @@ def test_rival_giants_in_the_same_startups_make_a_weighted_pair():
     assert pair.first_together == dt.date(2023, 5, 1)
 
 
-@pytest.mark.parametrize(
-    ("flags", "expected"),
-    [
-        ((0, 0, 0), "exact"),
-        ((1, 0, 0), "at_least"),
-        ((0, 1, 0), "approx"),
-        ((1, 1, 0), "at_least"),
-        ((1, 0, 1), "approx"),
-        ((0, 0, 1), "at_most"),
-    ],
-)
-def test_a_sum_takes_the_bounds_of_its_parts(flags, expected):
-    at_least, approx, at_most = flags
+@pytest.mark.parametrize("flags", list(itertools.product((0, 1), repeat=3)))
+def test_the_sql_sum_of_bounds_is_the_readmes_rule(flags):
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT {qualifier_sql('f')} FROM (SELECT %s AS f_at_least, %s AS f_approx, "
             "%s AS f_at_most) parts",
-            [at_least, approx, at_most],
+            list(flags),
         )
-        assert cursor.fetchone()[0] == expected
+        assert cursor.fetchone()[0] == sum_qualifier(*flags)
+
+
+def test_a_sum_takes_the_bounds_of_its_parts():
+    assert [
+        sum_qualifier(*flags)
+        for flags in [(0, 0, 0), (1, 0, 0), (0, 1, 0), (1, 1, 0), (1, 0, 1), (0, 0, 1)]
+    ] == ["exact", "at_least", "approx", "at_least", "approx", "at_most"]
 
 
 def test_alibaba_per_year_matches_a_hand_count_of_the_sample_data():
