@@ -383,7 +383,6 @@ class FxRateAdmin(RecordAdmin):
         fx_rate_delete(obj)
 
 
-
 @admin.register(ReportedMetric)
 class ReportedMetricAdmin(RecordAdmin):
     list_display = ["metric", "subject", "period", "value_text", "confidence"]
