@@ -33,7 +33,8 @@ from startups.models import ModelProduct, Startup, Tag
 
 from .forms import INVESTOR_SORTS, ROUND_SORTS, STARTUP_SORTS
 from .models import CoInvestment, InvestorPeriodStat, PeriodKind, UnicornMembership, ValuationPoint
-from .page_selectors import sources_by_owner, subquery_count
+from .page_selectors import subquery_count
+from .selectors import sources_by_owner, valuation_point_row
 
 CO_INVESTORS_SHOWN = 20
 INVESTOR_DEALS_SHOWN = 200  # the rest are one click away in /rounds/?investor=...
@@ -235,23 +236,7 @@ def startup_detail(slug: str) -> dict[str, Any] | None:
         ]
         for r in rounds
     }
-    valuation_points = [
-        {
-            "date": p.valued_on,
-            "date_precision": p.date_precision,
-            "valuation_usd": p.valuation_usd,
-            "qualifier": p.qualifier,
-            "round_id": p.round_id,
-            "mark_id": p.mark_id,
-            "round": p.round.round_label if p.round else None,
-            "kind": "round" if p.round_id else p.mark.kind,
-            "leads": leads.get(p.round_id, []),
-            "source_urls": round_sources.get(p.round_id, [])
-            if p.round_id
-            else mark_sources.get(p.mark_id, []),
-        }
-        for p in points
-    ]
+    valuation_points = [valuation_point_row(p, round_sources, mark_sources, leads) for p in points]
     return {
         "startup": startup,
         "rounds": rounds,

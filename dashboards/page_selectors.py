@@ -31,6 +31,7 @@ from .models import (
     UnicornPeriodStat,
     ValuationPoint,
 )
+from .selectors import sources_by_owner, valuation_point_row
 
 # What a person can take in on one chart; the rest stays in the tables and the CSV.
 CAPITAL_BARS = 15
@@ -261,39 +262,8 @@ def unicorn_valuations(limit: int = VALUATION_LINES) -> list[dict]:
                 "points": [],
             },
         )
-        entry["points"].append(
-            {
-                "date": point.valued_on,
-                "date_precision": point.date_precision,
-                "valuation_usd": point.valuation_usd,
-                "qualifier": point.qualifier,
-                "round_id": point.round_id,
-                "mark_id": point.mark_id,
-                "round": point.round.round_label if point.round else None,
-                "kind": "round" if point.round_id else point.mark.kind,
-                "leads": leads.get(point.round_id, []),
-                "source_urls": round_sources.get(point.round_id, [])
-                if point.round_id
-                else mark_sources.get(point.mark_id, []),
-            }
-        )
+        entry["points"].append(valuation_point_row(point, round_sources, mark_sources, leads))
     return sorted(series.values(), key=lambda s: -max(p["valuation_usd"] for p in s["points"]))
-
-
-def sources_by_owner(model, ids: list[int]) -> dict[int, list[str]]:
-    """Source URLs of many records of one model, in one query."""
-    if not ids:
-        return {}
-    through = model.sources.through
-    owner = model._meta.model_name + "_id"
-    found: dict[int, list[str]] = {}
-    for owner_id, url in (
-        through.objects.filter(**{f"{owner}__in": ids})
-        .order_by("source__url")
-        .values_list(owner, "source__url")
-    ):
-        found.setdefault(owner_id, []).append(url)
-    return found
 
 
 def unicorn_counts(kind: str) -> list[dict]:

@@ -108,28 +108,15 @@ def valuation_series(startup: Startup) -> list[dict]:
         .select_related("round", "mark")
         .order_by("valued_on", "mark_id", "round_id")
     )
-    round_sources = _urls(FundingRound, [p.round_id for p in points if p.round_id])
-    mark_sources = _urls(ValuationMark, [p.mark_id for p in points if p.mark_id])
-    return [
-        {
-            "date": point.valued_on,
-            "date_precision": point.date_precision,
-            "valuation_usd": point.valuation_usd,
-            "qualifier": point.qualifier,
-            "round": point.round.round_label if point.round else None,
-            "round_id": point.round_id,
-            "kind": "round" if point.round_id else point.mark.kind,
-            "source_urls": (
-                round_sources.get(point.round_id, [])
-                if point.round_id
-                else mark_sources.get(point.mark_id, [])
-            ),
-        }
-        for point in points
-    ]
+    round_sources = sources_by_owner(FundingRound, [p.round_id for p in points if p.round_id])
+    mark_sources = sources_by_owner(ValuationMark, [p.mark_id for p in points if p.mark_id])
+    return [valuation_point_row(point, round_sources, mark_sources) for point in points]
 
 
-def _urls(model, ids: list[int]) -> dict[int, list[str]]:
+def sources_by_owner(model, ids: list[int]) -> dict[int, list[str]]:
+    """Source URLs of many records of one model, in one query."""
+    if not ids:
+        return {}
     through = model.sources.through
     owner = model._meta.model_name + "_id"
     found: dict[int, list[str]] = {}
@@ -140,6 +127,31 @@ def _urls(model, ids: list[int]) -> dict[int, list[str]]:
     ):
         found.setdefault(owner_id, []).append(url)
     return found
+
+
+def valuation_point_row(
+    point: ValuationPoint,
+    round_sources: dict[int, list[str]],
+    mark_sources: dict[int, list[str]],
+    leads: dict[int, list] | None = None,
+) -> dict:
+    """One valuation of a series, with what it stands for and its sources."""
+    return {
+        "date": point.valued_on,
+        "date_precision": point.date_precision,
+        "valuation_usd": point.valuation_usd,
+        "qualifier": point.qualifier,
+        "round_id": point.round_id,
+        "mark_id": point.mark_id,
+        "round": point.round.round_label if point.round else None,
+        "kind": "round" if point.round_id else point.mark.kind,
+        "leads": (leads or {}).get(point.round_id, []),
+        "source_urls": (
+            round_sources.get(point.round_id, [])
+            if point.round_id
+            else mark_sources.get(point.mark_id, [])
+        ),
+    }
 
 
 def unicorns(kind: str) -> list[dict]:
