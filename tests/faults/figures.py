@@ -1,0 +1,61 @@
+"""What a fault test compares: every table's rows by checksum, and the aggregates' figures."""
+
+from __future__ import annotations
+
+import psycopg
+
+# The aggregate tables, compared without their bookkeeping columns (when and from which data
+# version a row was computed): a full refresh run afterwards must give the same figures.
+AGGREGATE_TABLES = (
+    "dashboards_investorperiodstat",
+    "dashboards_valuationpoint",
+    "dashboards_unicornmembership",
+    "dashboards_unicornperiodstat",
+    "dashboards_coinvestment",
+    "dashboards_productperiodstat",
+)
+BOOKKEEPING = ("id", "computed_at", "data_version")
+
+
+def table_names(connection: psycopg.Connection) -> list[str]:
+    return [
+        name
+        for (name,) in connection.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"
+        )
+    ]
+
+
+def table_checksums(connection: psycopg.Connection) -> dict[str, tuple[int, str]]:
+    """Each table's row count and an MD5 of its rows in a fixed order."""
+    found = {}
+    for name in table_names(connection):
+        found[name] = connection.execute(
+            f"SELECT count(*), md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) "
+            f'FROM "{name}" t'
+        ).fetchone()
+    return found
+
+
+def aggregate_figures(connection: psycopg.Connection) -> dict[str, list[tuple]]:
+    """The aggregates' rows, bookkeeping left out, sorted."""
+    figures = {}
+    for table in AGGREGATE_TABLES:
+        columns = [
+            name
+            for (name,) in connection.execute(
+                "SELECT column_name FROM information_schema.columns "
+                "WHERE table_name = %s ORDER BY ordinal_position",
+                [table],
+            )
+            if name not in BOOKKEEPING
+        ]
+        listed = ", ".join(f'"{c}"' for c in columns)
+        figures[table] = connection.execute(
+            f"SELECT {listed} FROM {table} ORDER BY {listed}"
+        ).fetchall()
+    return figures
+
+
+def pending_refreshes(connection: psycopg.Connection) -> int:
+    return connection.execute("SELECT count(*) FROM startups_pendingrefresh").fetchone()[0]

@@ -1,0 +1,273 @@
+"""Private PostgreSQL and Redis servers, and app processes, for tests that stop and restart them.
+
+Each runs on a free loopback port with its data in a temporary folder, so that a test can kill
+or restart it without touching the database and broker the rest of the suite uses.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import psycopg
+
+PROJECT = Path(__file__).resolve().parents[1]
+POSTGRES_BIN = Path("/usr/lib/postgresql/15/bin")
+START_SECONDS = 30
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def port_open(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+def wait_for(condition: Callable[[], object], seconds: float, every: float = 0.1) -> bool:
+    """Poll `condition` until it is true or `seconds` have passed."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(every)
+    return False
+
+
+class PrivateRedis:
+    """A redis-server of the test's own, on a free loopback port, to stop and start."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                shutil.which("redis-server") or "redis-server",
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+        )
+        if not wait_for(lambda: port_open(self.port), 10, every=0.05):
+            raise RuntimeError("redis-server did not start")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(10)
+            self.process = None
+
+
+def postgres_binaries_missing() -> str | None:
+    for name in ("initdb", "pg_ctl", "postgres"):
+        if not (POSTGRES_BIN / name).exists():
+            return f"needs PostgreSQL 15 server binaries ({POSTGRES_BIN / name} is missing)"
+    return None
+
+
+class PrivatePostgres:
+    """A PostgreSQL 15 cluster of the test's own: initdb in a temporary folder, a free port.
+
+    PostgreSQL refuses to run as root, so as root (CI) the server runs as the `postgres` user,
+    which then owns the folder.
+    """
+
+    USER = "tracker"
+    PASSWORD = "tracker"
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.data = folder / "data"
+        self.port = free_port()
+        self.log = folder / "postgres.log"
+
+    def _run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        command = [str(POSTGRES_BIN / args[0]), *args[1:]]
+        if os.geteuid() == 0:
+            command = ["runuser", "-u", "postgres", "--", *command]
+        return subprocess.run(
+            command, cwd="/", check=check, capture_output=True, text=True, timeout=60
+        )
+
+    def init(self) -> None:
+        if os.geteuid() == 0:
+            shutil.chown(self.folder, "postgres", "postgres")
+        password_file = self.folder / "password"
+        password_file.write_text(self.PASSWORD)
+        if os.geteuid() == 0:
+            shutil.chown(password_file, "postgres", "postgres")
+        self._run(
+            "initdb",
+            "-D",
+            str(self.data),
+            "-U",
+            self.USER,
+            "--auth=scram-sha-256",
+            f"--pwfile={password_file}",
+            "--encoding=UTF8",
+            "--locale=C.UTF-8",
+            "--no-sync",
+        )
+
+    def start(self) -> None:
+        options = (
+            f"-c listen_addresses=127.0.0.1 -c port={self.port} -c fsync=off "
+            f"-c unix_socket_directories={self.folder} -c full_page_writes=off"
+        )
+        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-o", options, "-w", "start")
+
+    def stop(self, mode: str = "fast") -> None:
+        self._run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "stop", check=False)
+
+    def url(self, database: str) -> str:
+        return f"postgres://{self.USER}:{self.PASSWORD}@127.0.0.1:{self.port}/{database}"
+
+    def connect(self, database: str = "postgres") -> psycopg.Connection:
+        return psycopg.connect(self.url(database), autocommit=True, connect_timeout=5)
+
+    def create_database(self, name: str, template: str | None = None) -> str:
+        """A new database (a copy of `template` when given); returns its URL."""
+        with self.connect() as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            suffix = f' TEMPLATE "{template}"' if template else ""
+            connection.execute(f'CREATE DATABASE "{name}"{suffix}')
+        return self.url(name)
+
+
+def app_environment(database_url: str, redis_url: str | None, **extra: str) -> dict[str, str]:
+    """The environment of an app process: development settings with DEBUG off."""
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.local",
+        "DATABASE_URL": database_url,
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "LOG_LEVEL": "WARNING",
+        **extra,
+    }
+    environment.pop("REDIS_URL", None)
+    if redis_url:
+        environment["REDIS_URL"] = redis_url
+    return environment
+
+
+def manage(environment: dict[str, str], *args: str, timeout: float = 300) -> str:
+    """Run `manage.py` with the environment; its output, or an error with it."""
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=PROJECT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stdout}{result.stderr}")
+    return result.stdout
+
+
+class AppProcess:
+    """A process of the app (gunicorn, a Celery worker), stopped for sure at the end."""
+
+    def __init__(self, command: list[str], environment: dict[str, str], log: Path) -> None:
+        self.command, self.environment, self.log = command, environment, log
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        with self.log.open("ab") as out:
+            self.process = subprocess.Popen(
+                self.command,
+                cwd=PROJECT,
+                env=self.environment,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
+    def kill(self) -> None:
+        """SIGKILL to the process and its children (a Celery pool, gunicorn workers)."""
+        if self.process is not None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(10)
+            self.process = None
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(20)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(10)
+        self.process = None
+
+
+def gunicorn(environment: dict[str, str], log: Path, workers: int = 2) -> tuple[AppProcess, str]:
+    """The site on gunicorn on a free loopback port, started; returns it and its base URL."""
+    port = free_port()
+    app = AppProcess(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "config.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--timeout",
+            "60",
+        ],
+        environment,
+        log,
+    )
+    app.start()
+    if not wait_for(lambda: port_open(port), START_SECONDS):
+        app.stop()
+        raise RuntimeError(f"gunicorn did not start:\n{log.read_text()}")
+    return app, f"http://127.0.0.1:{port}"
+
+
+def celery_worker(environment: dict[str, str], log: Path, *options: str) -> AppProcess:
+    """A Celery worker of the app, started (it reads the queue of CELERY_QUEUE)."""
+    worker = AppProcess(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            "-l",
+            "info",
+            *options,
+        ],
+        environment,
+        log,
+    )
+    worker.start()
+    return worker
