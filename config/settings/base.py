@@ -5,6 +5,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -31,6 +32,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "knox",
     "simple_history",
+    "axes",
     "startups",
     "deals",
     "dashboards",
@@ -50,6 +52,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its 429 answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -89,6 +93,24 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Login lockout (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username from
+# one address, that pair is refused (429), even with the right password, until the cool-off has
+# passed or staff reset it (`manage.py axes_reset_username NAME`). By username and address
+# together (the address the app sees, REMOTE_ADDR): guessing one account is stopped, and a
+# stranger elsewhere cannot lock its owner out. Attempts are kept in the database, like
+# sessions, never in Redis.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# No start-up banner on every command; a lockout is still logged with its username and address.
+AXES_VERBOSE = False
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
@@ -226,6 +248,25 @@ SPECTACULAR_SETTINGS = {
         "DatePrecisionEnum": "startups.vocab.DatePrecision",
         "ConfidenceEnum": "startups.vocab.Confidence",
     },
+}
+
+# The Content-Security-Policy that production sends (production.py adds django-csp's
+# middleware; tests/security/test_csp_browser.py serves the same policy to Chromium): only our
+# own scripts, styles and fonts, nothing inline, no eval, never in a frame. No
+# 'unsafe-inline' for styles either: plotly.js's injected stylesheet is served as a file
+# (templates/dashboards/_plotly.html). Images may also be data: URLs, which cannot run
+# script: Swagger UI's icons are, and plotly.js's map libraries probe WebP support with one.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
 }
 
 LOGGING = {
