@@ -1,9 +1,9 @@
 """Writes to startups, products and sources. The admin, the API and the importer call these."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from simple_history.utils import bulk_create_with_history
 
 from .changes import changes_record, touched_by
@@ -19,26 +19,59 @@ def split_urls(text: str) -> list[str]:
     return list(dict.fromkeys(split_list(text)))
 
 
+# Each failed attempt means another write committed one of the same new keys meanwhile;
+# a third in a row would be a write storm on one key, and becomes a 409.
+CREATE_ATTEMPTS = 3
+
+
 def sources_for_urls(urls: Iterable[str]) -> list[Source]:
     """The Source of each URL, creating bare ones for URLs not seen before (one query each way)."""
     wanted = list(dict.fromkeys(url.strip() for url in urls if url and url.strip()))
-    found = {source.url: source for source in Source.objects.filter(url__in=wanted)}
-    missing = [Source(url=url) for url in wanted if url not in found]
-    for source in missing:
-        source.full_clean(validate_unique=False, validate_constraints=False)
-    if missing:
-        bulk_create_with_history(missing, Source)
-        found.update({s.url: s for s in Source.objects.filter(url__in=[m.url for m in missing])})
+    found = _found_or_created(Source, "url", wanted, _bare_source)
     return [found[url] for url in wanted]
+
+
+def _bare_source(url: str) -> Source:
+    source = Source(url=url)
+    source.full_clean(validate_unique=False, validate_constraints=False)
+    return source
 
 
 def tags_for_slugs(slugs: Iterable[str]) -> list[Tag]:
     wanted = list(dict.fromkeys(slugs))
-    found = {tag.slug: tag for tag in Tag.objects.filter(slug__in=wanted)}
-    missing = [Tag(slug=slug) for slug in wanted if slug not in found]
-    if missing:
-        bulk_create_with_history(missing, Tag)
-    return list(Tag.objects.filter(slug__in=wanted))
+    found = _found_or_created(Tag, "slug", wanted, lambda slug: Tag(slug=slug))
+    return [found[slug] for slug in wanted]
+
+
+def _found_or_created(
+    model: type[M], key: str, values: list[str], build: Callable[[str], M]
+) -> dict[str, M]:
+    """The record of each value of the unique field `key`, the missing ones created in bulk
+    with their history.
+
+    Two writes creating the same new value at once: the second waits for the first to commit,
+    fails on the unique constraint, reads the first one's record and creates the rest.
+    """
+    manager = model._default_manager
+    found: dict[str, M] = {}
+    for attempt in range(1, CREATE_ATTEMPTS + 1):
+        unknown = [value for value in values if value not in found]
+        found.update((getattr(r, key), r) for r in manager.filter(**{f"{key}__in": unknown}))
+        # Sorted: two writes creating the same values lock them in one order, no deadlock.
+        missing = [build(value) for value in sorted(unknown) if value not in found]
+        if not missing:
+            break
+        try:
+            with transaction.atomic():  # a savepoint: losing the race undoes only this insert
+                bulk_create_with_history(missing, model)
+        except IntegrityError:
+            if attempt == CREATE_ATTEMPTS:
+                raise
+            continue
+        created = [getattr(record, key) for record in missing]
+        found.update((getattr(r, key), r) for r in manager.filter(**{f"{key}__in": created}))
+        break
+    return found
 
 
 @transaction.atomic
