@@ -1,0 +1,112 @@
+"""The benchmark databases, on the PostgreSQL server that DATABASE_URL names.
+
+Each size gets a database of its own, named after the one in DATABASE_URL (`tracker` gives
+`tracker_bench_1000000`), so that the database in DATABASE_URL is never touched. A dataset is
+generated once and reused while its marker table says it holds the same rounds and seed.
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+MARKER = "benchmark_dataset"
+SETTINGS = "benchmarks.settings"
+
+
+class NotPostgres(SystemExit):
+    pass
+
+
+def require_postgres(url: str | None) -> str:
+    if not url or urlsplit(url).scheme not in ("postgres", "postgresql", "pgsql"):
+        raise NotPostgres(
+            "make bench measures PostgreSQL: set DATABASE_URL to a PostgreSQL server, e.g. "
+            "postgres://tracker:tracker@127.0.0.1:5432/tracker (got "
+            f"{url or 'no DATABASE_URL, which means SQLite'}). Its own database is left "
+            "alone; the benchmark databases are created beside it."
+        )
+    return url
+
+
+def with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def database_name(url: str) -> str:
+    return urlsplit(url).path.lstrip("/")
+
+
+def connect(url: str, **kwargs) -> psycopg.Connection:
+    return psycopg.connect(url.replace("postgres://", "postgresql://", 1), **kwargs)
+
+
+def bench_env(url: str, **extra: str) -> dict[str, str]:
+    defaults = {"DEBUG": "0", "LOG_LEVEL": "WARNING", "CELERY_QUEUE": "benchmarks"}
+    return {
+        **os.environ,
+        **defaults,
+        "DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": SETTINGS,
+        **extra,
+    }
+
+
+def manage(url: str, *args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=bench_env(url),
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode:
+        raise SystemExit(f"manage.py {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+    return done.stdout
+
+
+def recreate(server_url: str, name: str) -> str:
+    with connect(with_database(server_url, "postgres"), autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    return with_database(server_url, name)
+
+
+def _marker(url: str) -> tuple[int, int] | None:
+    try:
+        with connect(url) as conn:
+            row = conn.execute(f"SELECT rounds, seed FROM {MARKER}").fetchone()
+    except psycopg.Error:
+        return None
+    return tuple(row) if row else None
+
+
+def synthetic(server_url: str, rounds: int, seed: int, say) -> str:
+    """A database holding `rounds` synthetic rounds with fresh aggregates."""
+    name = f"{database_name(server_url)}_bench_{rounds}"
+    url = with_database(server_url, name)
+    if _marker(url) == (rounds, seed):
+        say(f"reusing {name} ({rounds:,} rounds, seed {seed})")
+        manage(url, "migrate", "--noinput", "-v0")  # the code may have moved on since
+        return url
+    say(f"generating {name}: {rounds:,} rounds, seed {seed}")
+    recreate(server_url, name)
+    manage(url, "migrate", "--noinput", "-v0")
+    say("  " + manage(url, "generate_synthetic", "--rounds", str(rounds), "--seed", str(seed)))
+    manage(url, "refresh_aggregates", "--full")
+    with connect(url) as conn:
+        conn.execute(f"CREATE TABLE {MARKER} (rounds integer, seed integer)")
+        conn.execute(f"INSERT INTO {MARKER} VALUES (%s, %s)", [rounds, seed])
+    return url
+
+
+def empty(server_url: str, suffix: str) -> str:
+    """A freshly migrated database with no records."""
+    url = recreate(server_url, f"{database_name(server_url)}_bench_{suffix}")
+    manage(url, "migrate", "--noinput", "-v0")
+    return url

@@ -1,0 +1,112 @@
+"""Measurements taken inside Django, against the database DATABASE_URL names; each prints one
+JSON object. The driver (benchmarks.run) runs them in subprocesses, one database each.
+
+    python -m benchmarks.probes floor|incremental|pages
+"""
+
+import json
+import statistics
+import sys
+import time
+
+PAGE_REPEATS = 15
+
+
+def floor() -> dict:
+    from . import floor_sql
+
+    parts = floor_sql.run()
+    return {"seconds": sum(parts.values()), "parts": parts}
+
+
+def incremental() -> dict:
+    """One new round, like a typical one (the participants of an existing round picked at a
+    fixed place), then the refresh of what it touched; deleting it again is a second sample."""
+    from django.db import transaction
+
+    from dashboards.refresh import refresh_pending
+    from deals.models import FundingRound, Participation
+    from deals.services import funding_round_create
+    from startups.changes import data_changed
+    from startups.services import record_delete
+
+    # The benchmark applies the outbox itself, at a moment it times.
+    data_changed.disconnect(dispatch_uid="dashboards.queue_refresh")
+    while refresh_pending() is not None:
+        pass
+    model = FundingRound.objects.order_by("id")[FundingRound.objects.count() // 2]
+    participants = [
+        {"investor_id": p.investor_id, "is_lead": p.is_lead}
+        for p in Participation.objects.filter(round=model)
+    ]
+    with transaction.atomic():
+        new = funding_round_create(
+            startup_id=model.startup_id,
+            announced_on=model.announced_on,
+            round_label="Benchmark round",
+            amount=model.amount,
+            amount_currency=model.amount_currency,
+            source_urls=[model.sources.first().url],
+            participants=participants,
+        )
+    started = time.perf_counter()
+    refresh_pending()
+    after_create = time.perf_counter() - started
+    record_delete(new)
+    started = time.perf_counter()
+    refresh_pending()
+    after_delete = time.perf_counter() - started
+    return {
+        "seconds": after_create,
+        "after_delete": after_delete,
+        "participants": len(participants),
+    }
+
+
+def _server_time(client, url: str) -> float:
+    for _ in range(2):
+        client.get(url)
+    samples = []
+    for _ in range(PAGE_REPEATS):
+        started = time.perf_counter()
+        response = client.get(url)
+        samples.append(time.perf_counter() - started)
+        assert response.status_code == 200, (url, response.status_code)
+    return statistics.median(samples)
+
+
+def pages() -> dict:
+    """Median server time of the overview page and the ai-deal-share endpoint (for the
+    investor with the most deals in a quarter, by quarter), with the cache off, so that the
+    figure is the aggregate tables' work, not a cache hit."""
+    from django.test import Client, override_settings
+
+    from dashboards.models import InvestorPeriodStat
+
+    busiest = InvestorPeriodStat.objects.order_by("-deals_total").values_list(
+        "investor__slug", flat=True
+    )[0]
+
+    dummy = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    with override_settings(CACHES={"default": dummy, "local": dummy}):
+        client = Client()
+        return {
+            "overview": _server_time(client, "/"),
+            "stats": _server_time(
+                client, f"/api/v1/stats/ai-deal-share/?investor={busiest}&period=quarter"
+            ),
+        }
+
+
+PROBES = {"floor": floor, "incremental": incremental, "pages": pages}
+
+
+def main() -> None:
+    import django
+
+    django.setup()
+    print(json.dumps(PROBES[sys.argv[1]]()))
+
+
+if __name__ == "__main__":
+    main()

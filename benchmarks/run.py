@@ -1,0 +1,274 @@
+"""The benchmark suite: raw timings first, then one `ratio <name> <value>` line per figure.
+
+    DATABASE_URL=postgres://... python -m benchmarks.run [--scale large|small]
+
+`large` is the issue's million rounds (about 20 minutes once the dataset exists, plus 8 to
+generate it the first time); `small` runs the same steps on small data in under a minute, so
+that the test suite can keep the scripts working. docs/benchmarks.md reads the figures.
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import datasets, processes
+from .import_files import write as write_import_files
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / ".bench"
+SEED = 1
+
+
+@dataclass(frozen=True)
+class Scale:
+    large_rounds: int  # the dataset the figures are about
+    small_rounds: int  # the constant-time figures compare against this one
+    sqlite_rounds: int  # the database Datasette and the API both serve
+    import_rounds: int
+    http_seconds: int
+
+
+SCALES = {
+    "large": Scale(1_000_000, 1_000, 100_000, 100_000, 15),
+    "small": Scale(10_000, 1_000, 2_000, 2_000, 3),
+}
+TARGETS = {
+    "refresh_vs_sql": "<= 1.5",
+    "incremental_vs_full": "<= 0.01",
+    "overview_large_vs_small": "<= 1.2",
+    "stats_large_vs_small": "<= 1.2",
+    "api_list_vs_floor": ">= 0.7",
+    "api_vs_datasette": ">= 1.0",
+    "import_vs_copy": ">= 0.2",
+}
+ROUNDS_PAGE = "/api/v1/rounds/?page_size=50"
+
+
+def say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def probe(url: str, name: str) -> dict:
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.probes", name],
+        cwd=ROOT,
+        env=datasets.bench_env(url),
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode:
+        raise SystemExit(f"probe {name} failed:\n{done.stdout}\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def full_refresh_in_worker(url: str) -> processes.Finished:
+    """A full refresh run by a real Celery worker (solo pool: the task runs in the process
+    whose peak memory is read), or by the management command when there is no Redis."""
+    env = datasets.bench_env(url, LOG_LEVEL="INFO")
+    if not os.environ.get("REDIS_URL"):
+        return processes.run_measured(
+            [sys.executable, "manage.py", "refresh_aggregates", "--full"], env
+        )
+    worker = [
+        str(processes.BIN / "celery"), "-A", "config", "worker", "--pool", "solo",
+        "--queues", env["CELERY_QUEUE"], "--without-mingle", "--without-gossip", "-l", "info",
+    ]  # fmt: skip
+    generation = "SELECT COALESCE(MAX(generation), 0) FROM dashboards_aggregatestate"
+    with datasets.connect(url, autocommit=True) as conn:
+        before = conn.execute(generation).fetchone()[0]
+        send = "from dashboards.tasks import refresh_full_task; refresh_full_task.delay()"
+        subprocess.run(
+            [sys.executable, "-c", f"import django; django.setup(); {send}"],
+            cwd=ROOT, env=env, check=True,
+        )  # fmt: skip
+        with processes.until_stopped(worker, env) as finished:
+            while conn.execute(generation).fetchone()[0] == before:
+                time.sleep(0.5)
+    return finished
+
+
+def refresh_seconds(finished: processes.Finished) -> float:
+    found = re.search(r"aggregates refreshed \(full.*?\) in ([\d.]+) s", finished.output)
+    if found is None:
+        found = re.search(r"Aggregates refreshed \(full.*?\) in ([\d.]+) s", finished.output)
+    if found is None:
+        raise SystemExit(f"no refresh time in the output:\n{finished.output}")
+    return float(found.group(1))
+
+
+def sqlite_dataset(rounds: int) -> Path:
+    path = WORK / f"sqlite_{rounds}.sqlite3"
+    if path.exists():
+        with sqlite3.connect(path) as conn:
+            if conn.execute(f"SELECT rounds FROM {datasets.MARKER}").fetchone() == (rounds,):
+                say(f"reusing {path.name}")
+                return path
+        path.unlink()
+    say(f"generating {path.name}: {rounds:,} rounds")
+    url = f"sqlite:///{path}"
+    datasets.manage(url, "migrate", "--noinput", "-v0")
+    datasets.manage(url, "generate_synthetic", "--rounds", str(rounds), "--seed", str(SEED))
+    with sqlite3.connect(path) as conn:
+        conn.execute(f"CREATE TABLE {datasets.MARKER} (rounds integer, seed integer)")
+        conn.execute(f"INSERT INTO {datasets.MARKER} VALUES (?, ?)", (rounds, SEED))
+    return path
+
+
+def import_files(rounds: int) -> tuple[Path, int]:
+    folder = WORK / f"import_{rounds}"
+    if not (folder / "rounds.csv").exists():
+        write_import_files(folder, rounds, seed=SEED)
+        # Rates, so that CNY amounts get their USD figures as in a real import.
+        shutil.copy(ROOT / "data/sample/fx_rates.csv", folder)
+    lines = sum(len(path.read_text().splitlines()) - 1 for path in folder.glob("*.csv"))
+    return folder, lines
+
+
+def copy_seconds(url: str, folder: Path) -> float:
+    """COPY of the same CSV rows into tables of text columns: PostgreSQL's fastest load."""
+    with datasets.connect(url) as conn:
+        started = time.perf_counter()
+        for path in sorted(folder.glob("*.csv")):
+            header = path.read_text().split("\n", 1)[0].strip().split(",")
+            table = f"copy_{path.stem}"
+            columns = ", ".join(f'"{name}" text' for name in header)
+            conn.execute(f"CREATE TEMP TABLE {table} ({columns})")
+            sql = f"COPY {table} FROM STDIN (FORMAT csv, HEADER)"
+            with conn.cursor().copy(sql) as copy, path.open("rb") as handle:
+                while chunk := handle.read(1 << 20):
+                    copy.write(chunk)
+        conn.commit()
+        return time.perf_counter() - started
+
+
+@dataclass
+class Run:
+    scale: Scale
+    server: str
+    large: str = ""
+    small: str = ""
+
+
+def measure_refresh(run: Run) -> dict[str, float]:
+    say("full refresh in a worker")
+    worker = full_refresh_in_worker(run.large)
+    raw = {"refresh_full_s": refresh_seconds(worker), "refresh_worker_peak_mib": worker.peak_mib}
+    say("the same aggregates by hand-written SQL")
+    floor = probe(run.large, "floor")
+    raw["refresh_floor_sql_s"] = floor["seconds"]
+    raw.update({f"refresh_floor_{part}_s": sec for part, sec in floor["parts"].items()})
+    say("refresh after one new round")
+    incremental = probe(run.large, "incremental")
+    raw["refresh_incremental_s"] = incremental["seconds"]
+    raw["refresh_incremental_delete_s"] = incremental["after_delete"]
+    return raw
+
+
+def measure_pages(run: Run) -> dict[str, float]:
+    say("overview and statistics, large and small")
+    large, small = probe(run.large, "pages"), probe(run.small, "pages")
+    return {
+        f"{name}_{size}_ms": sizes[name] * 1000
+        for name in ("overview", "stats")
+        for size, sizes in (("large", large), ("small", small))
+    }
+
+
+def measure_api(run: Run) -> dict[str, float]:
+    say("rounds API against the bare .values() view, under gunicorn and wrk")
+    seconds = run.scale.http_seconds
+    with processes.gunicorn(datasets.bench_env(run.large)) as base:
+        api = processes.wrk(base + ROUNDS_PAGE, seconds)
+        bare = processes.wrk(base + "/bench/floor/rounds/?page_size=50", seconds)
+    return {
+        "api_rps": api.requests_per_second,
+        "api_p50_ms": api.p50_ms,
+        "api_p99_ms": api.p99_ms,
+        "floor_view_rps": bare.requests_per_second,
+        "floor_view_p50_ms": bare.p50_ms,
+    }
+
+
+def measure_datasette(run: Run) -> dict[str, float]:
+    say("rounds API against Datasette, one SQLite database")
+    path, seconds = sqlite_dataset(run.scale.sqlite_rounds), run.scale.http_seconds
+    with processes.gunicorn(datasets.bench_env(f"sqlite:///{path}")) as base:
+        ours = processes.wrk(base + ROUNDS_PAGE, seconds)
+    table = f"/{path.stem}/deals_fundinground.json?_size=50&_sort_desc=announced_on"
+    with processes.datasette(path) as base:
+        theirs = processes.wrk(base + table, seconds)
+    return {
+        "api_sqlite_rps": ours.requests_per_second,
+        "api_sqlite_p50_ms": ours.p50_ms,
+        "datasette_rps": theirs.requests_per_second,
+        "datasette_p50_ms": theirs.p50_ms,
+    }
+
+
+def measure_import(run: Run) -> dict[str, float]:
+    say("import against COPY")
+    folder, lines = import_files(run.scale.import_rounds)
+    target = datasets.empty(run.server, "import")
+    imported = processes.run_measured(
+        [sys.executable, "manage.py", "import_data", str(folder)], datasets.bench_env(target)
+    )
+    return {
+        "import_rows": lines,
+        "import_s": imported.seconds,
+        "import_peak_mib": imported.peak_mib,
+        "copy_s": copy_seconds(target, folder),
+    }
+
+
+SECTIONS = {
+    "refresh": measure_refresh,
+    "pages": measure_pages,
+    "api": measure_api,
+    "datasette": measure_datasette,
+    "import": measure_import,
+}
+RATIOS = {
+    "refresh_vs_sql": ("refresh_full_s", "refresh_floor_sql_s"),
+    "incremental_vs_full": ("refresh_incremental_s", "refresh_full_s"),
+    "overview_large_vs_small": ("overview_large_ms", "overview_small_ms"),
+    "stats_large_vs_small": ("stats_large_ms", "stats_small_ms"),
+    "api_list_vs_floor": ("api_rps", "floor_view_rps"),
+    "api_vs_datasette": ("api_sqlite_rps", "datasette_rps"),
+    # Rows per second of each, so the ratio of the times the other way round.
+    "import_vs_copy": ("copy_s", "import_s"),
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--scale", choices=SCALES, default="large")
+    parser.add_argument(
+        "--only", default=",".join(SECTIONS), help=f"some of: {', '.join(SECTIONS)}"
+    )
+    args = parser.parse_args()
+    run = Run(SCALES[args.scale], datasets.require_postgres(os.environ.get("DATABASE_URL")))
+    WORK.mkdir(exist_ok=True)
+    processes.wrk_path()
+    run.large = datasets.synthetic(run.server, run.scale.large_rounds, SEED, say)
+    run.small = datasets.synthetic(run.server, run.scale.small_rounds, SEED, say)
+    raw: dict[str, float] = {}
+    for name in args.only.split(","):
+        raw.update(SECTIONS[name.strip()](run))
+    for name, value in raw.items():
+        print(f"raw {name} {value:.4g}")
+    for name, (numerator, denominator) in RATIOS.items():
+        if numerator in raw and denominator in raw:
+            value = raw[numerator] / raw[denominator]
+            print(f"ratio {name} {value:.3f}  (target {TARGETS[name]})")
+
+
+if __name__ == "__main__":
+    main()
