@@ -82,7 +82,10 @@ class SourceUrlsField(serializers.ListField):
         return instance
 
     def to_representation(self, instance) -> list[str]:
-        return sorted(source.url for source in instance.sources.all())
+        sources = getattr(instance, "prefetched_sources", None)
+        if sources is None:
+            sources = instance.sources.all()
+        return sorted(source.url for source in sources)
 
     def to_internal_value(self, data) -> dict[str, list[str]]:
         return {"source_urls": list(dict.fromkeys(super().to_internal_value(data)))}

@@ -14,7 +14,11 @@ from deals.models import (
 )
 from startups.models import ModelProduct, Source, Startup
 
-SOURCE_URLS = Prefetch("sources", queryset=Source.objects.only("id", "url"))
+# Prefetched into lists (`to_attr`): Django then skips cloning a queryset per record, which
+# cost more than the queries themselves on a page of rounds (docs/benchmarks.md).
+SOURCE_URLS = Prefetch(
+    "sources", queryset=Source.objects.only("id", "url"), to_attr="prefetched_sources"
+)
 
 
 def with_latest_valuation(startups: QuerySet[Startup]) -> QuerySet[Startup]:
@@ -48,12 +52,25 @@ def investors_for_api() -> QuerySet[Investor]:
     return Investor.objects.select_related("parent").prefetch_related(SOURCE_URLS)
 
 
+def own_fields_and(model, *related: str) -> list[str]:
+    """For `.only()`: every field of the model itself, and just the named related ones (a page
+    shows a startup's or investor's slug and name, not its other dozen columns)."""
+    return [field.name for field in model._meta.concrete_fields] + list(related)
+
+
 def rounds_for_api() -> QuerySet[FundingRound]:
-    participants = Participation.objects.select_related("investor").order_by(
-        "-is_lead", "investor__name_en", "pk"
+    participants = (
+        Participation.objects.select_related("investor")
+        .only(*own_fields_and(Participation, "investor__slug", "investor__name_en"))
+        .order_by("-is_lead", "investor__name_en", "pk")
     )
-    return FundingRound.objects.select_related("startup").prefetch_related(
-        Prefetch("participations", queryset=participants), SOURCE_URLS
+    startup = ("startup__slug", "startup__name_en", "startup__is_ai")
+    rounds = FundingRound.objects.select_related("startup").only(
+        *own_fields_and(FundingRound, *startup)
+    )
+    return rounds.prefetch_related(
+        Prefetch("participations", queryset=participants, to_attr="prefetched_participations"),
+        SOURCE_URLS,
     )
 
 

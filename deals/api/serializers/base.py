@@ -1,16 +1,61 @@
 """What every resource's serializer shares: import-format names in and out, partial dates
 checked with their precision, and the keyword arguments its service takes."""
 
+from operator import attrgetter
 from typing import Any
 
-from rest_framework import serializers
+from django.utils.functional import cached_property
+from rest_framework import relations, serializers
 
 from startups.vocab import parse_partial_date
 
 READ_ONLY_TIMESTAMPS = ("created_at", "updated_at")
 
 
-class RecordSerializer(serializers.ModelSerializer):
+class ColumnReadsMixin:
+    """`to_representation` that reads a field backed by one of the model's own columns
+    straight off the instance, without DRF's general attribute look-up; every other field
+    (related, nested, computed) goes the usual way. The same output, in about two thirds of
+    the time on a page of rounds (docs/benchmarks.md)."""
+
+    @cached_property
+    def _readers(self) -> list[tuple[str, serializers.Field, Any]]:
+        model = self.Meta.model
+        columns = {field.name for field in model._meta.concrete_fields if not field.is_relation}
+        readers = []
+        for field in self._readable_fields:
+            plain = field.source in columns and not isinstance(
+                field, serializers.BaseSerializer | relations.RelatedField
+            )
+            readers.append((field.field_name, field, attrgetter(field.source) if plain else None))
+        return readers
+
+    def to_representation(self, instance) -> dict[str, Any]:
+        data = {}
+        for name, field, read in self._readers:
+            if read is None:
+                try:
+                    value = field.get_attribute(instance)
+                except serializers.SkipField:
+                    continue
+                if isinstance(value, relations.PKOnlyObject) and value.pk is None:
+                    value = None
+            else:
+                value = read(instance)
+            data[name] = None if value is None else field.to_representation(value)
+        return data
+
+
+class PrefetchedListSerializer(serializers.ListSerializer):
+    """Reads the list a selector prefetched into `prefetched_<source>` (a Prefetch with
+    `to_attr`), else the related manager."""
+
+    def get_attribute(self, instance):
+        prefetched = getattr(instance, f"prefetched_{self.source}", None)
+        return prefetched if prefetched is not None else super().get_attribute(instance)
+
+
+class RecordSerializer(ColumnReadsMixin, serializers.ModelSerializer):
     """Validates the shape of a write; the service validates the record (model rules).
 
     `partial_dates` pairs a partial-date field with its precision field (or None when the

@@ -21,7 +21,12 @@ from startups.models import Startup
 from startups.vocab import period_end
 
 from ..fields import MonthField, NameListField, PartialDateField, SlugOf, SourceUrlsField
-from .base import READ_ONLY_TIMESTAMPS, RecordSerializer
+from .base import (
+    READ_ONLY_TIMESTAMPS,
+    ColumnReadsMixin,
+    PrefetchedListSerializer,
+    RecordSerializer,
+)
 from .companies import EVIDENCE
 
 AMOUNT = ("amount", "amount_currency", "amount_qualifier")
@@ -65,7 +70,7 @@ class InvestorSerializer(RecordSerializer):
         read_only_fields = READ_ONLY_TIMESTAMPS
 
 
-class ParticipantSerializer(serializers.ModelSerializer):
+class ParticipantSerializer(ColumnReadsMixin, serializers.ModelSerializer):
     """One investor in a round, as written inside the round and read back with it."""
 
     investor = SlugOf(queryset=Investor.objects.all())
@@ -73,6 +78,7 @@ class ParticipantSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Participation
+        list_serializer_class = PrefetchedListSerializer
         fields = (
             "investor",
             "investor_name",
