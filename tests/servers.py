@@ -154,6 +154,15 @@ class PrivatePostgres:
         return self.url(name)
 
 
+def postgres_url(db: dict) -> str:
+    """The URL of a Django database from its settings (`connection.settings_dict`), for
+    another process: under pytest-django, the URL of the test database."""
+    return (
+        f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:"
+        f"{db['PORT'] or 5432}/{db['NAME']}"
+    )
+
+
 def app_environment(database_url: str, redis_url: str | None, **extra: str) -> dict[str, str]:
     """The environment of an app process: development settings with DEBUG off."""
     environment = {
@@ -223,8 +232,13 @@ class AppProcess:
         self.process = None
 
 
-def gunicorn(environment: dict[str, str], log: Path, workers: int = 2) -> tuple[AppProcess, str]:
-    """The site on gunicorn on a free loopback port, started; returns it and its base URL."""
+def gunicorn(
+    environment: dict[str, str], log: Path, workers: int = 2, threads: int = 1
+) -> tuple[AppProcess, str]:
+    """The site on gunicorn on a free loopback port, started; returns it and its base URL.
+
+    More than one thread per worker runs gunicorn's threaded worker (gthread).
+    """
     port = free_port()
     app = AppProcess(
         [
@@ -236,6 +250,8 @@ def gunicorn(environment: dict[str, str], log: Path, workers: int = 2) -> tuple[
             f"127.0.0.1:{port}",
             "--workers",
             str(workers),
+            "--threads",
+            str(threads),
             "--timeout",
             "60",
         ],

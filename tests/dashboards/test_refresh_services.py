@@ -19,7 +19,7 @@ from dashboards.tasks import reconcile_task
 from deals import services
 from startups.models import PendingRefresh
 from tests.factories import StartupFactory
-from tests.servers import PrivateRedis
+from tests.servers import PrivateRedis, postgres_url
 
 PROJECT = Path(__file__).resolve().parents[2]
 WAIT_SECONDS = 60
@@ -52,14 +52,6 @@ def _fresh_connections() -> None:
     kombu.pools.reset()
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
-
-
-def database_url() -> str:
-    db = connection.settings_dict
-    return (
-        f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:"
-        f"{db['PORT'] or 5432}/{db['NAME']}"
-    )
 
 
 def wait_for(condition, seconds: float = WAIT_SECONDS) -> bool:
@@ -117,7 +109,7 @@ def test_a_worker_process_consumes_a_queued_refresh(redis_url, broker):
         cwd=PROJECT,
         env={
             **os.environ,
-            "DATABASE_URL": database_url(),
+            "DATABASE_URL": postgres_url(connection.settings_dict),
             "REDIS_URL": redis_url,
             "CELERY_QUEUE": queue,
             "DJANGO_SETTINGS_MODULE": "config.settings.local",
