@@ -152,6 +152,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     # A task whose worker died unacknowledged (acks late) is delivered again after this long;
     # longer than the longest task (a full refresh of 1M rounds: about 200 s).
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    # Workers look for such tasks every 10 s (kombu's default scans only every 10th time).
+    "unacked_restore_throttle": 1,
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A save publishes once; if the broker is down the outbox row waits for the reconcile task.

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import sqlite3
+
 import psycopg
 
 # The aggregate tables, compared without their bookkeeping columns (when and from which data
@@ -17,23 +20,23 @@ AGGREGATE_TABLES = (
 BOOKKEEPING = ("id", "computed_at", "data_version")
 
 
-def table_names(connection: psycopg.Connection) -> list[str]:
-    return [
-        name
-        for (name,) in connection.execute(
-            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"
-        )
-    ]
+def table_names(connection: psycopg.Connection | sqlite3.Connection) -> list[str]:
+    query = (
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        if isinstance(connection, sqlite3.Connection)
+        else "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+    )
+    return sorted(name for (name,) in connection.execute(query))
 
 
-def table_checksums(connection: psycopg.Connection) -> dict[str, tuple[int, str]]:
-    """Each table's row count and an MD5 of its rows in a fixed order."""
+def table_checksums(
+    connection: psycopg.Connection | sqlite3.Connection,
+) -> dict[str, tuple[int, str]]:
+    """Each table's row count and a SHA-256 of its rows, in PostgreSQL or SQLite."""
     found = {}
     for name in table_names(connection):
-        found[name] = connection.execute(
-            f"SELECT count(*), md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) "
-            f'FROM "{name}" t'
-        ).fetchone()
+        rows = sorted(repr(row) for row in connection.execute(f'SELECT * FROM "{name}"'))
+        found[name] = (len(rows), hashlib.sha256("\n".join(rows).encode()).hexdigest())
     return found
 
 
