@@ -10,6 +10,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,25 +65,27 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def wait_for_port(port: int, child: subprocess.Popen, timeout: float = 60) -> None:
+def wait_until_answering(url: str, child: subprocess.Popen, timeout: float = 90) -> None:
+    """Until a GET of `url` succeeds: a listening socket is not yet a booted worker."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if child.poll() is not None:
             raise SystemExit(f"{child.args[0]} exited with {child.returncode} before serving")
-        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
+        with contextlib.suppress(OSError), urllib.request.urlopen(url, timeout=10):
             return
-        time.sleep(0.2)
-    raise SystemExit(f"nothing listened on port {port} within {timeout} s")
+        time.sleep(0.3)
+    raise SystemExit(f"{url} did not answer within {timeout} s")
 
 
 @contextlib.contextmanager
-def serving(command: list[str], env: dict[str, str], port: int) -> Iterator[str]:
+def serving(command: list[str], env: dict[str, str], port: int, ready: str) -> Iterator[str]:
     child = subprocess.Popen(
         command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
+    base = f"http://127.0.0.1:{port}"
     try:
-        wait_for_port(port, child)
-        yield f"http://127.0.0.1:{port}"
+        wait_until_answering(base + ready, child)
+        yield base
     finally:
         child.terminate()
         try:
@@ -92,7 +95,7 @@ def serving(command: list[str], env: dict[str, str], port: int) -> Iterator[str]
             child.wait()
 
 
-def gunicorn(env: dict[str, str]) -> contextlib.AbstractContextManager[str]:
+def gunicorn(env: dict[str, str], ready: str) -> contextlib.AbstractContextManager[str]:
     port = free_port()
     command = [
         str(BIN / "gunicorn"),
@@ -101,15 +104,16 @@ def gunicorn(env: dict[str, str]) -> contextlib.AbstractContextManager[str]:
         f"127.0.0.1:{port}",
         "--workers",
         str(os.cpu_count() or 2),
+        "--preload",
     ]
-    return serving(command, env, port)
+    return serving(command, env, port, ready)
 
 
-def datasette(database: Path) -> contextlib.AbstractContextManager[str]:
+def datasette(database: Path, ready: str) -> contextlib.AbstractContextManager[str]:
     port = free_port()
     # Immutable (-i): Datasette at its fastest, counting rows once at start-up.
     command = [str(BIN / "datasette"), "serve", "-i", str(database), "--port", str(port)]
-    return serving(command, dict(os.environ), port)
+    return serving(command, dict(os.environ), port, ready)
 
 
 @dataclass

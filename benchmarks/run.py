@@ -185,7 +185,7 @@ def measure_pages(run: Run) -> dict[str, float]:
 def measure_api(run: Run) -> dict[str, float]:
     say("rounds API against the bare .values() view, under gunicorn and wrk")
     seconds = run.scale.http_seconds
-    with processes.gunicorn(datasets.bench_env(run.large)) as base:
+    with processes.gunicorn(datasets.bench_env(run.large), ROUNDS_PAGE) as base:
         api = processes.wrk(base + ROUNDS_PAGE, seconds)
         bare = processes.wrk(base + "/bench/floor/rounds/?page_size=50", seconds)
     return {
@@ -200,10 +200,10 @@ def measure_api(run: Run) -> dict[str, float]:
 def measure_datasette(run: Run) -> dict[str, float]:
     say("rounds API against Datasette, one SQLite database")
     path, seconds = sqlite_dataset(run.scale.sqlite_rounds), run.scale.http_seconds
-    with processes.gunicorn(datasets.bench_env(f"sqlite:///{path}")) as base:
+    with processes.gunicorn(datasets.bench_env(f"sqlite:///{path}"), ROUNDS_PAGE) as base:
         ours = processes.wrk(base + ROUNDS_PAGE, seconds)
     table = f"/{path.stem}/deals_fundinground.json?_size=50&_sort_desc=announced_on"
-    with processes.datasette(path) as base:
+    with processes.datasette(path, table) as base:
         theirs = processes.wrk(base + table, seconds)
     return {
         "api_sqlite_rps": ours.requests_per_second,

@@ -58,10 +58,30 @@ def own_fields_and(model, *related: str) -> list[str]:
     return [field.name for field in model._meta.concrete_fields] + list(related)
 
 
+# What a round shows of each participant: no timestamps, notes or rates (each timestamp
+# parsed costs more than a column of numbers).
+PARTICIPANT_COLUMNS = (
+    "round",
+    "investor__slug",
+    "investor__name_en",
+    "is_lead",
+    "amount",
+    "amount_currency",
+    "amount_qualifier",
+    "amount_usd",
+    "stake_percent",
+    "stake_qualifier",
+    "compute_credit_amount",
+    "compute_credit_currency",
+    "compute_credit_qualifier",
+    "compute_credit_amount_usd",
+)
+
+
 def rounds_for_api() -> QuerySet[FundingRound]:
     participants = (
         Participation.objects.select_related("investor")
-        .only(*own_fields_and(Participation, "investor__slug", "investor__name_en"))
+        .only(*PARTICIPANT_COLUMNS)
         .order_by("-is_lead", "investor__name_en", "pk")
     )
     startup = ("startup__slug", "startup__name_en", "startup__is_ai")
