@@ -1,0 +1,360 @@
+"""Every URL of the site, with the status each kind of caller must get from it.
+
+The list is built from the admin registry and the API's resources, plus the pages written out
+by hand below: each registered model brings its admin pages, each API resource its list and
+detail. `test_every_url_is_in_the_matrix` walks the URL resolver and fails on any URL that is in
+neither, so a new endpoint cannot go unchecked.
+
+Callers (ROLES, in this order in every status tuple): anonymous; a signed-in user who is not
+staff; staff holding no permission; staff holding exactly the permissions the endpoint lists;
+a superuser. All of them use a session; tokens are covered in tests/api/test_access.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import partial
+from typing import NamedTuple
+
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib import admin
+from django.contrib.auth.models import Group, User
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Model
+from django.http import HttpResponse
+from django.test import Client
+from django.urls import URLPattern, URLResolver, reverse
+from knox.models import AuthToken
+from simple_history.admin import SimpleHistoryAdmin
+
+from dashboards.overview import CHART_SLUGS
+from deals.admin_views import EXPORT_PERMISSIONS, IMPORT_PERMISSIONS
+from deals.models import FundingRound, PendingUpload
+from deals.uploads import pack
+from startups.models import Startup, Tag
+from tests.api.resources import RESOURCES, Resource
+from tests.factories import InvestorFactory, StaffFactory, StartupFactory, TagFactory, UserFactory
+
+ROLES = ("anonymous", "user", "staff", "staff_with_permission", "superuser")
+
+# Status per role:     anonymous user staff staff+perm superuser
+PUBLIC = (200, 200, 200, 200, 200)
+READ_ONLY = (405, 405, 405, 405, 405)  # a public page that takes no writes
+ADMIN_PAGE = (302, 302, 403, 200, 200)  # outsiders are sent to the login page
+ADMIN_DONE = (302, 302, 403, 302, 302)  # the write is done, then a redirect
+ANY_STAFF = (302, 302, 200, 200, 200)  # the admin's own pages: no model permission needed
+NO_ONE = (302, 302, 403, 403, 403)
+API_CREATE = (401, 403, 403, 201, 201)
+API_UPDATE = (401, 403, 403, 200, 200)
+API_DELETE = (401, 403, 403, 204, 204)
+API_NO_WRITE = (401, 403, 403, 403, 403)
+TOKEN_ONLY = (401, 401, 401, 401, 401)  # a session is not enough
+
+Call = tuple[str, dict | None]
+
+
+class Url(NamedTuple):
+    name: str
+    view: Callable
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One method on one URL: how to call it (given the caller, None when anonymous), the
+    status each role must get, and what "staff with permission" holds."""
+
+    name: str  # the URL's name, or its route when it has none
+    method: str
+    expected: tuple[int, ...]
+    call: Callable[[User | None], Call]
+    permissions: list[str] = field(default_factory=list)
+    json: bool = False
+
+    @property
+    def id(self) -> str:
+        return f"{self.method} {self.name}"
+
+    @property
+    def writes(self) -> bool:
+        return self.method not in ("GET", "HEAD", "OPTIONS")
+
+
+def send(client: Client, endpoint: Endpoint, path: str, data: dict | None) -> HttpResponse:
+    """Calls `endpoint` through `client`: API writes as JSON, everything else as a form."""
+    method = getattr(client, endpoint.method.lower())
+    if endpoint.json and endpoint.writes:
+        return method(path, data, content_type="application/json")
+    return method(path, data or {})
+
+
+def every_url(resolver: URLResolver, prefix: str = "", namespace: str = "") -> Iterator[Url]:
+    """Every URL pattern under `resolver`: its namespaced name (its route when unnamed) and
+    its view."""
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = ":".join(filter(None, [namespace, entry.namespace]))
+            yield from every_url(entry, prefix + str(entry.pattern), inner)
+        elif isinstance(entry, URLPattern):
+            route = prefix + str(entry.pattern)
+            name = ":".join(filter(None, [namespace, entry.name])) if entry.name else route
+            yield Url(name, entry.callback)
+
+
+def perm(model: type[Model], action: str) -> str:
+    return f"{model._meta.app_label}.{action}_{model._meta.model_name}"
+
+
+def fixed(path: str, data: dict | None = None) -> Callable[[User | None], Call]:
+    return lambda user: (path, data)
+
+
+# --- The admin's model pages, for every registered model -----------------------------------
+
+# One record of each model the admin shows; factories where the suite has them.
+RECORD_MAKERS: dict[type[Model], Callable[[], Model]] = {
+    **{resource.model: resource.make for resource in RESOURCES.values()},
+    Tag: TagFactory,
+    Group: lambda: Group.objects.create(name="editors"),
+    User: UserFactory,
+    AuthToken: lambda: AuthToken.objects.create(user=UserFactory())[0],
+    AccessAttempt: lambda: AccessAttempt.objects.create(
+        username="someone", ip_address="10.0.0.9", failures_since_start=1
+    ),
+    AccessLog: lambda: AccessLog.objects.create(username="someone", ip_address="10.0.0.9"),
+    AccessFailureLog: lambda: AccessFailureLog.objects.create(
+        username="someone", ip_address="10.0.0.9"
+    ),
+}
+
+# page, method, data sent, permission it needs, statuses. An empty form comes back with its
+# errors (200): the write got past the permission check to validation.
+ADMIN_PAGES = [
+    ("changelist", "GET", None, "view", ADMIN_PAGE),
+    ("add", "GET", None, "add", ADMIN_PAGE),
+    ("add", "POST", {}, "add", ADMIN_PAGE),
+    ("change", "GET", None, "change", ADMIN_PAGE),
+    ("change", "POST", {}, "change", ADMIN_PAGE),
+    ("delete", "GET", None, "delete", ADMIN_PAGE),
+    ("delete", "POST", {"post": "yes"}, "delete", ADMIN_DONE),
+    ("history", "GET", None, "view", ADMIN_PAGE),
+]
+HISTORY_VERSION_PAGE = ("simple_history", "GET", None, "view", ADMIN_PAGE)
+LOGIN_RECORDS = (AccessAttempt, AccessLog, AccessFailureLog)
+# Pages whose statuses differ from ADMIN_PAGES, by (model, page, method).
+ADMIN_EXCEPTIONS = {
+    # Login records are written by logins only: nobody adds one by hand...
+    **{(model, "add", method): NO_ONE for model in LOGIN_RECORDS for method in ("GET", "POST")},
+    # ... and, like tokens, have no field to change: an empty form saves nothing, and is done.
+    **{(model, "change", "POST"): ADMIN_DONE for model in (*LOGIN_RECORDS, AuthToken)},
+}
+# Django's UserAdmin adds a user only for those who may also change users (a password is set).
+EXTRA_PERMISSIONS = {(User, "add"): ["auth.change_user"]}
+
+
+def admin_page(model: type[Model], page: str, data: dict | None, user: User | None) -> Call:
+    meta = model._meta
+    args: list = []
+    if page not in ("changelist", "add"):
+        record = RECORD_MAKERS[model]()
+        args = [record.pk]
+        if page == "simple_history":
+            args.append(record.history.latest().history_id)
+    return reverse(f"admin:{meta.app_label}_{meta.model_name}_{page}", args=args), data
+
+
+def object_url(model: type[Model], user: User | None) -> Call:
+    meta = model._meta
+    return f"/admin/{meta.app_label}/{meta.model_name}/{RECORD_MAKERS[model]().pk}/", None
+
+
+def admin_model_endpoints() -> Iterator[Endpoint]:
+    for model, model_admin in admin.site._registry.items():
+        meta = model._meta
+        # A record's bare URL redirects anyone to its change page, which checks.
+        yield Endpoint(
+            f"admin/{meta.app_label}/{meta.model_name}/<path:object_id>/",
+            "GET",
+            (302,) * 5,
+            partial(object_url, model),
+        )
+        pages = list(ADMIN_PAGES)
+        if isinstance(model_admin, SimpleHistoryAdmin):
+            pages.append(HISTORY_VERSION_PAGE)
+        for page, method, data, action, expected in pages:
+            yield Endpoint(
+                f"admin:{meta.app_label}_{meta.model_name}_{page}",
+                method,
+                ADMIN_EXCEPTIONS.get((model, page, method), expected),
+                partial(admin_page, model, page, data),
+                [perm(model, action), *EXTRA_PERMISSIONS.get((model, page), [])],
+            )
+
+
+# --- The API's resources ---------------------------------------------------------------------
+
+
+def api_endpoints(resource: Resource) -> Iterator[Endpoint]:
+    basename = resource.path.removesuffix("s")
+    list_name, detail_name = f"{basename}-list", f"{basename}-detail"
+    model = resource.model
+
+    def detail(data: dict | None, user: User | None) -> Call:
+        return resource.url(resource.make()), data
+
+    yield Endpoint(list_name, "GET", PUBLIC, fixed(resource.url()), json=True)
+    yield Endpoint(detail_name, "GET", PUBLIC, partial(detail, None), json=True)
+    yield Endpoint(
+        list_name,
+        "POST",
+        API_CREATE,
+        lambda user: (resource.url(), resource.create()),
+        [perm(model, "add")],
+        json=True,
+    )
+    yield Endpoint(
+        detail_name,
+        "PATCH",
+        API_UPDATE,
+        partial(detail, resource.update),
+        [perm(model, "change")],
+        json=True,
+    )
+    yield Endpoint(
+        detail_name, "DELETE", API_DELETE, partial(detail, None), [perm(model, "delete")], json=True
+    )
+
+
+# Each statistic and the record it must be asked about.
+STATS = {
+    "ai-deal-share": "investor",
+    "valuations": "startup",
+    "unicorns": None,
+    "compute-share": "investor",
+    "co-investments": None,
+    "reported-vs-computed": "investor",
+}
+MAKERS = {"investor": InvestorFactory, "startup": StartupFactory}
+
+
+def statistic(stat: str, user: User | None) -> Call:
+    about = STATS[stat]
+    query = f"?{about}={MAKERS[about]().slug}" if about else ""
+    return f"/api/v1/stats/{stat}/{query}", None
+
+
+def stats_endpoints() -> Iterator[Endpoint]:
+    for stat in STATS:
+        yield Endpoint(f"stats-{stat}", "GET", PUBLIC, partial(statistic, stat), json=True)
+        path = f"/api/v1/stats/{stat}/"
+        yield Endpoint(f"stats-{stat}", "POST", API_NO_WRITE, fixed(path, {}), json=True)
+
+
+# --- The other pages, by hand ---------------------------------------------------------------
+
+
+def startup_page(suffix: str, user: User | None) -> Call:
+    return f"/startups/{StartupFactory().slug}/{suffix}", None
+
+
+def investor_page(user: User | None) -> Call:
+    return f"/investors/{InvestorFactory().slug}/", None
+
+
+def own_pending_upload(user: User | None) -> Call:
+    """An upload previewed by the caller (by some staff member for an anonymous caller)."""
+    uploader = user if user is not None and user.is_staff else StaffFactory()
+    pending = PendingUpload.objects.create(
+        uploaded_by=uploader, file_names="none", payload=pack([])
+    )
+    return reverse("data-import-confirm", args=[pending.pk]), {}
+
+
+def view_on_site(user: User | None) -> Call:
+    startup = StartupFactory()
+    content_type = ContentType.objects.get_for_model(Startup)
+    return reverse("admin:view_on_site", args=[content_type.pk, startup.pk]), None
+
+
+def dashboard_endpoints() -> Iterator[Endpoint]:
+    pages = {
+        "dashboards:overview": fixed("/"),
+        "dashboards:chart-csv": fixed(f"/charts/{CHART_SLUGS[0]}.csv"),
+        "dashboards:startups": fixed("/startups/"),
+        "dashboards:startup": partial(startup_page, ""),
+        "dashboards:startup-valuations-csv": partial(startup_page, "valuations.csv"),
+        "dashboards:investors": fixed("/investors/"),
+        "dashboards:investor": investor_page,
+        "dashboards:rounds": fixed("/rounds/"),
+        "dashboards:rounds-csv": fixed("/rounds/export.csv"),
+    }
+    for name, call in pages.items():
+        yield Endpoint(name, "GET", PUBLIC, call)
+        yield Endpoint(name, "POST", READ_ONLY, call)
+
+
+HAND_WRITTEN = [
+    # The admin site's own pages.
+    Endpoint("admin:index", "GET", ANY_STAFF, fixed("/admin/")),
+    Endpoint("admin:login", "GET", (200, 200, 302, 302, 302), fixed("/admin/login/")),
+    Endpoint(
+        "admin:login",
+        "POST",
+        PUBLIC,  # the form again, with its error
+        fixed("/admin/login/", {"username": "nobody", "password": "wrong"}),
+    ),
+    Endpoint("admin:logout", "POST", ANY_STAFF, fixed("/admin/logout/", {})),
+    Endpoint("admin:password_change", "GET", ANY_STAFF, fixed("/admin/password_change/")),
+    Endpoint("admin:password_change", "POST", ANY_STAFF, fixed("/admin/password_change/", {})),
+    Endpoint("admin:password_change_done", "GET", ANY_STAFF, fixed("/admin/password_change/done/")),
+    Endpoint("admin:jsi18n", "GET", ANY_STAFF, fixed("/admin/jsi18n/")),
+    # Any other admin path: to the login page, or not found.
+    Endpoint("admin/(?P<url>.*)$", "GET", (302, 302, 404, 404, 404), fixed("/admin/nothing/")),
+    # Without a field to complete, the autocomplete refuses everyone.
+    Endpoint("admin:autocomplete", "GET", NO_ONE, fixed("/admin/autocomplete/")),
+    Endpoint("admin:view_on_site", "GET", (302, 302, 302, 302, 302), view_on_site),
+    # An app's index lists the models one may see; with none it does not exist.
+    Endpoint(
+        "admin:app_list",
+        "GET",
+        (302, 302, 404, 200, 200),
+        fixed("/admin/deals/"),
+        [perm(FundingRound, "view")],
+    ),
+    Endpoint(
+        "admin:auth_user_password_change",
+        "GET",
+        ADMIN_PAGE,
+        lambda user: (f"/admin/auth/user/{UserFactory().pk}/password/", None),
+        [perm(User, "change")],
+    ),
+    # Bulk data.
+    Endpoint("data-import", "GET", ADMIN_PAGE, fixed("/admin/data/import/"), IMPORT_PERMISSIONS),
+    Endpoint(
+        "data-import", "POST", ADMIN_PAGE, fixed("/admin/data/import/", {}), IMPORT_PERMISSIONS
+    ),
+    Endpoint("data-import-confirm", "POST", ADMIN_DONE, own_pending_upload, IMPORT_PERMISSIONS),
+    Endpoint("data-export", "GET", ADMIN_PAGE, fixed("/admin/data/export/"), EXPORT_PERMISSIONS),
+    # The API besides its resources.
+    Endpoint("api-root", "GET", PUBLIC, fixed("/api/v1/"), json=True),
+    Endpoint("api-schema", "GET", PUBLIC, fixed("/api/v1/schema/")),
+    Endpoint("api-docs", "GET", PUBLIC, fixed("/api/v1/docs/")),
+    # Revoking a token needs that token.
+    Endpoint("api-logout", "POST", TOKEN_ONLY, fixed("/api/v1/auth/logout/", {}), json=True),
+    Endpoint(
+        "api-logout-all", "POST", TOKEN_ONLY, fixed("/api/v1/auth/logout-all/", {}), json=True
+    ),
+    Endpoint("api/v1/^(?P<rest>[\\s\\S]*)$", "GET", (404,) * 5, fixed("/api/v1/nothing-here/")),
+    # The rest of the site.
+    Endpoint("set_language", "POST", (302,) * 5, fixed("/i18n/setlang/", {"language": "en"})),
+]
+
+
+def endpoints() -> list[Endpoint]:
+    return [
+        *admin_model_endpoints(),
+        *(endpoint for resource in RESOURCES.values() for endpoint in api_endpoints(resource)),
+        *stats_endpoints(),
+        *dashboard_endpoints(),
+        *HAND_WRITTEN,
+    ]
