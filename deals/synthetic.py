@@ -21,6 +21,7 @@ from startups.models import Source, Startup
 from startups.touch import Touched
 
 from .fx import RateBook
+from .importing.copying import copy_rows
 from .models import FundingRound, Investor, Participation, ValuationMark
 from .services import investor_ancestry_rebuild
 
@@ -88,14 +89,11 @@ class TableWriter:
     def flush(self) -> None:
         if not self.rows:
             return
-        names = ", ".join(self.columns)
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                with cursor.cursor.copy(f"COPY {self.table} ({names}) FROM STDIN") as copy:
-                    for row in self.rows:
-                        copy.write_row(row)
-            else:
-                marks = ", ".join(["%s"] * len(self.columns))
+        if connection.vendor == "postgresql":
+            copy_rows(self.table, self.columns, self.rows)
+        else:
+            names, marks = ", ".join(self.columns), ", ".join(["%s"] * len(self.columns))
+            with connection.cursor() as cursor:
                 cursor.executemany(
                     f"INSERT INTO {self.table} ({names}) VALUES ({marks})", self.rows
                 )

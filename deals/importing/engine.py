@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -16,6 +16,8 @@ from deals.fx import RateBook, apply_usd
 from deals.models import FundingRound, FxRate, Investor, Participation, ValuationMark
 from startups.models import ModelProduct, Startup
 from startups.touch import Touched
+
+from .copying import copy_create_with_history
 
 # Rows validated and written together: big enough that the per-query cost vanishes,
 # small enough that a batch of model instances stays a few MB whatever the file's size.
@@ -202,7 +204,9 @@ def _save(target, results, current, *, user, reason, problem) -> None:
     )
     try:
         with transaction.atomic():
-            if created:
+            if created and connection.vendor == "postgresql":
+                copy_create_with_history(model, created, user=user, reason=reason)
+            elif created:
                 bulk_create_with_history(
                     created,
                     model,

@@ -302,3 +302,26 @@ def test_a_folder_copy_of_the_sample_is_found_by_name(tmp_path):
     shutil.copy(SAMPLE / "fx_rates.csv", tmp_path / "fx_rates.csv")
     (tmp_path / "notes.txt").write_text("not data")
     assert import_paths([tmp_path]).files["fx_rates.csv"].created == 415
+
+
+@pytest.mark.postgres
+def test_records_copied_in_take_ids_from_the_sequence_and_one_creation_history_row_each(base):
+    write(base / "in", {"rounds.csv": ROUND_HEADER + GOOD_ROUND})
+    assert import_paths([base / "in"]).ok
+    imported = FundingRound.objects.get()
+
+    # The next record saved by the ORM gets a fresh id from the same sequence.
+    later = FundingRound.objects.create(
+        startup=imported.startup, announced_on=dt.date(2025, 1, 1), round_label="Series C"
+    )
+    assert later.pk > imported.pk
+
+    history = imported.history.get()
+    assert (history.history_type, history.history_change_reason) == ("+", "import rounds.csv")
+    assert (history.amount, history.amount_usd, history.created_at) == (
+        imported.amount,
+        imported.amount_usd,
+        imported.created_at,
+    )
+    participation = Participation.objects.get()
+    assert participation.history.get().investor_id == participation.investor_id
