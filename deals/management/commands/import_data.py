@@ -1,8 +1,13 @@
 import sys
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from deals.importing import import_paths
+
+# Who the history names for an import run without --user: an account that stands for the
+# command line, inactive and without a password, so it can never sign in.
+COMMAND_LINE_USER = "import_data"
 
 
 class Command(BaseCommand):
@@ -22,17 +27,25 @@ class Command(BaseCommand):
             default="native",
             help="native: the files of the import format; crunchbase: a funding-rounds export.",
         )
+        parser.add_argument(
+            "--user",
+            metavar="USERNAME",
+            help=f"Whom the history names for this import (default: {COMMAND_LINE_USER}).",
+        )
 
     def handle(self, *args, **options):
         progress = sys.stderr.isatty() and options["verbosity"] > 0
+        user = importing_user(options["user"], create=not options["dry_run"])
         if options["mapping"] == "crunchbase":
             from deals.importing.crunchbase import import_crunchbase
 
             report = import_crunchbase(
-                options["paths"], dry_run=options["dry_run"], progress=progress
+                options["paths"], dry_run=options["dry_run"], progress=progress, user=user
             )
         else:
-            report = import_paths(options["paths"], dry_run=options["dry_run"], progress=progress)
+            report = import_paths(
+                options["paths"], dry_run=options["dry_run"], progress=progress, user=user
+            )
         for problem in report.problems:
             self.stderr.write(str(problem))
         for warning in report.warnings:
@@ -41,3 +54,20 @@ class Command(BaseCommand):
             self.stdout.write(line)
         if not report.ok:
             raise CommandError(f"{len(report.problems)} error(s); nothing was written.")
+
+
+def importing_user(username: str | None, *, create: bool):
+    """The named user, or the command line's own account (created by the first real run)."""
+    users = get_user_model().objects
+    if username is not None:
+        try:
+            return users.get(username=username)
+        except users.model.DoesNotExist:
+            raise CommandError(f"--user {username}: no such user.") from None
+    if not create:
+        return users.filter(username=COMMAND_LINE_USER).first()
+    user, created = users.get_or_create(username=COMMAND_LINE_USER, defaults={"is_active": False})
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
