@@ -11,6 +11,9 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 SAMPLE_DATA ?= data/sample
+# `make backup` writes BACKUP_FILE, or a timestamped file in BACKUP_DIR (default var/backups);
+# `make restore BACKUP_FILE=...` puts it back.
+BACKUP_FILE ?=
 # Extra arguments for pytest, e.g. `make test ARGS="-k fx -x"`.
 ARGS ?=
 
@@ -23,6 +26,8 @@ help:
 	@echo "make format   ruff format and ruff check --fix"
 	@echo "make worker   a Celery worker (needs REDIS_URL)"
 	@echo "make beat     the Celery beat scheduler (needs REDIS_URL)"
+	@echo "make backup   back up the database (to BACKUP_FILE, or a new file in BACKUP_DIR)"
+	@echo "make restore  BACKUP_FILE=...: replace the database with that backup"
 
 install: $(STAMP)
 
@@ -66,3 +71,11 @@ worker: install
 
 beat: install
 	$(VENV)/bin/celery -A config beat -l info --schedule $(VENV)/celerybeat-schedule
+
+.PHONY: backup restore
+
+backup: install
+	$(PY) manage.py db_backup $(if $(BACKUP_FILE),--file "$(BACKUP_FILE)")
+
+restore: install
+	$(PY) manage.py db_restore $(if $(BACKUP_FILE),"$(BACKUP_FILE)")

@@ -1,5 +1,6 @@
 """The project's setup: migrations in step with the models, settings that refuse unsafe values."""
 
+import json
 import os
 import secrets
 import subprocess
@@ -112,3 +113,48 @@ def test_development_debug_is_off_unless_asked_for(debug, expected):
         expected,
         "['localhost', '127.0.0.1', '[::1]', 'testserver']\n",
     ]
+
+
+def test_the_api_schema_is_valid_and_drf_spectacular_warns_of_nothing(tmp_path):
+    result = run_python(
+        "from django.core.management import execute_from_command_line\n"
+        "execute_from_command_line(['manage.py', 'spectacular', '--validate', '--fail-on-warn',"
+        f" '--file', {str(tmp_path / 'schema.yaml')!r}])",
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        SECRET_KEY=strong_secret_key(),
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Warning" not in result.stderr and "Error" not in result.stderr, result.stderr
+    assert (tmp_path / "schema.yaml").read_text().startswith("openapi: 3")
+
+
+def test_production_sends_the_security_headers():
+    result = run_python(
+        "import django, json; django.setup()\n"
+        "from django.test import Client\n"
+        "response = Client().get('/api/v1/schema/', secure=True, HTTP_HOST='example.com')\n"
+        "print(json.dumps(dict(response.headers)))",
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        SECRET_KEY=strong_secret_key(),
+        ALLOWED_HOSTS="example.com",
+        SECURE_HSTS_SECONDS=None,
+    )
+
+    assert result.returncode == 0, result.stderr
+    headers = json.loads(result.stdout.splitlines()[-1])
+    assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "same-origin"
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert set(headers["Content-Security-Policy"].split("; ")) == {
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    }

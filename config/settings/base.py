@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "startups",
     "deals",
     "dashboards",
+    "backups",
     "deals.api",
 ]
 
@@ -126,6 +127,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# `make backup` writes here unless given BACKUP_FILE (backups/dumps.py).
+BACKUP_DIR = env.path("BACKUP_DIR", default=BASE_DIR / "var" / "backups")
 
 # Sessions live in the database so that logins never depend on Redis being up.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
