@@ -26,6 +26,7 @@ help:
 	@echo "make format   ruff format and ruff check --fix"
 	@echo "make worker   a Celery worker (needs REDIS_URL)"
 	@echo "make beat     the Celery beat scheduler (needs REDIS_URL)"
+	@echo "make audit    known vulnerabilities in the installed dependencies (pip-audit, network)"
 	@echo "make backup   back up the database (to BACKUP_FILE, or a new file in BACKUP_DIR)"
 	@echo "make restore  BACKUP_FILE=...: replace the database with that backup"
 
@@ -65,6 +66,12 @@ lint: install
 format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+# Needs the package index, so it is not part of `make test`. --strict: a dependency that
+# cannot be looked up fails the run instead of passing unaudited.
+.PHONY: audit
+audit: install
+	$(VENV)/bin/pip-audit --strict --skip-editable --progress-spinner off
 
 worker: install
 	$(VENV)/bin/celery -A config worker -l info
