@@ -393,7 +393,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  acknowledged creations not found afterwards: {len(missing)}")
     if options.json:
         report.save(options.json)
-    return 1 if report.server_errors or report.connection_errors or missing else 0
+    # Any other answer than the expected one fails the run: 5xx, lost connections, 429s too.
+    return 1 if report.unexpected or missing else 0
 
 
 if __name__ == "__main__":
