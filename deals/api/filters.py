@@ -64,6 +64,27 @@ class SlugFilter(filters.ModelChoiceFilter):
     """A startup, investor or tag named by its slug; an unknown slug is a 400 naming it."""
 
 
+class StrictBooleanField(forms.Field):
+    """`true` or `false`: anything else is a 400, where django-filter would ignore the filter
+    and answer every record (`?is_lead=null`)."""
+
+    def to_python(self, value: str | None) -> bool | None:
+        if value in (None, ""):
+            return None
+        if value not in ("true", "false"):
+            raise forms.ValidationError(f"must be true or false (got {str(value)[:50]!r})")
+        return value == "true"
+
+
+class BooleanFilter(filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+    def __init__(self, *args, **kwargs) -> None:
+        # django-filter's BooleanWidget turns unknown text into None before any check.
+        kwargs.setdefault("widget", forms.TextInput)
+        super().__init__(*args, **kwargs)
+
+
 class UtcDateTimeField(IsoDateTimeField):
     """An ISO 8601 datetime, turned to UTC here: PostgreSQL refuses offsets beyond ±15:59,
     which Python accepts (`-22:33`), and the refusal would be a 500."""
@@ -98,7 +119,7 @@ class RecordFilter(filters.FilterSet):
 
 class StartupFilter(RecordFilter):
     city = filters.CharFilter(lookup_expr="iexact")
-    is_ai = filters.BooleanFilter()
+    is_ai = BooleanFilter()
     status = filters.ChoiceFilter(choices=StartupStatus.choices)
     tag = SlugFilter(
         field_name="tags", queryset=Tag.objects.all(), to_field_name="slug", help_text="Tag slug."
@@ -173,7 +194,7 @@ class FundingRoundFilter(RecordFilter):
         help_text="Currency the amount was reported in.",
     )
     confidence = filters.ChoiceFilter(choices=Confidence.choices)
-    is_ai = filters.BooleanFilter(field_name="startup__is_ai")
+    is_ai = BooleanFilter(field_name="startup__is_ai")
 
     class Meta:
         model = FundingRound
@@ -192,7 +213,7 @@ class ParticipationFilter(RecordFilter):
     investor = slug_filter(
         Investor, "Stakes of this investor or an affiliate of it.", method="filter_investor"
     )
-    is_lead = filters.BooleanFilter()
+    is_lead = BooleanFilter()
 
     class Meta:
         model = Participation
@@ -214,7 +235,7 @@ class ValuationMarkFilter(RecordFilter):
 class ModelProductFilter(RecordFilter):
     startup = slug_filter(Startup, "Products of this startup.")
     kind = filters.ChoiceFilter(choices=ProductKind.choices)
-    open_weights = filters.BooleanFilter()
+    open_weights = BooleanFilter()
 
     class Meta:
         model = ModelProduct

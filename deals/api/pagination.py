@@ -36,6 +36,24 @@ class KeysetPagination(CursorPagination):
         ordering = super().get_ordering(request, queryset, view)
         return (ordering[0],)
 
+    def get_page_size(self, request: Request) -> int:
+        """`?page_size=` as a whole number from 1 (larger values are capped); anything else is
+        a 400 naming it, not a silent fall back to the default."""
+        text = request.query_params.get(self.page_size_query_param)
+        if not text:
+            return self.page_size
+        if not text.isascii() or not text.isdigit() or int(text) < 1:
+            message = f"must be a whole number from 1 to {self.max_page_size} (got {text[:50]!r})"
+            raise ValidationError({self.page_size_query_param: [message]})
+        return min(int(text), self.max_page_size)
+
+    def get_schema_operation_parameters(self, view) -> list[dict]:
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"]["minimum"] = 1
+        return parameters
+
     def paginate_queryset(self, queryset: QuerySet, request: Request, view=None) -> list[Model]:
         self.request = request
         self.page_size = self.get_page_size(request)
@@ -81,7 +99,7 @@ class KeysetPagination(CursorPagination):
 
     def decode_cursor(self, request: Request) -> Cursor | None:
         encoded = request.query_params.get(self.cursor_query_param)
-        if encoded is None:
+        if not encoded:
             return None
         try:
             reverse, value, pk = json.loads(b64decode(encoded.encode("ascii")).decode("utf-8"))

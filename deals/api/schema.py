@@ -72,3 +72,53 @@ class AutoSchema(openapi.AutoSchema):
                 body = self._get_response_for_code(dict(schema), code, direction=direction)
                 responses[code] = {**body, "description": description}
         return responses
+
+
+def add_links(result: dict, generator, request, public) -> dict:
+    """OpenAPI links from each create to the operations on the record it made: the `id` (or
+    `slug`) of the 201 body names it in the path of retrieve, update and delete. Clients and
+    schemathesis' stateful tests follow them. A postprocessing hook of drf-spectacular."""
+    paths = result.get("paths", {})
+    for path, operations in paths.items():
+        create = operations.get("post", {}).get("responses", {}).get("201")
+        if create is None:
+            continue
+        for record_path, record_operations in paths.items():
+            key = _record_key(path, record_path)
+            if key is None:
+                continue
+            create["links"] = {
+                _link_name(operation["operationId"]): {
+                    "operationId": operation["operationId"],
+                    "parameters": {key: f"$response.body#/{key}"},
+                    "description": f"The created record, by its `{key}`.",
+                }
+                for method, operation in record_operations.items()
+                if method in {"get", "put", "patch", "delete"}
+            }
+    return result
+
+
+def _record_key(list_path: str, record_path: str) -> str | None:
+    """`slug` for `/startups/` and `/startups/{slug}/`; None for any other pair of paths."""
+    rest = record_path.removeprefix(list_path)
+    if rest == record_path or not (rest.startswith("{") and rest.endswith("}/")):
+        return None
+    key = rest[1:-2]
+    return key if "/" not in key else None
+
+
+def _link_name(operation_id: str) -> str:
+    """`rounds_partial_update` -> `RoundsPartialUpdate`."""
+    return "".join(part.capitalize() for part in operation_id.split("_"))
+
+
+def allow_empty_query_values(result: dict, generator, request, public) -> dict:
+    """An optional query parameter given empty (`?currency=`, as an HTML form sends it) is
+    as if it were not given: the contract says so with `allowEmptyValue`."""
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] == "query" and not parameter.get("required"):
+                    parameter["allowEmptyValue"] = True
+    return result
