@@ -3,6 +3,8 @@ from django.urls import include, path
 
 from deals import admin_views
 
+handler400 = "config.request_limits.bad_request"
+
 urlpatterns = [
     path("admin/data/import/", admin.site.admin_view(admin_views.upload_view), name="data-import"),
     path(

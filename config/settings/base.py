@@ -42,6 +42,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads a body: one over its limit is a 413 (config/request_limits.py).
+    "config.request_limits.RequestSizeLimitMiddleware",
     # Outermost but for the headers: a database outage answers 503, after one retry of a read.
     "config.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -130,6 +132,16 @@ STORAGES = {
 
 # `make backup` writes here unless given BACKUP_FILE (backups/dumps.py).
 BACKUP_DIR = env.path("BACKUP_DIR", default=BASE_DIR / "var" / "backups")
+
+# Request sizes (config/request_limits.py): bodies over these are refused with 413 before
+# they are read. An API body (JSON) is small; the admin's import upload is the one large body.
+API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=2**20)
+IMPORT_UPLOAD_MAX_BYTES = env.int("IMPORT_UPLOAD_MAX_BYTES", default=20 * 2**20)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=5 * 2**19)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DATA_UPLOAD_MAX_NUMBER_FIELDS", default=1000)
+DATA_UPLOAD_MAX_NUMBER_FILES = env.int("DATA_UPLOAD_MAX_NUMBER_FILES", default=20)
+# Uploaded files larger than this are spooled to a temporary file instead of memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=5 * 2**19)
 
 # Sessions live in the database so that logins never depend on Redis being up.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

@@ -23,6 +23,7 @@ ERRORS = {
     "403": ("Credentials without the permission this needs.", DETAIL),
     "404": ("No such record.", DETAIL),
     "409": ("Refused by the stored data (a delete that would orphan records).", DETAIL),
+    "413": ("The body is larger than the API accepts (API_MAX_BODY_BYTES).", DETAIL),
     "429": ("Too many requests: wait the seconds in Retry-After.", DETAIL),
 }
 
@@ -57,6 +58,8 @@ class AutoSchema(openapi.AutoSchema):
             codes.append("404")
         if self.method == "DELETE":
             codes.append("409")
+        if self.method in ("POST", "PUT", "PATCH"):
+            codes.append("413")
         return sorted(codes)
 
     def _takes_a_subject(self) -> bool:
