@@ -16,12 +16,15 @@ SAMPLE_DATA ?= data/sample
 BACKUP_FILE ?=
 # Extra arguments for pytest, e.g. `make test ARGS="-k fx -x"`.
 ARGS ?=
+# `make bench SCALE=small`: the benchmark steps on small data, in about a minute.
+SCALE ?= large
 
-.PHONY: help install run migrate load_sample_data refresh_aggregates test lint format worker beat
+.PHONY: help install run migrate load_sample_data refresh_aggregates test bench lint format worker beat
 
 help:
 	@echo "make run      install, migrate, load the sample data, serve http://$(HOST):$(PORT)/admin/"
 	@echo "make test     install, then run the test suite (SQLite unless DATABASE_URL is set)"
+	@echo "make bench    the benchmarks on the PostgreSQL server of DATABASE_URL (SCALE=small)"
 	@echo "make lint     ruff check and ruff format --check"
 	@echo "make format   ruff format and ruff check --fix"
 	@echo "make worker   a Celery worker (needs REDIS_URL)"
@@ -58,6 +61,11 @@ run: install migrate load_sample_data refresh_aggregates
 
 test: install
 	$(VENV)/bin/pytest $(ARGS)
+
+# The benchmarks create their own databases beside the one DATABASE_URL names; see
+# docs/benchmarks.md. They refuse SQLite, with a message saying what to set.
+bench: install
+	$(PY) -m benchmarks.run --scale $(SCALE)
 
 lint: install
 	$(VENV)/bin/ruff check .
