@@ -14,7 +14,9 @@ from startups.models import ModelProduct, Startup
 
 from .models import (
     CoInvestment,
+    DatasetTotal,
     InvestorPeriodStat,
+    InvestorTotal,
     PeriodKind,
     ProductPeriodStat,
     UnicornMembership,
@@ -164,6 +166,65 @@ def investor_stats_insert(kind: str, ancestors: set[int] | None, stamp: dict) ->
         FROM flagged GROUP BY ancestor_id, period_start
         """,
         [*family_params, *params, kind, stamp["computed_at"], stamp["data_version"]],
+    )
+
+
+def investor_totals_insert(ancestors: set[int] | None, stamp: dict) -> None:
+    """Each investor's year rows summed (run after the year rows are written)."""
+    where, params = id_filter("investor_id", ancestors)
+    flags = ", ".join(
+        f"MAX(CASE WHEN {value} IS NOT NULL AND {qualifier} = '{q}' THEN 1 ELSE 0 END) = 1"
+        for value, qualifier in (
+            ("capital_usd", "capital_qualifier"),
+            ("compute_credits_usd", "compute_credits_qualifier"),
+        )
+        for q in BOUNDS
+    )
+    columns = (
+        "investor_id, deals_total, deals_ai, deals_disclosed, capital_usd, own_contribution_usd, "
+        "compute_credits_usd, compute_credits_disclosed, credits_base_usd, capital_at_least, "
+        "capital_approx, capital_at_most, credits_at_least, credits_approx, credits_at_most, "
+        "computed_at, data_version"
+    )
+    execute(
+        f"""
+        INSERT INTO {InvestorTotal._meta.db_table} ({columns})
+        SELECT investor_id, SUM(deals_total), SUM(deals_ai), SUM(deals_disclosed),
+               SUM(capital_usd), SUM(own_contribution_usd), SUM(compute_credits_usd),
+               SUM(compute_credits_disclosed),
+               SUM(CASE WHEN compute_credits_usd IS NOT NULL
+                        THEN COALESCE(own_contribution_usd, capital_usd) END),
+               {flags}, %s, %s
+        FROM {InvestorPeriodStat._meta.db_table}
+        WHERE period_kind = %s AND {where}
+        GROUP BY investor_id
+        """,
+        [stamp["computed_at"], stamp["data_version"], PeriodKind.YEAR, *params],
+    )
+
+
+def dataset_total(stamp: dict) -> DatasetTotal:
+    """The headline counts, over every startup and round."""
+    counted = ", ".join(
+        f"SUM(CASE WHEN amount_usd IS NOT NULL AND amount_qualifier = '{q}' THEN 1 ELSE 0 END)"
+        for q in BOUNDS
+    )
+    ((rounds, disclosed, usd, at_least, approx, at_most),) = fetch(
+        f"SELECT COUNT(*), COUNT(amount_usd), SUM(amount_usd), {counted} FROM {T['round']}", []
+    )
+    ((startups, ai),) = fetch(
+        f"SELECT COUNT(*), SUM(CASE WHEN is_ai THEN 1 ELSE 0 END) FROM {T['startup']}", []
+    )
+    return DatasetTotal(
+        startups=startups,
+        ai_startups=ai or 0,
+        rounds=rounds,
+        rounds_disclosed=disclosed,
+        capital_usd=usd,
+        capital_at_least=at_least or 0,
+        capital_approx=approx or 0,
+        capital_at_most=at_most or 0,
+        **stamp,
     )
 
 

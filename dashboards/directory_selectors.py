@@ -16,7 +16,6 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    Sum,
 )
 
 from deals.models import (
@@ -32,7 +31,14 @@ from deals.selectors import rounds_joined_by
 from startups.models import ModelProduct, Startup, Tag
 
 from .forms import INVESTOR_SORTS, ROUND_SORTS, STARTUP_SORTS
-from .models import CoInvestment, InvestorPeriodStat, PeriodKind, UnicornMembership, ValuationPoint
+from .models import (
+    CoInvestment,
+    InvestorPeriodStat,
+    InvestorTotal,
+    PeriodKind,
+    UnicornMembership,
+    ValuationPoint,
+)
 from .page_selectors import subquery_count
 from .selectors import sources_by_owner, valuation_point_row
 
@@ -137,10 +143,9 @@ def choice_lists() -> dict[str, list[str]]:
 def investor_choices(limit: int = 100) -> list[dict]:
     """Top-level investors with the most deals, for the 'add an investor' filter."""
     rows = (
-        InvestorPeriodStat.objects.filter(period_kind=PeriodKind.YEAR)
-        .values("investor__slug", "investor__name_en", "investor__name_zh")
-        .annotate(deals=Sum("deals_total"))
-        .order_by("-deals", "investor__name_en")[:limit]
+        InvestorTotal.objects.values("investor__slug", "investor__name_en", "investor__name_zh")
+        .annotate(deals=F("deals_total"))
+        .order_by("-deals_total", "investor__name_en")[:limit]
     )
     return sorted(
         (

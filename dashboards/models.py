@@ -73,6 +73,56 @@ class InvestorPeriodStat(Aggregate):
         ordering = ["investor_id", "period_kind", "period_start"]
 
 
+class InvestorTotal(Aggregate):
+    """An investor's deals over all years (its year rows summed), so that rankings read the
+    first rows of an index instead of summing every investor's years on each page.
+
+    The `*_at_least` / `*_approx` / `*_at_most` flags say whether any year's figure carries
+    that bound; `sum_qualifier` turns them into the qualifier of a sum over investors.
+    """
+
+    investor = models.OneToOneField(Investor, on_delete=models.CASCADE, related_name="total")
+    deals_total = models.PositiveIntegerField()
+    deals_ai = models.PositiveIntegerField()
+    deals_disclosed = models.PositiveIntegerField()
+    capital_usd = models.DecimalField(**MONEY)
+    capital_at_least = models.BooleanField()
+    capital_approx = models.BooleanField()
+    capital_at_most = models.BooleanField()
+    own_contribution_usd = models.DecimalField(**MONEY)
+    compute_credits_usd = models.DecimalField(**MONEY)
+    compute_credits_disclosed = models.PositiveIntegerField()
+    credits_at_least = models.BooleanField()
+    credits_approx = models.BooleanField()
+    credits_at_most = models.BooleanField()
+    credits_base_usd = models.DecimalField(
+        **MONEY,
+        help_text=_(
+            "What the credits are part of: own contribution where disclosed, else the rounds "
+            "joined, over the years with credits."
+        ),
+    )
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["-deals_total"], name="investor_total_deals"),
+            models.Index(fields=["-capital_usd"], name="investor_total_capital"),
+        ]
+
+
+class DatasetTotal(Aggregate):
+    """One row: the headline counts of the whole dataset."""
+
+    startups = models.PositiveIntegerField()
+    ai_startups = models.PositiveIntegerField()
+    rounds = models.PositiveIntegerField()
+    rounds_disclosed = models.PositiveIntegerField()
+    capital_usd = models.DecimalField(**MONEY)
+    capital_at_least = models.PositiveIntegerField()
+    capital_approx = models.PositiveIntegerField()
+    capital_at_most = models.PositiveIntegerField()
+
+
 class ValuationPoint(Aggregate):
     """A startup's valuation at a date: a round's post-money or a valuation mark, in USD."""
 

@@ -16,7 +16,6 @@ from django.db.models import (
     Subquery,
     Sum,
 )
-from django.db.models.functions import Coalesce
 
 from deals.models import FundingRound, Participation, ReportedMetric, ValuationMark
 from startups.models import Startup
@@ -24,7 +23,9 @@ from startups.vocab import sum_qualifier
 
 from .models import (
     CoInvestment,
+    DatasetTotal,
     InvestorPeriodStat,
+    InvestorTotal,
     PeriodKind,
     ProductPeriodStat,
     UnicornMembership,
@@ -41,6 +42,7 @@ PRODUCT_LINES = 8
 SHARE_METRIC = "share_of_china_deals_in_ai_startups"
 DEALS_METRIC = "external_investment_deals"
 INVESTOR_FIELDS = ("investor_id", "investor__slug", "investor__name_en", "investor__name_zh")
+BOUNDS = ("at_least", "approx", "at_most")
 
 
 def _investor(row: dict) -> dict:
@@ -66,20 +68,18 @@ def subquery_count(qs: QuerySet) -> Subquery:
 
 
 def top_investors(limit: int) -> list[dict]:
-    """Top-level investors (affiliates rolled up) with the most deals, in one query."""
+    """Top-level investors (affiliates rolled up) with the most deals: the first rows of an
+    index over their all-time totals."""
     rows = (
-        InvestorPeriodStat.objects.filter(
-            period_kind=PeriodKind.YEAR, investor__parent__isnull=True
-        )
-        .values(*INVESTOR_FIELDS, "investor__kind")
-        .annotate(deals=Sum("deals_total"), deals_ai=Sum("deals_ai"))
-        .order_by("-deals", "investor__slug")[:limit]
+        InvestorTotal.objects.filter(investor__parent__isnull=True)
+        .values(*INVESTOR_FIELDS, "investor__kind", "deals_total", "deals_ai")
+        .order_by("-deals_total", "investor__slug")[:limit]
     )
     return [
         {
             **_investor(row),
             "kind": row["investor__kind"],
-            "deals": row["deals"],
+            "deals": row["deals_total"],
             "deals_ai": row["deals_ai"],
         }
         for row in rows
@@ -87,47 +87,34 @@ def top_investors(limit: int) -> list[dict]:
 
 
 def headline() -> dict[str, Any]:
-    """Startups tracked, unicorns now, disclosed capital, the part paid in compute credits."""
-    startups = Startup.objects.aggregate(total=Count("pk"), ai=Count("pk", filter=Q(is_ai=True)))
-    known = Q(amount_usd__isnull=False)
-    capital = FundingRound.objects.aggregate(
-        usd=Sum("amount_usd"),
-        rounds=Count("pk"),
-        disclosed=Count("amount_usd"),
-        **{
-            q: Count("pk", filter=known & Q(amount_qualifier=q))
-            for q in ("at_least", "approx", "at_most")
-        },
-    )
-    credits = InvestorPeriodStat.objects.filter(
-        period_kind=PeriodKind.YEAR,
-        investor__parent__isnull=True,
-        compute_credits_usd__isnull=False,
+    """Startups tracked, unicorns now, disclosed capital, the part paid in compute credits:
+    read from the precomputed totals."""
+    totals = DatasetTotal.objects.first()
+    credits = InvestorTotal.objects.filter(
+        investor__parent__isnull=True, compute_credits_usd__isnull=False
     ).aggregate(
         credits=Sum("compute_credits_usd"),
-        # What the credits are part of: the investor's own contribution where disclosed,
-        # else the rounds it joined (the rule of the compute-share statistic).
-        base=Sum(Coalesce("own_contribution_usd", "capital_usd")),
+        base=Sum("credits_base_usd"),
         deals=Sum("compute_credits_disclosed"),
-        at_least=Count("pk", filter=Q(compute_credits_qualifier="at_least")),
-        approx=Count("pk", filter=Q(compute_credits_qualifier="approx")),
-        at_most=Count("pk", filter=Q(compute_credits_qualifier="at_most")),
+        **{q: Count("pk", filter=Q(**{f"credits_{q}": True})) for q in BOUNDS},
     )
     latest = UnicornPeriodStat.objects.filter(period_kind=PeriodKind.QUARTER).order_by(
         "-period_end"
     ).values("period_end", "count").first() or {"period_end": None, "count": 0}
     share = credits["credits"] / credits["base"] if credits["credits"] and credits["base"] else None
     return {
-        "startups": startups["total"],
-        "ai_startups": startups["ai"],
+        "startups": totals.startups if totals else 0,
+        "ai_startups": totals.ai_startups if totals else 0,
         "unicorns": latest["count"],
         "unicorns_as_of": latest["period_end"],
-        "capital_usd": capital["usd"],
+        "capital_usd": totals.capital_usd if totals else None,
         "capital_qualifier": sum_qualifier(
-            capital["at_least"], capital["approx"], capital["at_most"]
+            *((totals.capital_at_least, totals.capital_approx, totals.capital_at_most))
+            if totals
+            else (0, 0, 0)
         ),
-        "rounds": capital["rounds"],
-        "rounds_disclosed": capital["disclosed"],
+        "rounds": totals.rounds if totals else 0,
+        "rounds_disclosed": totals.rounds_disclosed if totals else 0,
         "credits_usd": credits["credits"],
         "credits_qualifier": sum_qualifier(
             credits["at_least"], credits["approx"], credits["at_most"]
@@ -292,36 +279,54 @@ def capital_by_investor(
     since: int | None, until: int | None, limit: int = CAPITAL_BARS
 ) -> list[dict]:
     """Capital of the rounds each top-level investor joined, and the compute credits in it,
-    summed over the years chosen: one GROUP BY query, the `limit` largest."""
-    bounds = {
-        q: Count("pk", filter=Q(capital_qualifier=q)) for q in ("at_least", "approx", "at_most")
-    }
-    credit_bounds = {
-        f"c_{q}": Count("pk", filter=Q(compute_credits_qualifier=q))
-        for q in ("at_least", "approx", "at_most")
-    }
-    rows = (
-        _year_bounds(
-            InvestorPeriodStat.objects.filter(
-                period_kind=PeriodKind.YEAR,
-                investor__parent__isnull=True,
-                capital_usd__isnull=False,
-            ),
-            since,
-            until,
+    summed over the years chosen, the `limit` largest: over all years, the first rows of an
+    index on the investors' totals; over some years, one GROUP BY of their year rows."""
+    if since is None and until is None:
+        rows = (
+            InvestorTotal.objects.filter(investor__parent__isnull=True, capital_usd__isnull=False)
+            .values(*INVESTOR_FIELDS, "investor__kind")
+            .annotate(
+                capital=F("capital_usd"),
+                credits=F("compute_credits_usd"),
+                own=F("own_contribution_usd"),
+                deals=F("deals_total"),
+                disclosed=F("deals_disclosed"),
+                **{q: F(f"capital_{q}") for q in BOUNDS},
+                **{f"c_{q}": F(f"credits_{q}") for q in BOUNDS},
+            )
+            .order_by("-capital_usd", "investor__slug")[:limit]
         )
-        .values(*INVESTOR_FIELDS, "investor__kind")
-        .annotate(
-            capital=Sum("capital_usd"),
-            credits=Sum("compute_credits_usd"),
-            own=Sum("own_contribution_usd"),
-            deals=Sum("deals_total"),
-            disclosed=Sum("deals_disclosed"),
-            **bounds,
-            **credit_bounds,
+    else:
+        rows = (
+            _year_bounds(
+                InvestorPeriodStat.objects.filter(
+                    period_kind=PeriodKind.YEAR, investor__parent__isnull=True
+                ),
+                since,
+                until,
+            )
+            .values(*INVESTOR_FIELDS, "investor__kind")
+            .annotate(
+                capital=Sum("capital_usd"),
+                credits=Sum("compute_credits_usd"),
+                own=Sum("own_contribution_usd"),
+                deals=Sum("deals_total"),
+                disclosed=Sum("deals_disclosed"),
+                **{
+                    q: Count("pk", filter=Q(capital_qualifier=q, capital_usd__isnull=False))
+                    for q in BOUNDS
+                },
+                **{
+                    f"c_{q}": Count(
+                        "pk",
+                        filter=Q(compute_credits_qualifier=q, compute_credits_usd__isnull=False),
+                    )
+                    for q in BOUNDS
+                },
+            )
+            .filter(capital__isnull=False)
+            .order_by("-capital", "investor__slug")[:limit]
         )
-        .order_by("-capital", "investor__slug")[:limit]
-    )
     return [
         {
             **_investor(row),

@@ -19,7 +19,9 @@ from . import aggregates
 from .models import (
     AggregateState,
     CoInvestment,
+    DatasetTotal,
     InvestorPeriodStat,
+    InvestorTotal,
     PeriodKind,
     ProductPeriodStat,
     UnicornMembership,
@@ -103,6 +105,7 @@ def _serialize_refreshes() -> None:
 def recompute_everything(stamp: dict) -> None:
     for model in (
         InvestorPeriodStat,
+        InvestorTotal,
         CoInvestment,
         ProductPeriodStat,
         UnicornMembership,
@@ -115,6 +118,12 @@ def recompute_everything(stamp: dict) -> None:
     _unicorns(None, stamp)
     ProductPeriodStat.objects.bulk_create(aggregates.product_stats(None, stamp), WRITE_BATCH)
     ProductPeriodStat.objects.bulk_create(aggregates.product_totals(stamp), WRITE_BATCH)
+    _dataset_total(stamp)
+
+
+def _dataset_total(stamp: dict) -> None:
+    DatasetTotal.objects.all().delete()
+    aggregates.dataset_total(stamp).save()
 
 
 def recompute_touched(startups: set[int], investors: set[int], stamp: dict) -> None:
@@ -130,6 +139,7 @@ def recompute_touched(startups: set[int], investors: set[int], stamp: dict) -> N
         )
     )
     InvestorPeriodStat.objects.filter(investor_id__in=ancestors).delete()
+    InvestorTotal.objects.filter(investor_id__in=ancestors).delete()
     CoInvestment.objects.filter(
         Q(investor_a_id__in=ancestors) | Q(investor_b_id__in=ancestors)
     ).delete()
@@ -146,11 +156,13 @@ def recompute_touched(startups: set[int], investors: set[int], stamp: dict) -> N
         )
         ProductPeriodStat.objects.bulk_create(aggregates.product_totals(stamp), WRITE_BATCH)
         _unicorns(startups, stamp)
+    _dataset_total(stamp)
 
 
 def _investors(ancestors: set[int] | None, stamp: dict) -> None:
     for kind in PeriodKind.values:
         aggregates.investor_stats_insert(kind, ancestors, stamp)
+    aggregates.investor_totals_insert(ancestors, stamp)
     aggregates.co_investments_insert(ancestors, stamp)
 
 

@@ -9,7 +9,13 @@ import pytest
 from django.db import connection
 
 from dashboards.aggregates import qualifier_sql
-from dashboards.models import CoInvestment, InvestorPeriodStat, UnicornPeriodStat
+from dashboards.models import (
+    CoInvestment,
+    DatasetTotal,
+    InvestorPeriodStat,
+    InvestorTotal,
+    UnicornPeriodStat,
+)
 from dashboards.refresh import refresh_full, refresh_pending
 from deals import services
 from deals.importing import import_paths
@@ -243,3 +249,34 @@ def test_a_refresh_that_crashes_half_way_leaves_the_previous_figures(monkeypatch
     refresh_pending()
     assert stat(investor).deals_total == 2
     assert not PendingRefresh.objects.exists()
+
+
+def test_an_investors_totals_are_its_years_summed_with_every_bound_kept():
+    FxRateFactory(month=dt.date(2023, 1, 1), currency="USD", units_per_usd=Decimal("1"))
+    alibaba = services.investor_create(slug="alibaba", name_en="Alibaba")
+    ai, other = StartupFactory(is_ai=True), StartupFactory(is_ai=False)
+    round_of(ai, [alibaba], dt.date(2023, 1, 5), amount=100, amount_currency="USD")
+    round_of(other, [alibaba], dt.date(2024, 1, 5), amount=50, amount_currency="USD")
+    round_of(
+        ai,
+        [alibaba],
+        dt.date(2024, 6, 5),
+        amount=10,
+        amount_currency="USD",
+        amount_qualifier="at_least",
+    )
+    round_of(other, [], dt.date(2024, 7, 5), amount=7, amount_currency="USD")
+
+    refresh_full()
+
+    total = InvestorTotal.objects.get(investor=alibaba)
+    assert (total.deals_total, total.deals_ai, total.deals_disclosed) == (3, 2, 3)
+    assert total.capital_usd == Decimal("160")
+    assert (total.capital_at_least, total.capital_approx, total.capital_at_most) == (
+        True,
+        False,
+        False,
+    )
+    dataset = DatasetTotal.objects.get()
+    assert (dataset.startups, dataset.ai_startups, dataset.rounds) == (2, 1, 4)
+    assert (dataset.capital_usd, dataset.capital_at_least) == (Decimal("167"), 1)

@@ -11,7 +11,9 @@ from hypothesis import strategies as st
 
 from dashboards.models import (
     CoInvestment,
+    DatasetTotal,
     InvestorPeriodStat,
+    InvestorTotal,
     ProductPeriodStat,
     UnicornMembership,
     UnicornPeriodStat,
@@ -27,6 +29,8 @@ from startups.services import record_delete
 pytestmark = pytest.mark.django_db
 AGGREGATES = [
     InvestorPeriodStat,
+    InvestorTotal,
+    DatasetTotal,
     CoInvestment,
     ProductPeriodStat,
     UnicornMembership,
