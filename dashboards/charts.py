@@ -22,6 +22,8 @@ from .formatting import NONE, local_name, money, percent
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999"]
 # Dates on a time axis, labelled by year only (periods are years or quarters).
+# Names listed in one hover box; the CSV of the chart has them all.
+HOVER_NAMES = 10
 YEAR_AXIS = {"type": "date", "tickformat": "%Y", "dtick": "M12"}
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans CJK SC', 'PingFang SC', sans-serif"
 
@@ -298,6 +300,14 @@ def valuations(series: list[dict], as_of, today: dt.date, title: str = "") -> go
     return figure
 
 
+def _named(startups: list[dict]) -> str:
+    """The first few names of a list; a hover box shows no more than a person can read."""
+    names = ", ".join(label(s) for s in startups[:HOVER_NAMES])
+    if len(startups) > HOVER_NAMES:
+        names += " " + _("and %(count)s more") % {"count": len(startups) - HOVER_NAMES}
+    return names
+
+
 def unicorn_count(periods: list[dict], kind: str, as_of) -> go.Figure:
     figure = base_figure(
         _("Number of AI unicorns"),
@@ -317,13 +327,9 @@ def unicorn_count(periods: list[dict], kind: str, as_of) -> go.Figure:
             "date": period["period_end"].isoformat(),
         }
         if period["joined"]:
-            text += "<br>" + _("joined: %(names)s") % {
-                "names": ", ".join(label(s) for s in period["joined"])
-            }
+            text += "<br>" + _("joined: %(names)s") % {"names": _named(period["joined"])}
         if period["left"]:
-            text += "<br>" + _("left: %(names)s") % {
-                "names": ", ".join(label(s) for s in period["left"])
-            }
+            text += "<br>" + _("left: %(names)s") % {"names": _named(period["left"])}
         hover.append(text)
     figure.add_trace(
         go.Bar(

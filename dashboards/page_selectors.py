@@ -21,6 +21,7 @@ from deals.models import FundingRound, Participation, ReportedMetric, ValuationM
 from startups.models import Startup
 from startups.vocab import sum_qualifier
 
+from .charts import HOVER_NAMES
 from .models import (
     CoInvestment,
     DatasetTotal,
@@ -260,7 +261,10 @@ def unicorn_counts(kind: str) -> list[dict]:
         .order_by("period_end")
         .values("period_start", "period_end", "count", "startups", "joined", "left")
     )
-    slugs = {slug for p in periods for slug in (*p["joined"], *p["left"])}
+    # Names only for those a hover box shows (the CSV lists every slug).
+    slugs = {
+        slug for p in periods for slug in (*p["joined"][:HOVER_NAMES], *p["left"][:HOVER_NAMES])
+    }
     names = {
         s["slug"]: s
         for s in Startup.objects.filter(slug__in=slugs).values("slug", "name_en", "name_zh")
