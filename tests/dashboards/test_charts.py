@@ -15,7 +15,7 @@ def test_a_unicorn_hover_names_the_first_few_and_counts_the_rest():
         "left": [],
     }
 
-    figure = unicorn_count([period], "quarter", dt.date(2025, 4, 1))
+    figure = unicorn_count([period], "quarter", dt.datetime(2025, 4, 1, tzinfo=dt.UTC))
 
     hover = figure.data[0].hovertext[0]
     assert f"Startup {HOVER_NAMES - 1}" in hover
