@@ -9,6 +9,10 @@ from startups.models import Startup
 from startups.vocab import DatePrecision, Qualifier
 
 MONEY = {"max_digits": 22, "decimal_places": 2, "null": True, "blank": True}
+# Aggregates point at the records they were computed from, and are recomputed by every
+# refresh: no database foreign-key check on each of their millions of rows (a full refresh
+# spent more on those than on computing), while the ORM still deletes them with a record.
+DERIVED = {"on_delete": models.CASCADE, "db_constraint": False}
 
 
 class PeriodKind(models.TextChoices):
@@ -46,7 +50,8 @@ class Aggregate(models.Model):
 class InvestorPeriodStat(Aggregate):
     """An investor's deals in a period, its affiliates rolled up into it."""
 
-    investor = models.ForeignKey(Investor, on_delete=models.CASCADE, related_name="period_stats")
+    # The first column of the unique key below: no index of its own.
+    investor = models.ForeignKey(Investor, related_name="period_stats", db_index=False, **DERIVED)
     period_kind = models.CharField(max_length=7, choices=PeriodKind.choices)
     period_start = models.DateField()
     deals_total = models.PositiveIntegerField()
@@ -81,7 +86,7 @@ class InvestorTotal(Aggregate):
     that bound; `sum_qualifier` turns them into the qualifier of a sum over investors.
     """
 
-    investor = models.OneToOneField(Investor, on_delete=models.CASCADE, related_name="total")
+    investor = models.OneToOneField(Investor, related_name="total", **DERIVED)
     deals_total = models.PositiveIntegerField()
     deals_ai = models.PositiveIntegerField()
     deals_disclosed = models.PositiveIntegerField()
@@ -126,13 +131,14 @@ class DatasetTotal(Aggregate):
 class ValuationPoint(Aggregate):
     """A startup's valuation at a date: a round's post-money or a valuation mark, in USD."""
 
-    startup = models.ForeignKey(Startup, on_delete=models.CASCADE, related_name="valuation_points")
+    # The first column of the (startup, valued_on) index: no index of its own.
+    startup = models.ForeignKey(Startup, related_name="valuation_points", db_index=False, **DERIVED)
     valued_on = models.DateField()
     date_precision = models.CharField(max_length=7, choices=DatePrecision.choices)
     valuation_usd = models.DecimalField(max_digits=22, decimal_places=2)
     qualifier = models.CharField(max_length=8, choices=Qualifier.choices)
-    round = models.ForeignKey(FundingRound, on_delete=models.CASCADE, null=True, related_name="+")
-    mark = models.ForeignKey(ValuationMark, on_delete=models.CASCADE, null=True, related_name="+")
+    round = models.ForeignKey(FundingRound, null=True, related_name="+", **DERIVED)
+    mark = models.ForeignKey(ValuationMark, null=True, related_name="+", **DERIVED)
 
     class Meta:
         indexes = [models.Index(fields=["startup", "valued_on"])]
@@ -144,7 +150,7 @@ class UnicornMembership(Aggregate):
 
     period_kind = models.CharField(max_length=7, choices=PeriodKind.choices)
     period_end = models.DateField()
-    startup = models.ForeignKey(Startup, on_delete=models.CASCADE, related_name="+")
+    startup = models.ForeignKey(Startup, related_name="+", **DERIVED)
     valuation_usd = models.DecimalField(max_digits=22, decimal_places=2)
 
     class Meta:
@@ -176,8 +182,9 @@ class UnicornPeriodStat(Aggregate):
 class CoInvestment(Aggregate):
     """Two top-level investors (affiliates rolled up) that backed the same startups."""
 
-    investor_a = models.ForeignKey(Investor, on_delete=models.CASCADE, related_name="+")
-    investor_b = models.ForeignKey(Investor, on_delete=models.CASCADE, related_name="+")
+    # investor_a is the first column of the unique key: no index of its own.
+    investor_a = models.ForeignKey(Investor, related_name="+", db_index=False, **DERIVED)
+    investor_b = models.ForeignKey(Investor, related_name="+", **DERIVED)
     shared_startups = models.PositiveIntegerField()
     shared_rounds = models.PositiveIntegerField()
     first_together = models.DateField()
@@ -197,7 +204,7 @@ class CoInvestment(Aggregate):
 class ProductPeriodStat(Aggregate):
     """Model products launched per quarter: per startup, and for all (startup empty)."""
 
-    startup = models.ForeignKey(Startup, on_delete=models.CASCADE, null=True, related_name="+")
+    startup = models.ForeignKey(Startup, null=True, related_name="+", **DERIVED)
     period_kind = models.CharField(max_length=7, choices=PeriodKind.choices)
     period_start = models.DateField()
     new_products = models.PositiveIntegerField()
