@@ -36,6 +36,12 @@ def family_of(investor: Investor) -> QuerySet:
     return InvestorAncestry.objects.filter(ancestor=investor).values("investor")
 
 
+def verbatim_error(message: str) -> forms.ValidationError:
+    """A message that may quote the input: django-filter %-formats every message with its
+    params, so a `%` of the input (`?since=%' OR 1=1`) must go in a param, not the text."""
+    return forms.ValidationError("%(message)s", params={"message": message})
+
+
 class PartialDateFormField(forms.CharField):
     """A bound of a date range, as a partial date: `2024`, `2024-Q2`, `2024-05`, `2024-05-31`."""
 
@@ -50,7 +56,7 @@ class PartialDateFormField(forms.CharField):
         try:
             day, precision = parse_partial_date(text)
         except ValueError as error:
-            raise forms.ValidationError(str(error)) from None
+            raise verbatim_error(str(error)) from None
         return period_end(day, precision) if self.end else day
 
 
@@ -72,7 +78,7 @@ class StrictBooleanField(forms.Field):
         if value in (None, ""):
             return None
         if value not in ("true", "false"):
-            raise forms.ValidationError(f"must be true or false (got {str(value)[:50]!r})")
+            raise verbatim_error(f"must be true or false (got {str(value)[:50]!r})")
         return value == "true"
 
 
