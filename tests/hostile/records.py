@@ -31,17 +31,18 @@ HTML = [
     "{{ 7*7 }} {% debug %}",
 ]
 FORMULAS = [
-    "=HYPERLINK(\"http://evil.example\")",
+    '=HYPERLINK("http://evil.example")',
     "+1+1",
     "-2+3",
     "@SUM(A1:A9)",
     "=cmd|' /C calc'!A0",
 ]
+# Look-alike letters on purpose (ruff's RUF001 would have them ASCII).
 UNICODE = [
-    "ＺＨＩＰＵ　ＡＩ全角",  # full-width letters and an ideographic space
+    "ＺＨＩＰＵ　ＡＩ全角",  # noqa: RUF001  full-width letters, an ideographic space
     "🦄 👨‍👩‍👧‍👦 🏳️‍🌈",  # emoji, ZWJ sequences
-    "𝕏 𠀀 𓀀",  # astral plane: mathematical, CJK extension B, hieroglyph
-    "\u200fمرحبا\u202eevil\u202c",  # RTL mark, right-to-left override
+    "𝕏 𠀀 𓀀",  # noqa: RUF001  astral plane: mathematical, CJK extension B, hieroglyph
+    "\u200fمرحبا\u202eevil\u202c",  # noqa: RUF001  RTL mark, right-to-left override
     "Zoe\u0308 Cafe\u0301 a\u0300\u0301\u0302",  # combining marks, not normalised
     "月之暗面 智谱华章",
 ]

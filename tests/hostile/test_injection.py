@@ -127,7 +127,7 @@ def test_a_hostile_page_parameter_falls_back_and_is_never_echoed_raw(client, tex
             response = client.get(url, {parameter: text})
 
             assert response.status_code == 200, (url, parameter)
-            if any(c in text for c in "<>\""):
+            if any(c in text for c in '<>"'):
                 assert text not in response.content.decode(), (url, parameter)
     assert (tables(), Startup.objects.count()) == before
 
@@ -145,6 +145,12 @@ def test_a_csv_import_stores_hostile_text_verbatim(tmp_path, text):
     assert import_paths([tmp_path]).ok
 
     startup = Startup.objects.get(slug="hostile")
-    values = [startup.name_en, startup.name_zh, startup.city, startup.founders]
-    assert values + [startup.description, startup.notes] == [text] * 6
+    assert [
+        startup.name_en,
+        startup.name_zh,
+        startup.city,
+        startup.founders,
+        startup.description,
+        startup.notes,
+    ] == [text] * 6
     assert tables() == before
