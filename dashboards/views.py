@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from deals.models import Investor
 from startups.models import Startup
+from startups.spreadsheet import neutralise
 from startups.vocab import format_partial_date
 
 from . import chart_tables, charts, directory_selectors, overview, page_selectors, selectors
@@ -29,13 +30,10 @@ ROUNDS_PER_PAGE = 100
 STARTUPS_PER_PAGE = 50
 INVESTORS_PER_PAGE = 50
 FILTER_INVESTORS = 12  # checkboxes offered on the overview
-# A spreadsheet runs a cell that starts with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_cell(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return neutralise("" if value is None else str(value))
 
 
 def csv_response(filename: str, header: list[str], rows: Iterable[list]) -> HttpResponse:

@@ -1,5 +1,6 @@
 """export_data: every table written back in the import format, so that export then import
-into an empty database gives the same data."""
+into an empty database gives the same data. Cells a spreadsheet would run as a formula get a
+leading apostrophe (startups.spreadsheet), which the importer removes again."""
 
 import csv
 import datetime as dt
@@ -10,6 +11,7 @@ from pathlib import Path
 from django.db.models import Model, Prefetch, QuerySet
 
 from startups.models import ModelProduct, Source, Startup
+from startups.spreadsheet import neutralise
 from startups.vocab import format_partial_date
 
 from .models import (
@@ -424,7 +426,7 @@ def export_all(folder: Path) -> dict[str, int]:
             writer.writerow(header)
             count = 0
             for row in rows():
-                writer.writerow([cell(value) for value in row])
+                writer.writerow([neutralise(cell(value)) for value in row])
                 count += 1
         written[f"{name}.csv"] = count
     return written

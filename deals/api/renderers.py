@@ -1,5 +1,5 @@
 """JSON through orjson (fast), and CSV for spreadsheets: one row per record, nested fields
-flattened, cells that a spreadsheet would run as a formula neutralised."""
+flattened, cells that a spreadsheet would run as a formula neutralised (startups.spreadsheet)."""
 
 import csv
 import io
@@ -15,9 +15,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import BaseRenderer
 
-# A cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets
-# (OWASP "CSV injection"); a leading apostrophe makes it text.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from startups.spreadsheet import neutralise
+
 LIST_SEPARATOR = "; "
 
 
@@ -46,8 +45,7 @@ def scalar(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, (int, float, Decimal)):
         return str(value)
-    text = str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+    return neutralise(str(value))
 
 
 def flatten(value: Any, prefix: str, out: dict[str, str]) -> None:

@@ -6,6 +6,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from startups.spreadsheet import restore
+
 from .report import ImportReport
 
 
@@ -15,7 +17,8 @@ class Row:
     cells: dict[str, str]
 
     def __getitem__(self, column: str) -> str:
-        return (self.cells.get(column) or "").strip()
+        # The apostrophe an export put before a formula character is not part of the value.
+        return restore((self.cells.get(column) or "").strip())
 
 
 class FileRefused(Exception):
