@@ -59,6 +59,10 @@ _PRECISION_ORDER = [
 ]
 
 
+# Django rebuilds `.values` of a choices enum on every access; this runs once per cell.
+_PRECISIONS = frozenset(DatePrecision.values)
+
+
 def parse_partial_date(text: str, precision: str = "") -> tuple[dt.date, str]:
     """Parse `YYYY-MM-DD`, `YYYY-MM`, `YYYY-Qn` or `YYYY` into (first day, precision).
 
@@ -86,7 +90,7 @@ def parse_partial_date(text: str, precision: str = "") -> tuple[dt.date, str]:
     else:
         value, written = dt.date(year, 1, 1), DatePrecision.YEAR
     precision = (precision or "").strip() or written
-    if precision not in DatePrecision.values:
+    if precision not in _PRECISIONS:
         raise ValueError(
             f"precision must be one of {', '.join(DatePrecision.values)} (got {precision!r})"
         )
