@@ -21,6 +21,9 @@ class Row:
         return restore((self.cells.get(column) or "").strip())
 
 
+NUL_MESSAGE = "Null characters are not allowed."
+
+
 class FileRefused(Exception):
     """The file cannot be read as the import format at all."""
 
@@ -76,6 +79,13 @@ def read_rows(
         line = last_line + 1
         last_line = reader.line_num + 1  # line_num counts the lines after the header
         if not any((value or "").strip() for value in cells.values() if isinstance(value, str)):
+            continue
+        with_nul = [c for c, v in cells.items() if isinstance(v, str) and "\x00" in v]
+        if with_nul:
+            # PostgreSQL cannot store a NUL in text: refused here, for every table, with the
+            # message the admin and the API give.
+            for column in with_nul:
+                report.problem(name, line, column, NUL_MESSAGE)
             continue
         yield Row(line=line, cells=cells)
 

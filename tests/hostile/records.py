@@ -1,9 +1,10 @@
-"""Records whose every free-text field holds one hostile string, written through the API.
+"""Hostile strings, the entry points they are sent to (every list's query parameters, every
+page's), and records whose every free-text field holds one string, written through the API.
 
 The text fields are read from the serializers (plain `CharField`s, wide enough for the
-string, and the `aliases` list), not listed by hand: a field added later is covered too. Each
-resource gets the few other fields it needs to be valid; keys are numbered so that every
-string makes its own records."""
+string, and the `aliases` list), the parameters from the filtersets and forms, not listed by
+hand: a field or filter added later is covered too. Each resource gets the few other fields it
+needs to be valid; keys are numbered so that every string makes its own records."""
 
 import itertools
 from collections.abc import Iterator
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 
 from rest_framework import serializers
 
+from dashboards import forms as page_forms
 from deals.api import views
 from tests.factories import FundingRoundFactory, InvestorFactory, StartupFactory
 
@@ -72,6 +74,25 @@ LIST_VIEWS = {
     "fx-rates": views.FxRateViewSet,
     "reported-metrics": views.ReportedMetricViewSet,
 }
+
+
+def list_parameters(view) -> list[str]:
+    """Every query parameter of a list: its filters, search, ordering and cursor."""
+    return [*view.filterset_class.base_filters, "search", "ordering", "cursor"]
+
+
+# The pages' filter forms; a page reads nothing else from its query string but these,
+# `page` and `sort`.
+PAGE_FORMS = {
+    "/": page_forms.ChartFilterForm,
+    "/startups/": page_forms.StartupFilterForm,
+    "/investors/": page_forms.InvestorFilterForm,
+    "/rounds/": page_forms.RoundFilterForm,
+}
+
+
+def page_parameters(form) -> list[str]:
+    return [*form.base_fields, "page", "sort"]
 
 
 @dataclass

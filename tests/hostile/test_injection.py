@@ -7,13 +7,20 @@ import html
 import pytest
 from django.db import connection
 
-from dashboards import forms as page_forms
 from deals.importing import import_paths
 from deals.models import FundingRound
 from startups.models import Startup
 from tests.factories import StaffFactory, StartupFactory
 
-from .records import HTML, LIST_VIEWS, SQL, write_everywhere
+from .records import (
+    HTML,
+    LIST_VIEWS,
+    PAGE_FORMS,
+    SQL,
+    list_parameters,
+    page_parameters,
+    write_everywhere,
+)
 
 pytestmark = pytest.mark.django_db
 HOSTILE = SQL + HTML
@@ -36,17 +43,13 @@ def test_a_hostile_string_is_stored_and_read_back_verbatim_in_every_text_field(w
     assert tables() == before
 
 
-def filters_of(view) -> list[str]:
-    return [*view.filterset_class.base_filters, "search", "ordering", "cursor"]
-
-
 @pytest.mark.parametrize("text", HOSTILE)
 def test_a_hostile_string_in_any_filter_or_search_runs_no_sql(anonymous, text):
     StartupFactory.create_batch(2)
     before = (tables(), FundingRound.objects.count(), Startup.objects.count())
 
     for resource, view in LIST_VIEWS.items():
-        for parameter in filters_of(view):
+        for parameter in list_parameters(view):
             response = anonymous.get(f"/api/v1/{resource}/", {parameter: text})
 
             assert response.status_code in (200, 400), (resource, parameter, response.content)
@@ -109,21 +112,13 @@ def test_hostile_names_are_escaped_in_the_admin_changelists(writer, client, text
         assert_shown_escaped(response.content.decode(), text)
 
 
-PAGE_FORMS = {
-    "/": page_forms.ChartFilterForm,
-    "/startups/": page_forms.StartupFilterForm,
-    "/investors/": page_forms.InvestorFilterForm,
-    "/rounds/": page_forms.RoundFilterForm,
-}
-
-
 @pytest.mark.parametrize("text", HOSTILE)
 def test_a_hostile_page_parameter_falls_back_and_is_never_echoed_raw(client, text):
     StartupFactory(slug="zhipu")
     before = (tables(), Startup.objects.count())
 
     for url, form in PAGE_FORMS.items():
-        for parameter in [*form.base_fields, "page", "sort"]:
+        for parameter in page_parameters(form):
             response = client.get(url, {parameter: text})
 
             assert response.status_code == 200, (url, parameter)
