@@ -8,6 +8,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Max, Min, Q
 from django.utils import timezone
@@ -96,10 +97,15 @@ def _refresh(*, full: bool) -> RefreshResult | None:
 
 
 def _serialize_refreshes() -> None:
-    """One refresh at a time across all workers (SQLite serialises writers by itself)."""
+    """One refresh at a time across all workers (SQLite serialises writers by itself).
+
+    The refresh's GROUP BYs and joins sort and hash millions of rows: with PostgreSQL's
+    default work_mem (4 MB) they spill to disk. REFRESH_WORK_MEM raises it for this
+    transaction only (docs/benchmarks.md)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [REFRESH_LOCK_KEY])
+            cursor.execute("SELECT set_config('work_mem', %s, true)", [settings.REFRESH_WORK_MEM])
 
 
 def recompute_everything(stamp: dict) -> None:

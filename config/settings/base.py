@@ -157,6 +157,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="tracker")
+# Memory for each sort or hash of an aggregate refresh (PostgreSQL's work_mem, set for the
+# refresh's transaction only; the server's default of 4 MB makes them spill to disk).
+REFRESH_WORK_MEM = env("REFRESH_WORK_MEM", default="256MB")
 # A request must never hang on a broker that is down: bounded connects, no endless retry.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {
