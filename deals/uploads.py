@@ -73,6 +73,7 @@ def xlsx_to_csv(name: str, content: bytes) -> list[tuple[str, bytes]]:
     from openpyxl import load_workbook
 
     try:
+        refuse_a_zip_bomb(name, content)
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError):
         raise ValidationError(
@@ -89,6 +90,26 @@ def xlsx_to_csv(name: str, content: bytes) -> list[tuple[str, bytes]]:
         files.append((f"{table.strip().lower()}.csv", buffer.getvalue().encode("utf-8")))
     workbook.close()
     return files
+
+
+# An XLSX is a ZIP: a small upload may unpack to gigabytes of sheet XML. Ordinary workbooks
+# compress about 5 to 10 times; this leaves room for sparse sheets.
+MAX_UNPACK_RATIO = 50
+
+
+def refuse_a_zip_bomb(name: str, content: bytes) -> None:
+    """The workbook's unpacked size, from its ZIP directory, before anything is unpacked."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        unpacked = sum(member.file_size for member in archive.infolist())
+    limit = MAX_UNPACK_RATIO * settings.IMPORT_UPLOAD_MAX_BYTES
+    if unpacked > limit:
+        raise ValidationError(
+            _(
+                "%(name)s unpacks to %(size)d MB, more than %(limit)d MB. "
+                "Use `manage.py import_data` with CSV files instead."
+            )
+            % {"name": name, "size": unpacked // 2**20, "limit": limit // 2**20}
+        )
 
 
 def _xlsx_cell(value) -> str:

@@ -2,7 +2,9 @@
 refuses what is over it with 413 and a message (JSON in the API), or 400 with a message for
 too many fields; never a 500, never a body read into memory first."""
 
+import io
 import json
+import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -155,3 +157,21 @@ def test_too_many_files_is_a_400_that_says_so(staff_client, settings):
 
 def upload(client, *files):
     return client.post(reverse("data-import"), {"files": list(files)})
+
+
+def test_a_workbook_that_unpacks_beyond_the_limit_is_refused_unread(staff_client, settings):
+    settings.IMPORT_UPLOAD_MAX_BYTES = 2**20  # a workbook may unpack to 50 times that
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b" " * (60 * 2**20))
+    bomb = SimpleUploadedFile("rounds.xlsx", buffer.getvalue())
+    assert bomb.size < 2**20
+
+    response = upload(staff_client, bomb)
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["files"] == [
+        "rounds.xlsx unpacks to 60 MB, more than 50 MB. "
+        "Use `manage.py import_data` with CSV files instead."
+    ]
+    assert not PendingUpload.objects.exists()
