@@ -111,8 +111,19 @@ def gunicorn(env: dict[str, str], ready: str) -> contextlib.AbstractContextManag
 
 def datasette(database: Path, ready: str) -> contextlib.AbstractContextManager[str]:
     port = free_port()
-    # Immutable (-i): Datasette at its fastest, counting rows once at start-up.
-    command = [str(BIN / "datasette"), "serve", "-i", str(database), "--port", str(port)]
+    # Datasette at its fastest: immutable (-i), counting rows once at start-up, and no facet
+    # suggestions (by default they take seconds per page of a 100k-row table).
+    command = [
+        str(BIN / "datasette"),
+        "serve",
+        "-i",
+        str(database),
+        "--port",
+        str(port),
+        "--setting",
+        "suggest_facets",
+        "off",
+    ]
     return serving(command, dict(os.environ), port, ready)
 
 

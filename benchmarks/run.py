@@ -260,14 +260,24 @@ def main() -> None:
     run.large = datasets.synthetic(run.server, run.scale.large_rounds, SEED, say)
     run.small = datasets.synthetic(run.server, run.scale.small_rounds, SEED, say)
     raw: dict[str, float] = {}
+    failed = []
     for name in args.only.split(","):
-        raw.update(SECTIONS[name.strip()](run))
-    for name, value in raw.items():
-        print(f"raw {name} {value:.4g}")
+        # Each section's figures are printed as soon as it ends: a later failure loses none.
+        try:
+            figures = SECTIONS[name.strip()](run)
+        except SystemExit as error:
+            failed.append(name)
+            say(f"section {name} failed: {error}")
+            continue
+        for key, value in figures.items():
+            print(f"raw {key} {value:.4g}", flush=True)
+        raw.update(figures)
     for name, (numerator, denominator) in RATIOS.items():
         if numerator in raw and denominator in raw:
             value = raw[numerator] / raw[denominator]
             print(f"ratio {name} {value:.3f}  (target {TARGETS[name]})")
+    if failed:
+        raise SystemExit(f"no figures from: {', '.join(failed)}")
 
 
 if __name__ == "__main__":
