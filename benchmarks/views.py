@@ -5,6 +5,7 @@ from collections import defaultdict
 
 from django.http import JsonResponse
 
+from deals.api.selectors import PARTICIPANT_COLUMNS
 from deals.models import FundingRound, Participation
 
 ROUND_FIELDS = [
@@ -35,22 +36,8 @@ ROUND_FIELDS = [
     "created_at",
     "updated_at",
 ]
-PARTICIPANT_FIELDS = [
-    "round_id",
-    "investor__slug",
-    "investor__name_en",
-    "is_lead",
-    "amount",
-    "amount_currency",
-    "amount_qualifier",
-    "amount_usd",
-    "stake_percent",
-    "stake_qualifier",
-    "compute_credit_amount",
-    "compute_credit_currency",
-    "compute_credit_qualifier",
-    "compute_credit_amount_usd",
-]
+# The participant columns the API shows, by construction the same rows.
+PARTICIPANT_FIELDS = ["round_id", *PARTICIPANT_COLUMNS[1:]]
 
 
 def rounds_floor(request):
