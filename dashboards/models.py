@@ -159,6 +159,8 @@ class UnicornMembership(Aggregate):
                 fields=["period_kind", "period_end", "startup"], name="unicorn_member_unique"
             ),
         ]
+        # The most valuable unicorns are the first startups met walking this index.
+        indexes = [models.Index(fields=["-valuation_usd", "startup"], name="unicorn_member_value")]
 
 
 class UnicornPeriodStat(Aggregate):

@@ -16,6 +16,7 @@ from dashboards.models import (
     InvestorTotal,
     UnicornPeriodStat,
 )
+from dashboards.page_selectors import most_valuable_unicorns
 from dashboards.refresh import refresh_full, refresh_pending
 from deals import services
 from deals.importing import import_paths
@@ -280,3 +281,24 @@ def test_an_investors_totals_are_its_years_summed_with_every_bound_kept():
     dataset = DatasetTotal.objects.get()
     assert (dataset.startups, dataset.ai_startups, dataset.rounds) == (2, 1, 4)
     assert (dataset.capital_usd, dataset.capital_at_least) == (Decimal("167"), 1)
+
+
+def test_the_most_valuable_unicorns_are_ranked_by_their_peak_across_many_periods(monkeypatch):
+    FxRateFactory(month=dt.date(2021, 1, 1), currency="USD", units_per_usd=Decimal("1"))
+    steady, rising, small = (StartupFactory(is_ai=True) for _ in range(3))
+    # Valued once early: a member at every period end since, at the same valuation.
+    round_of(steady, [], dt.date(2021, 1, 5), post_money_valuation=3_000_000_000,
+             valuation_currency="USD")  # fmt: skip
+    round_of(rising, [], dt.date(2022, 1, 5), post_money_valuation=2_000_000_000,
+             valuation_currency="USD")  # fmt: skip
+    round_of(rising, [], dt.date(2024, 1, 5), post_money_valuation=5_000_000_000,
+             valuation_currency="USD")  # fmt: skip
+    round_of(small, [], dt.date(2023, 1, 5), post_money_valuation=1_000_000_000,
+             valuation_currency="USD")  # fmt: skip
+    refresh_full()
+
+    assert most_valuable_unicorns(2) == [rising.pk, steady.pk]
+    assert most_valuable_unicorns(10) == [rising.pk, steady.pk, small.pk]
+    # The same when the index is read in pages of two rows.
+    monkeypatch.setattr("dashboards.page_selectors.MEMBERSHIP_PAGE", 2)
+    assert most_valuable_unicorns(10) == [rising.pk, steady.pk, small.pk]
