@@ -24,7 +24,8 @@ from .conftest import SampleDatabase
 from .figures import aggregate_figures, pending_refreshes
 
 # Enough synthetic rounds for a full refresh of seconds: long enough to kill it mid-way.
-SYNTHETIC_ROUNDS = 10000
+# Enough for a full refresh of a second or two, so that the kill lands in the middle of it.
+SYNTHETIC_ROUNDS = 30000
 # Redis hands an unacknowledged task to another worker after this long (3600 s in production).
 VISIBILITY_TIMEOUT_SECONDS = 10
 REDELIVERY_WAIT_SECONDS = 90
