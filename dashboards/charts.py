@@ -300,11 +300,12 @@ def valuations(series: list[dict], as_of, today: dt.date, title: str = "") -> go
     return figure
 
 
-def _named(startups: list[dict]) -> str:
-    """The first few names of a list; a hover box shows no more than a person can read."""
+def _named(startups: list[dict], count: int) -> str:
+    """The first few names of a list of `count`; a hover box shows no more than a person can
+    read."""
     names = ", ".join(label(s) for s in startups[:HOVER_NAMES])
-    if len(startups) > HOVER_NAMES:
-        names += " " + _("and %(count)s more") % {"count": len(startups) - HOVER_NAMES}
+    if count > HOVER_NAMES:
+        names += " " + _("and %(count)s more") % {"count": count - HOVER_NAMES}
     return names
 
 
@@ -326,10 +327,10 @@ def unicorn_count(periods: list[dict], kind: str, as_of) -> go.Figure:
             "count": period["count"],
             "date": period["period_end"].isoformat(),
         }
-        if period["joined"]:
-            text += "<br>" + _("joined: %(names)s") % {"names": _named(period["joined"])}
-        if period["left"]:
-            text += "<br>" + _("left: %(names)s") % {"names": _named(period["left"])}
+        for change, words in (("joined", _("joined: %(names)s")), ("left", _("left: %(names)s"))):
+            if period[change]:
+                names = _named(period[change], period[f"{change}_count"])
+                text += "<br>" + words % {"names": names}
         hover.append(text)
     figure.add_trace(
         go.Bar(

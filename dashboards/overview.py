@@ -150,8 +150,21 @@ QUESTIONS = {
 }
 
 
+# What a chart's CSV holds beyond what the chart draws.
+TABLE_DATA: dict[str, Callable[[ChartFilters], Any]] = {
+    "unicorns": lambda f: page_selectors.unicorn_counts(f.period, members=True),
+}
+
+
 def chart_data(slug: str, f: ChartFilters, status: dict) -> Any:
     return cached(status, f"page-{slug}", lambda: DATA[slug](f), FILTER_KEYS[slug](f))
+
+
+def table_data(slug: str, f: ChartFilters, status: dict) -> Any:
+    """The data of a chart's CSV: the chart's own, or more where the chart draws less."""
+    if slug not in TABLE_DATA:
+        return chart_data(slug, f, status)
+    return cached(status, f"table-{slug}", lambda: TABLE_DATA[slug](f), FILTER_KEYS[slug](f))
 
 
 # -- figures, coverage and sources: in the reader's language --------------------------------

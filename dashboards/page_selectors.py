@@ -268,14 +268,23 @@ def unicorn_valuations(limit: int = VALUATION_LINES) -> list[dict]:
     return sorted(series.values(), key=lambda s: -max(p["valuation_usd"] for p in s["points"]))
 
 
-def unicorn_counts(kind: str) -> list[dict]:
-    """Unicorns at each period's end, with the names of who joined and who left: two queries."""
+def unicorn_counts(kind: str, members: bool = False) -> list[dict]:
+    """Unicorns at each period's end, with who joined and who left: two queries.
+
+    For the chart, the first few who joined or left, named, and how many in all; with
+    `members` (the chart's CSV), every slug, the period's whole membership included.
+    """
+    fields = ["period_start", "period_end", "count", "joined", "left"]
     periods = list(
         UnicornPeriodStat.objects.filter(period_kind=kind)
         .order_by("period_end")
-        .values("period_start", "period_end", "count", "startups", "joined", "left")
+        .values(*fields, *(["startups"] if members else []))
     )
-    # Names only for those a hover box shows (the CSV lists every slug).
+    if members:
+        for period in periods:
+            for change in ("joined", "left"):
+                period[change] = [{"slug": slug} for slug in period[change]]
+        return periods
     slugs = {
         slug for p in periods for slug in (*p["joined"][:HOVER_NAMES], *p["left"][:HOVER_NAMES])
     }
@@ -284,12 +293,12 @@ def unicorn_counts(kind: str) -> list[dict]:
         for s in Startup.objects.filter(slug__in=slugs).values("slug", "name_en", "name_zh")
     }
     for period in periods:
-        period["joined"] = [
-            names.get(slug, {"slug": slug, "name_en": slug}) for slug in period["joined"]
-        ]
-        period["left"] = [
-            names.get(slug, {"slug": slug, "name_en": slug}) for slug in period["left"]
-        ]
+        for change in ("joined", "left"):
+            period[f"{change}_count"] = len(period[change])
+            period[change] = [
+                names.get(slug, {"slug": slug, "name_en": slug})
+                for slug in period[change][:HOVER_NAMES]
+            ]
     return periods
 
 

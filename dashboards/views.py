@@ -100,7 +100,7 @@ def chart_csv(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404
     status = _status()
     _form, filters = _chart_filters(request)
-    header, rows = chart_tables.chart_table(slug, overview.chart_data(slug, filters, status))
+    header, rows = chart_tables.chart_table(slug, overview.table_data(slug, filters, status))
     return csv_response(f"{slug}.csv", header, rows)
 
 

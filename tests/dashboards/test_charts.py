@@ -11,8 +11,10 @@ def test_a_unicorn_hover_names_the_first_few_and_counts_the_rest():
         "period_start": dt.date(2025, 1, 1),
         "period_end": dt.date(2025, 3, 31),
         "count": len(joined),
-        "joined": joined,
+        "joined": joined[:HOVER_NAMES],
+        "joined_count": len(joined),
         "left": [],
+        "left_count": 0,
     }
 
     figure = unicorn_count([period], "quarter", dt.datetime(2025, 4, 1, tzinfo=dt.UTC))

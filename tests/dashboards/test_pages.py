@@ -21,7 +21,7 @@ from deals import services
 from deals.importing import import_paths
 from deals.models import FundingRound, Investor, Participation
 from startups.models import ModelProduct, Startup
-from tests.factories import InvestorFactory, StartupFactory
+from tests.factories import FxRateFactory, InvestorFactory, StartupFactory
 
 pytestmark = pytest.mark.django_db
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
@@ -359,3 +359,25 @@ def test_headline_figures_on_the_sample(client, sample):
     assert headline["credits_usd"] == Decimal(300_000_000)
     assert headline["credits_share"] == Decimal("0.375")
     assert Investor.objects.filter(slug="alibaba").exists()
+
+
+def test_the_unicorn_csv_lists_every_member_where_the_hover_names_ten(client):
+    FxRateFactory(month=dt.date(2024, 1, 1), currency="USD", units_per_usd=Decimal("1"))
+    unicorns = [StartupFactory(is_ai=True) for _ in range(12)]
+    for startup in unicorns:
+        services.funding_round_create(
+            startup=startup,
+            announced_on=dt.date(2024, 2, 1),
+            round_label="Series C",
+            post_money_valuation=2_000_000_000,
+            valuation_currency="USD",
+            source_urls=["https://example.com/unicorns"],
+        )
+    refresh_full()
+
+    rows = list(csv.DictReader(io.StringIO(client.get("/charts/unicorns.csv").content.decode())))
+    first_year = next(row for row in rows if row["period_end"] == "2024-12-31")
+    slugs = sorted(startup.slug for startup in unicorns)
+    assert sorted(first_year["joined"].split(";")) == slugs
+    assert sorted(first_year["startups"].split(";")) == slugs
+    assert "and 2 more" in client.get("/").content.decode()
