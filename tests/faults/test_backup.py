@@ -11,6 +11,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from tests.conftest import skip_or_fail
 from tests.servers import PROJECT, PrivatePostgres, app_environment, manage
 
 from .conftest import SampleDatabase
@@ -48,7 +49,7 @@ def damage(connection: psycopg.Connection | sqlite3.Connection) -> None:
 @pytest.fixture(scope="module")
 def make_available() -> None:
     if shutil.which("make") is None:
-        pytest.skip("needs make")
+        skip_or_fail("needs make (apt-get install make)")
 
 
 def test_a_sqlite_database_round_trips_through_make_backup_and_restore(
