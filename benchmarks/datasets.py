@@ -8,12 +8,12 @@ generated once and reused while its marker table says it holds the same rounds a
 import os
 import subprocess
 import sys
-from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 
-ROOT = Path(__file__).resolve().parent.parent
+from .processes import ROOT
+
 MARKER = "benchmark_dataset"
 SETTINGS = "benchmarks.settings"
 

@@ -21,8 +21,8 @@ from pathlib import Path
 
 from . import datasets, processes
 from .import_files import write as write_import_files
+from .processes import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / ".bench"
 SEED = 1
 
@@ -96,9 +96,10 @@ def full_refresh_in_worker(url: str) -> processes.Finished:
 
 
 def refresh_seconds(finished: processes.Finished) -> float:
-    found = re.search(r"aggregates refreshed \(full.*?\) in ([\d.]+) s", finished.output)
-    if found is None:
-        found = re.search(r"Aggregates refreshed \(full.*?\) in ([\d.]+) s", finished.output)
+    # The worker's log line and the command's summary say it with and without a capital.
+    found = re.search(
+        r"aggregates refreshed \(full.*?\) in ([\d.]+) s", finished.output, re.IGNORECASE
+    )
     if found is None:
         raise SystemExit(f"no refresh time in the output:\n{finished.output}")
     return float(found.group(1))
