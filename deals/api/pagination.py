@@ -54,7 +54,9 @@ class KeysetPagination(CursorPagination):
                 parameter["schema"]["minimum"] = 1
         return parameters
 
-    def paginate_queryset(self, queryset: QuerySet, request: Request, view=None) -> list[Model]:
+    def paginate_queryset(
+        self, queryset: QuerySet, request: Request, view=None
+    ) -> list[Model] | list[dict]:
         self.request = request
         self.page_size = self.get_page_size(request)
         self.base_url = request.build_absolute_uri()
@@ -73,7 +75,7 @@ class KeysetPagination(CursorPagination):
         queryset = queryset.order_by(*keys)
         if self.cursor is not None:
             queryset = queryset.filter(self._after(queryset.model, self.cursor.position, ascending))
-        rows = list(queryset[: self.page_size + 1])
+        rows = list(self._with_cursor_keys(queryset)[: self.page_size + 1])
         more = len(rows) > self.page_size
         self.page = rows[: self.page_size]
         if reverse:
@@ -84,9 +86,20 @@ class KeysetPagination(CursorPagination):
         self.display_page_controls = (self.has_next or self.has_previous) and bool(self.template)
         return self.page
 
-    def _position(self, instance: Model) -> str:
-        value = getattr(instance, self.name)
-        return json.dumps([None if value is None else str(value), instance.pk])
+    def _with_cursor_keys(self, queryset: QuerySet) -> QuerySet:
+        """A page read as `.values()` rows (deals.api.views) reads the cursor's keys too."""
+        columns = queryset._fields
+        if not columns:  # model instances, or rows of every column
+            return queryset
+        missing = {self.name, self.model._meta.pk.name}.difference(columns)
+        return queryset.values(*columns, *missing) if missing else queryset
+
+    def _position(self, record: Model | dict) -> str:
+        if isinstance(record, dict):
+            value, pk = record[self.name], record[self.model._meta.pk.name]
+        else:
+            value, pk = getattr(record, self.name), record.pk
+        return json.dumps([None if value is None else str(value), pk])
 
     def _after(self, model: type[Model], position: tuple[Any, int], ascending: bool) -> Lookup:
         """Rows after `position` in the walking direction, pk breaking ties: a row comparison

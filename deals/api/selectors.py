@@ -1,7 +1,10 @@
 """Querysets behind the API's lists: every relation a page shows is fetched in a fixed number
 of queries, whatever the page size."""
 
-from django.db.models import Case, F, OuterRef, Prefetch, Q, QuerySet, Subquery, When
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+
+from django.db.models import Case, F, Model, OuterRef, Prefetch, Q, QuerySet, Subquery, When
 
 from deals.models import (
     ComputeDeal,
@@ -78,11 +81,15 @@ PARTICIPANT_COLUMNS = (
 )
 
 
+# The order of a round's participants, read as instances or as rows.
+PARTICIPANT_ORDER = ("-is_lead", "investor__name_en", "pk")
+
+
 def rounds_for_api() -> QuerySet[FundingRound]:
     participants = (
         Participation.objects.select_related("investor")
         .only(*PARTICIPANT_COLUMNS)
-        .order_by("-is_lead", "investor__name_en", "pk")
+        .order_by(*PARTICIPANT_ORDER)
     )
     startup = ("startup__slug", "startup__name_en", "startup__is_ai")
     rounds = FundingRound.objects.select_related("startup").only(
@@ -126,3 +133,63 @@ def metrics_for_api() -> QuerySet[ReportedMetric]:
 
 def sources_for_api() -> QuerySet[Source]:
     return Source.objects.all()
+
+
+# List pages read as `.values()` rows (deals.api.serializers.rows): the same records as the
+# querysets above, without a model instance per record, related record and source.
+
+# Where a row holds its record's source URLs (the m2m's name: no column is called so).
+SOURCE_URLS_KEY = "sources"
+ROW_ORDER: dict[type[Model], Sequence[str]] = {Participation: PARTICIPANT_ORDER}
+
+
+def as_rows(records: QuerySet, columns: Sequence[str]) -> QuerySet:
+    """The list's records (filtered, not yet paged) as rows of these columns and the key."""
+    pk = records.model._meta.pk.name
+    return records.prefetch_related(None).values(*dict.fromkeys([*columns, pk]))
+
+
+def add_related_rows(
+    rows: list[dict],
+    model: type[Model],
+    relations: Mapping[str, Sequence[str]],
+    source_urls: bool,
+) -> list[dict]:
+    """Put in each row the rows of its reverse foreign keys (`participations`: these
+    columns) and its source URLs: one query each, whatever the number of rows."""
+    pk = model._meta.pk.name
+    ids = [row[pk] for row in rows]
+    for relation, columns in relations.items():
+        related = rows_by_owner(model, relation, columns, ids)
+        for row in rows:
+            row[relation] = related.get(row[pk], [])
+    if source_urls:
+        urls = source_urls_by_owner(model, ids)
+        for row in rows:
+            row[SOURCE_URLS_KEY] = urls.get(row[pk], [])
+    return rows
+
+
+def rows_by_owner(model, relation: str, columns: Sequence[str], ids: list) -> dict[int, list]:
+    foreign_key = model._meta.get_field(relation).field
+    related = foreign_key.model
+    owner = "_owner"  # no column of a model starts with an underscore
+    rows = (
+        related.objects.filter(**{f"{foreign_key.name}__in": ids})
+        .order_by(*ROW_ORDER.get(related, ("pk",)))
+        .values(*columns, **{owner: F(foreign_key.attname)})
+    )
+    grouped = defaultdict(list)
+    for row in rows:
+        grouped[row.pop(owner)].append(row)
+    return grouped
+
+
+def source_urls_by_owner(model: type[Model], ids: list) -> dict[int, list[str]]:
+    sources = model._meta.get_field("sources")
+    owner, source = sources.m2m_field_name(), sources.m2m_reverse_field_name()
+    links = sources.remote_field.through.objects.filter(**{f"{owner}__in": ids})
+    grouped = defaultdict(list)
+    for owner_id, url in links.values_list(f"{owner}_id", f"{source}__url"):
+        grouped[owner_id].append(url)
+    return grouped

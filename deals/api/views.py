@@ -16,6 +16,7 @@ from startups.services import record_delete, sources_for_urls
 from . import filters, selectors
 from . import serializers as api
 from .errors import call_service
+from .serializers.rows import reads_rows, row_plan
 
 NAME_SEARCH = ["name_en", "name_zh", "aliases"]
 SLUG = "[A-Za-z0-9_-]+"
@@ -36,6 +37,21 @@ class RecordViewSet(viewsets.ModelViewSet):
 
     def get_queryset(self):
         return self.selector()
+
+    def list(self, request, *args, **kwargs):
+        # A page of `.values()` rows when the serializer can write them (RowsListSerializer):
+        # the same filters, ordering, cursor and output, without model instances. (A comment,
+        # not a docstring: drf-spectacular would make it every list's description.)
+        serializer_class = self.get_serializer_class()
+        if not reads_rows(serializer_class):
+            return super().list(request, *args, **kwargs)
+        plan = row_plan(serializer_class)
+        page = self.paginate_queryset(
+            selectors.as_rows(self.filter_queryset(self.get_queryset()), plan.columns)
+        )
+        relations = {name: nested.columns for name, nested in plan.relations.items()}
+        rows = selectors.add_related_rows(page, plan.model, relations, plan.shows_source_urls)
+        return self.get_paginated_response(self.get_serializer(rows, many=True).data)
 
     def _saved(self, serializer, service: Callable[..., Model], *args: Any) -> None:
         record = call_service(

@@ -28,6 +28,7 @@ from .base import (
     RecordSerializer,
 )
 from .companies import EVIDENCE
+from .rows import RowsListSerializer
 
 AMOUNT = ("amount", "amount_currency", "amount_qualifier")
 CREDITS = ("compute_credit_amount", "compute_credit_currency", "compute_credit_qualifier")
@@ -125,6 +126,7 @@ class FundingRoundSerializer(RecordSerializer):
 
     class Meta:
         model = FundingRound
+        list_serializer_class = RowsListSerializer
         fields = (
             "id",
             "startup",
