@@ -13,10 +13,7 @@ from deals.models import FundingRound, Investor, InvestorAncestry, Participation
 from startups.models import ModelProduct, Startup
 
 from .models import (
-    CoInvestment,
     DatasetTotal,
-    InvestorPeriodStat,
-    InvestorTotal,
     PeriodKind,
     ProductPeriodStat,
     UnicornMembership,
@@ -78,128 +75,6 @@ def qualifier_sql(prefix: str) -> str:
         f"CASE WHEN {at_least} = 1 AND {at_most} = 1 THEN 'approx' "
         f"WHEN {at_least} = 1 THEN 'at_least' WHEN {at_most} = 1 THEN 'at_most' "
         f"WHEN {approx} = 1 THEN 'approx' ELSE 'exact' END"
-    )
-
-
-def investor_stats_insert(kind: str, ancestors: set[int] | None, stamp: dict) -> None:
-    """Deals per investor (its affiliates rolled up, each round counted once) and period.
-
-    Capital of rounds joined counts whole rounds; own contribution only what participations
-    disclose. Compute credits: what the family's participations disclose, else the round's
-    credits when the family holds the round's only lead. Written by one INSERT ... SELECT:
-    no row passes through Python.
-    """
-    where, params = id_filter("a.ancestor_id", ancestors)
-    family, family_params = id_filter("fa.ancestor_id", ancestors)
-    # The rounds the investors joined (all of them in a full refresh), with every participant.
-    round_scope = (
-        "1 = 1"
-        if ancestors is None
-        else f"""lp.round_id IN (
-                SELECT fp.round_id FROM {T["participation"]} fp
-                JOIN {T["ancestry"]} fa ON fa.investor_id = fp.investor_id
-                WHERE {family}
-            )"""
-    )
-    credit_flags = ", ".join(
-        f"CASE WHEN credits IS NOT NULL AND (pc_{q} = 1 OR round_credit_qualifier = '{q}') "
-        f"THEN 1 ELSE 0 END AS credit_{q}"
-        for q in BOUNDS
-    )
-    columns = (
-        "investor_id, period_kind, period_start, deals_total, deals_ai, ai_share, "
-        "deals_disclosed, capital_usd, capital_qualifier, own_contribution_usd, "
-        "own_contribution_qualifier, own_contribution_disclosed, compute_credits_usd, "
-        "compute_credits_qualifier, compute_credits_disclosed, computed_at, data_version"
-    )
-    execute(
-        f"""
-        INSERT INTO {InvestorPeriodStat._meta.db_table} ({columns})
-        WITH led AS (
-            -- Each participation with its round's number of leads (a window, one pass).
-            SELECT lp.*, SUM(CASE WHEN lp.is_lead THEN 1 ELSE 0 END)
-                         OVER (PARTITION BY lp.round_id) AS round_leads
-            FROM {T["participation"]} lp
-            WHERE {round_scope}
-        ), joined AS (
-            SELECT a.ancestor_id, p.round_id, MAX(p.round_leads) AS round_leads,
-                   SUM(p.amount_usd) AS own_usd, COUNT(p.amount_usd) AS own_known,
-                   {flag_columns("p.amount_usd", "p.amount_qualifier", "own")},
-                   SUM(p.compute_credit_amount_usd) AS part_credits,
-                   COUNT(p.compute_credit_amount_usd) AS part_credits_known,
-                   {
-            flag_columns("p.compute_credit_amount_usd", "p.compute_credit_qualifier", "pc")
-        },
-                   SUM(CASE WHEN p.is_lead THEN 1 ELSE 0 END) AS family_leads
-            FROM led p
-            JOIN {T["ancestry"]} a ON a.investor_id = p.investor_id
-            WHERE {where}
-            GROUP BY a.ancestor_id, p.round_id
-        ), per_round AS (
-            SELECT j.*, r.amount_usd, r.amount_qualifier, s.is_ai,
-                   {truncate_sql(kind, "r.announced_on")} AS period_start,
-                   CASE WHEN j.part_credits_known > 0 THEN j.part_credits
-                        WHEN j.family_leads = 1 AND j.round_leads = 1
-                        THEN r.compute_credit_amount_usd END AS credits,
-                   CASE WHEN j.part_credits_known > 0 THEN NULL
-                        WHEN j.family_leads = 1 AND j.round_leads = 1
-                        THEN r.compute_credit_qualifier END AS round_credit_qualifier,
-                   CASE WHEN r.amount_usd IS NOT NULL AND r.amount_qualifier = 'at_least'
-                        THEN 1 ELSE 0 END AS cap_at_least,
-                   CASE WHEN r.amount_usd IS NOT NULL AND r.amount_qualifier = 'approx'
-                        THEN 1 ELSE 0 END AS cap_approx,
-                   CASE WHEN r.amount_usd IS NOT NULL AND r.amount_qualifier = 'at_most'
-                        THEN 1 ELSE 0 END AS cap_at_most
-            FROM joined j
-            JOIN {T["round"]} r ON r.id = j.round_id
-            JOIN {T["startup"]} s ON s.id = r.startup_id
-        ), flagged AS (
-            SELECT per_round.*, {credit_flags} FROM per_round
-        )
-        SELECT ancestor_id, %s, period_start, COUNT(*), SUM(CASE WHEN is_ai THEN 1 ELSE 0 END),
-               ROUND(1.0 * SUM(CASE WHEN is_ai THEN 1 ELSE 0 END) / COUNT(*), 6),
-               COUNT(amount_usd), SUM(amount_usd), {qualifier_sql("cap")},
-               SUM(own_usd), {qualifier_sql("own")},
-               SUM(CASE WHEN own_known > 0 THEN 1 ELSE 0 END),
-               SUM(credits), {qualifier_sql("credit")}, COUNT(credits),
-               %s, %s
-        FROM flagged GROUP BY ancestor_id, period_start
-        """,
-        [*family_params, *params, kind, stamp["computed_at"], stamp["data_version"]],
-    )
-
-
-def investor_totals_insert(ancestors: set[int] | None, stamp: dict) -> None:
-    """Each investor's year rows summed (run after the year rows are written)."""
-    where, params = id_filter("investor_id", ancestors)
-    flags = ", ".join(
-        f"MAX(CASE WHEN {value} IS NOT NULL AND {qualifier} = '{q}' THEN 1 ELSE 0 END) = 1"
-        for value, qualifier in (
-            ("capital_usd", "capital_qualifier"),
-            ("compute_credits_usd", "compute_credits_qualifier"),
-        )
-        for q in BOUNDS
-    )
-    columns = (
-        "investor_id, deals_total, deals_ai, deals_disclosed, capital_usd, own_contribution_usd, "
-        "compute_credits_usd, compute_credits_disclosed, credits_base_usd, capital_at_least, "
-        "capital_approx, capital_at_most, credits_at_least, credits_approx, credits_at_most, "
-        "computed_at, data_version"
-    )
-    execute(
-        f"""
-        INSERT INTO {InvestorTotal._meta.db_table} ({columns})
-        SELECT investor_id, SUM(deals_total), SUM(deals_ai), SUM(deals_disclosed),
-               SUM(capital_usd), SUM(own_contribution_usd), SUM(compute_credits_usd),
-               SUM(compute_credits_disclosed),
-               SUM(CASE WHEN compute_credits_usd IS NOT NULL
-                        THEN COALESCE(own_contribution_usd, capital_usd) END),
-               {flags}, %s, %s
-        FROM {InvestorPeriodStat._meta.db_table}
-        WHERE period_kind = %s AND {where}
-        GROUP BY investor_id
-        """,
-        [stamp["computed_at"], stamp["data_version"], PeriodKind.YEAR, *params],
     )
 
 
@@ -279,8 +154,8 @@ def unicorn_members_insert(
             FROM {T["point"]} v WHERE {where}
         )
         INSERT INTO {T["member"]}
-            (period_kind, period_end, startup_id, valuation_usd, computed_at, data_version)
-        SELECT %s, p.period_end, sp.startup_id, sp.valuation_usd, %s, %s
+            (period_kind, period_end, startup_id, slug, valuation_usd, computed_at, data_version)
+        SELECT %s, p.period_end, sp.startup_id, s.slug, sp.valuation_usd, %s, %s
         FROM spans sp
         JOIN periods p ON sp.valued_on <= p.period_end
                       AND (sp.until IS NULL OR sp.until > p.period_end)
@@ -294,112 +169,59 @@ def unicorn_members_insert(
 
 def unicorn_periods(kind: str, periods: list, stamp: dict) -> list[UnicornPeriodStat]:
     """Counts per period end, with who joined and who left since the period before."""
-    members: dict = defaultdict(list)
-    for end, slug in (
-        UnicornMembership.objects.filter(period_kind=kind)
-        .order_by("period_end", "startup__slug")
-        .values_list("period_end", "startup__slug")
+    members: dict = defaultdict(set)
+    for end, slug in UnicornMembership.objects.filter(period_kind=kind).values_list(
+        "period_end", "slug"
     ):
-        members[end].append(slug)
+        members[end].add(slug)
     stats, previous = [], set()
     for start, end in periods:
-        current = members.get(end, [])
-        stats.append(
-            UnicornPeriodStat(
-                period_kind=kind,
-                period_start=start,
-                period_end=end,
-                count=len(current),
-                startups=current,
-                joined=sorted(set(current) - previous),
-                left=sorted(previous - set(current)),
-                **stamp,
-            )
-        )
-        previous = set(current)
+        stat = UnicornPeriodStat(period_kind=kind, period_start=start, period_end=end, **stamp)
+        _set_members(stat, members.get(end, set()), previous)
+        stats.append(stat)
+        previous = members.get(end, set())
     return stats
 
 
-def co_investments_insert(roots: set[int] | None, stamp: dict) -> None:
-    """Pairs of top-level investors in the same startups: how many, in how many rounds
-    together, and since when (the first day both were in a shared startup).
+def _set_members(stat: UnicornPeriodStat, current: set[str], previous: set[str]) -> None:
+    # Sorted here rather than by the database, whose collation may order slugs differently.
+    stat.count, stat.startups = len(current), sorted(current)
+    stat.joined, stat.left = sorted(current - previous), sorted(previous - current)
 
-    The intermediate sets go into temporary tables. SQLite needs them indexed for its
-    self-joins; PostgreSQL hashes them faster without (with an index it chose a nested loop
-    that took 72 s for the pairs of 1M rounds, against 20 s hashed). The pairs are inserted in
-    key order, so that the unique index grows at its end instead of splitting pages at random.
-    """
-    x_where, params = id_filter("x.root", roots)
-    y_where, _ = id_filter("y.root", roots)
-    mine, both = f"({x_where} OR {y_where})", [*params, *params]
-    # Only the startups these roots backed can hold their pairs.
-    scope, scope_params = "1 = 1", []
-    if roots is not None:
-        family, scope_params = id_filter("fa.ancestor_id", roots)
-        scope = f"""r.startup_id IN (
-            SELECT fr.startup_id FROM {T["participation"]} fp
-            JOIN {T["ancestry"]} fa ON fa.investor_id = fp.investor_id
-            JOIN {T["round"]} fr ON fr.id = fp.round_id
-            WHERE {family}
-        )"""
-    execute(
-        f"""
-        CREATE TEMPORARY TABLE tmp_rp AS
-        SELECT DISTINCT a.ancestor_id AS root, p.round_id, r.startup_id, r.announced_on
-        FROM {T["participation"]} p
-        JOIN {T["ancestry"]} a ON a.investor_id = p.investor_id
-        JOIN {T["investor"]} i ON i.id = a.ancestor_id AND i.parent_id IS NULL
-        JOIN {T["round"]} r ON r.id = p.round_id
-        WHERE {scope}
-        """,
-        scope_params,
+
+def unicorn_periods_update(
+    kind: str, periods: list, before: set[tuple], after: set[tuple], stamp: dict
+) -> bool:
+    """Edit the stored periods by what some startups' memberships were and are, as
+    (period end, slug): the periods where they differ, and the periods after those (whose
+    joined and left compare with them). False when a stored period is missing."""
+    ends = [end for _, end in periods]
+    position = {end: i for i, end in enumerate(ends)}
+    moved = {position[end] for end, _ in before ^ after}
+    affected = moved | {i + 1 for i in moved if i + 1 < len(ends)}
+    if not affected:
+        return True
+    needed = {ends[i] for i in affected | {i - 1 for i in affected if i > 0}}
+    stored = {
+        stat.period_end: stat
+        for stat in UnicornPeriodStat.objects.filter(period_kind=kind, period_end__in=needed)
+    }
+    if len(stored) != len(needed):
+        return False
+    members = {}
+    for end, stat in stored.items():
+        members[end] = (set(stat.startups) - {slug for e, slug in before if e == end}) | {
+            slug for e, slug in after if e == end
+        }
+    for i in sorted(affected):
+        stat = stored[ends[i]]
+        _set_members(stat, members[ends[i]], members[ends[i - 1]] if i > 0 else set())
+        stat.computed_at, stat.data_version = stamp["computed_at"], stamp["data_version"]
+    UnicornPeriodStat.objects.bulk_update(
+        [stored[ends[i]] for i in affected],
+        ["count", "startups", "joined", "left", "computed_at", "data_version"],
     )
-    indexed = connection.vendor != "postgresql"
-    try:
-        if indexed:
-            execute("CREATE INDEX tmp_rp_round ON tmp_rp (round_id, root)", [])
-        execute(
-            """
-            CREATE TEMPORARY TABLE tmp_sp AS
-            SELECT root, startup_id, MIN(announced_on) AS first_on
-            FROM tmp_rp GROUP BY root, startup_id
-            """,
-            [],
-        )
-        if indexed:
-            execute("CREATE INDEX tmp_sp_startup ON tmp_sp (startup_id, root)", [])
-        else:
-            # Temporary tables have no statistics until analysed: the planner would guess.
-            execute("ANALYZE tmp_rp", [])
-            execute("ANALYZE tmp_sp", [])
-        columns = (
-            "investor_a_id, investor_b_id, shared_startups, shared_rounds, first_together, "
-            "computed_at, data_version"
-        )
-        execute(
-            f"""
-            INSERT INTO {CoInvestment._meta.db_table} ({columns})
-            SELECT s.a, s.b, s.shared, COALESCE(r.rounds, 0), s.first_on, %s, %s
-            FROM (
-                SELECT x.root AS a, y.root AS b, COUNT(*) AS shared,
-                       MIN(CASE WHEN x.first_on > y.first_on THEN x.first_on
-                                ELSE y.first_on END) AS first_on
-                FROM tmp_sp x JOIN tmp_sp y ON x.startup_id = y.startup_id AND x.root < y.root
-                WHERE {mine}
-                GROUP BY x.root, y.root
-            ) s LEFT JOIN (
-                SELECT x.root AS a, y.root AS b, COUNT(*) AS rounds
-                FROM tmp_rp x JOIN tmp_rp y ON x.round_id = y.round_id AND x.root < y.root
-                WHERE {mine}
-                GROUP BY x.root, y.root
-            ) r ON r.a = s.a AND r.b = s.b
-            ORDER BY s.a, s.b
-            """,
-            [stamp["computed_at"], stamp["data_version"], *both, *both],
-        )
-    finally:
-        execute("DROP TABLE IF EXISTS tmp_sp", [])
-        execute("DROP TABLE IF EXISTS tmp_rp", [])
+    return True
 
 
 def product_stats(startups: set[int] | None, stamp: dict) -> list[ProductPeriodStat]:

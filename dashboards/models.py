@@ -47,6 +47,49 @@ class Aggregate(models.Model):
         return f"{type(self).__name__}({', '.join(str(getattr(self, f)) for f in fields)})"
 
 
+FLAG = {"default": 0}
+
+
+class InvestorRound(Aggregate):
+    """A round an investor joined, its affiliates rolled up into it, with what the investor
+    put in: the rows that investor period figures and co-investment pairs are grouped from.
+
+    Kept between refreshes so that a refresh after a few edits regroups only what they moved:
+    the touched startups' rows, read before they are rewritten, name the investors and
+    periods that held the old figures. Plain ids rather than foreign keys: the rows of a
+    deleted round must outlive it until the refresh that reads them.
+    """
+
+    investor_id = models.BigIntegerField()
+    round_id = models.BigIntegerField()
+    startup_id = models.BigIntegerField()
+    announced_on = models.DateField()
+    top_level = models.BooleanField(help_text=_("The investor has no parent."))
+    is_ai = models.BooleanField()
+    amount_usd = models.DecimalField(**MONEY, help_text=_("The whole round."))
+    amount_qualifier = models.CharField(max_length=8, choices=Qualifier.choices, blank=True)
+    own_usd = models.DecimalField(**MONEY, help_text=_("What the investor's stakes disclose."))
+    own_known = models.BooleanField()
+    # Whether a figure summed into own_usd / credits_usd carries each bound (0 or 1): the
+    # qualifier of a period's sum is decided from these (aggregates.qualifier_sql).
+    own_at_least = models.PositiveSmallIntegerField(**FLAG)
+    own_approx = models.PositiveSmallIntegerField(**FLAG)
+    own_at_most = models.PositiveSmallIntegerField(**FLAG)
+    credits_usd = models.DecimalField(**MONEY)
+    credits_at_least = models.PositiveSmallIntegerField(**FLAG)
+    credits_approx = models.PositiveSmallIntegerField(**FLAG)
+    credits_at_most = models.PositiveSmallIntegerField(**FLAG)
+
+    class Meta:
+        constraints = [
+            # Its order serves "an investor's rows in a period" as one index range.
+            models.UniqueConstraint(
+                fields=["investor_id", "announced_on", "round_id"], name="investor_round_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["startup_id"], name="investor_round_startup")]
+
+
 class InvestorPeriodStat(Aggregate):
     """An investor's deals in a period, its affiliates rolled up into it."""
 
@@ -151,6 +194,9 @@ class UnicornMembership(Aggregate):
     period_kind = models.CharField(max_length=7, choices=PeriodKind.choices)
     period_end = models.DateField()
     startup = models.ForeignKey(Startup, related_name="+", **DERIVED)
+    # As of the refresh: a refresh edits the period lists by slug, and after a rename the old
+    # one is only known here.
+    slug = models.SlugField(max_length=80, db_index=False, default="")
     valuation_usd = models.DecimalField(max_digits=22, decimal_places=2)
 
     class Meta:

@@ -13,15 +13,15 @@ from django.db import connection, transaction
 from django.db.models import Max, Min, Q
 from django.utils import timezone
 
-from deals.models import InvestorAncestry, Participation
 from startups.models import PendingRefresh
 
-from . import aggregates
+from . import aggregates, investor_aggregates
 from .models import (
     AggregateState,
     CoInvestment,
     DatasetTotal,
     InvestorPeriodStat,
+    InvestorRound,
     InvestorTotal,
     PeriodKind,
     ProductPeriodStat,
@@ -77,11 +77,7 @@ def _refresh(*, full: bool) -> RefreshResult | None:
         if full:
             recompute_everything(stamp)
         else:
-            recompute_touched(
-                {pk for row in pending for pk in row.startup_ids},
-                {pk for row in pending for pk in row.investor_ids},
-                stamp,
-            )
+            recompute_touched({pk for row in pending for pk in row.startup_ids}, stamp)
         PendingRefresh.objects.filter(pk__in=[row.pk for row in pending]).delete()
         state.computed_at, state.data_version = started, version
         state.generation += 1
@@ -110,6 +106,7 @@ def _serialize_refreshes() -> None:
 
 def recompute_everything(stamp: dict) -> None:
     for model in (
+        InvestorRound,
         InvestorPeriodStat,
         InvestorTotal,
         CoInvestment,
@@ -119,7 +116,11 @@ def recompute_everything(stamp: dict) -> None:
         ValuationPoint,
     ):
         model.objects.all().delete()
-    _investors(None, stamp)
+    investor_aggregates.investor_rounds_insert(None, stamp)
+    for kind in PeriodKind.values:
+        investor_aggregates.investor_stats_insert(kind, None, None, stamp)
+    investor_aggregates.investor_totals_insert(None, stamp)
+    investor_aggregates.co_investments_insert(stamp)
     aggregates.valuation_points_insert(None, stamp)
     _unicorns(None, stamp)
     ProductPeriodStat.objects.bulk_create(aggregates.product_stats(None, stamp), WRITE_BATCH)
@@ -132,24 +133,21 @@ def _dataset_total(stamp: dict) -> None:
     aggregates.dataset_total(stamp).save()
 
 
-def recompute_touched(startups: set[int], investors: set[int], stamp: dict) -> None:
-    """Only what the touched startups and investors feed into."""
-    in_their_rounds = set(
-        Participation.objects.filter(round__startup_id__in=startups).values_list(
-            "investor_id", flat=True
-        )
-    )
-    ancestors = set(
-        InvestorAncestry.objects.filter(investor_id__in=investors | in_their_rounds).values_list(
-            "ancestor_id", flat=True
-        )
-    )
-    InvestorPeriodStat.objects.filter(investor_id__in=ancestors).delete()
-    InvestorTotal.objects.filter(investor_id__in=ancestors).delete()
-    CoInvestment.objects.filter(
-        Q(investor_a_id__in=ancestors) | Q(investor_b_id__in=ancestors)
-    ).delete()
-    _investors(ancestors, stamp)
+def recompute_touched(startups: set[int], stamp: dict) -> None:
+    """Only what the touched startups feed into.
+
+    Whose investor figures and pairs moved is read from the startups' investor rounds, as
+    they were and as they are: that names the investors of a deleted round or a removed stake
+    too, and the periods a round left. (The outbox also lists touched investors; an
+    investor's own record feeds no aggregate but through its place in the affiliate tree,
+    and a move there asks for a full refresh.)
+    """
+    before = investor_aggregates.investor_rounds_of(startups)
+    InvestorRound.objects.filter(startup_id__in=startups).delete()
+    investor_aggregates.investor_rounds_insert(startups, stamp)
+    after = investor_aggregates.investor_rounds_of(startups)
+    investor_aggregates.investors_regroup(before, after, stamp)
+    investor_aggregates.co_investments_update(before, after, stamp)
 
     if startups:
         ValuationPoint.objects.filter(startup_id__in=startups).delete()
@@ -163,13 +161,6 @@ def recompute_touched(startups: set[int], investors: set[int], stamp: dict) -> N
         ProductPeriodStat.objects.bulk_create(aggregates.product_totals(stamp), WRITE_BATCH)
         _unicorns(startups, stamp)
     _dataset_total(stamp)
-
-
-def _investors(ancestors: set[int] | None, stamp: dict) -> None:
-    for kind in PeriodKind.values:
-        aggregates.investor_stats_insert(kind, ancestors, stamp)
-    aggregates.investor_totals_insert(ancestors, stamp)
-    aggregates.co_investments_insert(ancestors, stamp)
 
 
 def unicorn_periods(kind: str) -> list[tuple[dt.date, dt.date]]:
@@ -189,11 +180,26 @@ def _unicorns(startups: set[int] | None, stamp: dict) -> None:
             periods[-1][1],
         )
         # New periods (time moved on, or earlier data) need every startup's membership.
-        scope = startups if startups is not None and same_periods else None
-        members = UnicornMembership.objects.filter(period_kind=kind)
-        (members.filter(startup_id__in=scope) if scope is not None else members).delete()
-        aggregates.unicorn_members_insert(kind, periods, scope, stamp)
+        if (
+            startups is not None
+            and same_periods
+            and _unicorns_touched(kind, periods, startups, stamp)
+        ):
+            continue
+        UnicornMembership.objects.filter(period_kind=kind).delete()
+        aggregates.unicorn_members_insert(kind, periods, None, stamp)
         UnicornPeriodStat.objects.filter(period_kind=kind).delete()
         UnicornPeriodStat.objects.bulk_create(
             aggregates.unicorn_periods(kind, periods, stamp), WRITE_BATCH
         )
+
+
+def _unicorns_touched(kind: str, periods: list, startups: set[int], stamp: dict) -> bool:
+    """The touched startups' memberships again, and the periods where they changed edited;
+    False when the stored periods cannot be edited (then all are recomputed)."""
+    members = UnicornMembership.objects.filter(period_kind=kind, startup_id__in=startups)
+    before = set(members.values_list("period_end", "slug"))
+    members.delete()
+    aggregates.unicorn_members_insert(kind, periods, startups, stamp)
+    after = set(members.values_list("period_end", "slug"))
+    return aggregates.unicorn_periods_update(kind, periods, before, after, stamp)

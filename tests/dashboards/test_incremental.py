@@ -13,6 +13,7 @@ from dashboards.models import (
     CoInvestment,
     DatasetTotal,
     InvestorPeriodStat,
+    InvestorRound,
     InvestorTotal,
     ProductPeriodStat,
     UnicornMembership,
@@ -21,13 +22,14 @@ from dashboards.models import (
 )
 from dashboards.refresh import refresh_full, refresh_pending
 from deals import services
-from deals.models import FundingRound
+from deals.models import FundingRound, Participation
 from startups import services as startup_services
 from startups.models import Startup
 from startups.services import record_delete
 
 pytestmark = pytest.mark.django_db
 AGGREGATES = [
+    InvestorRound,
     InvestorPeriodStat,
     InvestorTotal,
     DatasetTotal,
@@ -68,6 +70,9 @@ edit = st.one_of(
     st.tuples(st.just("move_round"), st.integers(0, 20), dates),
     st.tuples(st.just("delete_round"), st.integers(0, 20)),
     st.tuples(st.just("flip_ai"), st.integers(0, 3)),
+    st.tuples(st.just("join_round"), st.integers(0, 20), st.integers(0, 3), st.booleans()),
+    st.tuples(st.just("leave_round"), st.integers(0, 40)),
+    st.tuples(st.just("rename"), st.integers(0, 3)),
     st.tuples(st.just("list"), st.integers(0, 3), dates),
     st.tuples(st.just("mark"), st.integers(0, 3), dates, st.integers(1, 3_000_000_000)),
     st.tuples(st.just("product"), st.integers(0, 3), dates),
@@ -97,6 +102,17 @@ def apply(action: tuple, startups: list, investors: list, counter: list) -> None
         services.funding_round_update(rounds[args[0] % len(rounds)], announced_on=args[1])
     elif kind == "delete_round" and rounds:
         record_delete(rounds[args[0] % len(rounds)])
+    elif kind == "join_round" and rounds:
+        funding_round, investor, lead = rounds[args[0] % len(rounds)], investors[args[1]], args[2]
+        if not funding_round.participations.filter(investor=investor).exists():
+            services.participation_create(round=funding_round, investor=investor, is_lead=lead)
+    elif kind == "leave_round":
+        stakes = list(Participation.objects.order_by("pk"))
+        if stakes:
+            record_delete(stakes[args[0] % len(stakes)])
+    elif kind == "rename":
+        startup = Startup.objects.get(pk=startups[args[0]].pk)
+        startup_services.startup_update(startup, slug=f"{startup.slug}-r{counter[0]}")
     elif kind == "flip_ai":
         startup = Startup.objects.get(pk=startups[args[0]].pk)
         startup_services.startup_update(startup, is_ai=not startup.is_ai)
