@@ -44,16 +44,16 @@ def money_record_save(
 @transaction.atomic
 def investor_save(investor: Investor, *, source_urls: Iterable[str] | None = None) -> Investor:
     """Validate (a parent chain must not loop) and save an investor; keep the tree's closure."""
-    parent_changed = investor._state.adding or (
+    adding = investor._state.adding
+    moved = not adding and (
         Investor.objects.filter(pk=investor.pk).values_list("parent_id", flat=True).first()
         != investor.parent_id
     )
-    if parent_changed:
-        # A move in the affiliate tree changes whose deals roll up where: recompute it all.
-        record_save(investor, source_urls=source_urls, touched=Touched(full=True))
+    # A move in the affiliate tree changes whose deals roll up where: recompute it all. A new
+    # investor has no deals yet, so only the tree needs it.
+    record_save(investor, source_urls=source_urls, touched=Touched(full=True) if moved else None)
+    if adding or moved:
         investor_ancestry_rebuild()
-    else:
-        record_save(investor, source_urls=source_urls)
     return investor
 
 
