@@ -7,6 +7,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Model
 from rest_framework import viewsets
+from rest_framework.filters import OrderingFilter
 
 from deals import services as deals_services
 from deals.models import FxRate
@@ -16,6 +17,7 @@ from startups.services import record_delete, sources_for_urls
 from . import filters, selectors
 from . import serializers as api
 from .errors import call_service
+from .filter_backend import FilterBackend
 from .serializers.rows import reads_rows, row_plan
 
 NAME_SEARCH = ["name_en", "name_zh", "aliases"]
@@ -30,6 +32,8 @@ class RecordViewSet(viewsets.ModelViewSet):
     update_service: Callable[..., Model]
     delete_service: Callable[[Model], None] = staticmethod(record_delete)
     selector: Callable[[], Any]
+    # As settings' DEFAULT_FILTER_BACKENDS, with django-filter's backend skipping the unused.
+    filter_backends = [FilterBackend, filters.SearchFilter, OrderingFilter]
     ordering_fields = ["id", "updated_at", "created_at"]
     # Anything else in the path is no record: a JSON 404 before any query (PostgreSQL would
     # refuse a NUL byte in a slug with an error, not an empty result).

@@ -243,3 +243,21 @@ def test_ordering_by_a_field_either_way(anonymous, world):
         for row in anonymous.get("/api/v1/startups/", {"ordering": "-name_en"}).json()["results"]
     ]
     assert names == ["Zhipu AI", "Unitree", "Listed"]
+
+
+def test_a_list_naming_no_filter_builds_no_filterset(anonymous, world, monkeypatch):
+    from deals.api.filters import FundingRoundFilter
+
+    built = []
+    original = FundingRoundFilter.__init__
+    monkeypatch.setattr(
+        FundingRoundFilter,
+        "__init__",
+        lambda self, *a, **k: built.append(1) or original(self, *a, **k),
+    )
+
+    everything = ids(anonymous, "rounds", page_size=50, ordering="id")
+    assert built == []
+    assert ids(anonymous, "rounds", page_size=50, ordering="id", currency="") == everything
+    assert anonymous.get("/api/v1/rounds/", {"currency": "XXX"}).status_code == 400
+    assert len(built) == 2
