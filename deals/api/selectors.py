@@ -3,6 +3,7 @@ of queries, whatever the page size."""
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from functools import cache
 
 from django.db.models import Case, F, Model, OuterRef, Prefetch, Q, QuerySet, Subquery, When
 
@@ -171,25 +172,39 @@ def add_related_rows(
 
 
 def rows_by_owner(model, relation: str, columns: Sequence[str], ids: list) -> dict[int, list]:
-    foreign_key = model._meta.get_field(relation).field
-    related = foreign_key.model
-    owner = "_owner"  # no column of a model starts with an underscore
-    rows = (
-        related.objects.filter(**{f"{foreign_key.name}__in": ids})
-        .order_by(*ROW_ORDER.get(related, ("pk",)))
-        .values(*columns, **{owner: F(foreign_key.attname)})
-    )
+    foreign_key, rows = related_rows_template(model, relation, tuple(columns))
     grouped = defaultdict(list)
-    for row in rows:
-        grouped[row.pop(owner)].append(row)
+    for row in rows.filter(**{f"{foreign_key}__in": ids}):
+        grouped[row.pop(OWNER)].append(row)
     return grouped
 
 
 def source_urls_by_owner(model: type[Model], ids: list) -> dict[int, list[str]]:
-    sources = model._meta.get_field("sources")
-    owner, source = sources.m2m_field_name(), sources.m2m_reverse_field_name()
-    links = sources.remote_field.through.objects.filter(**{f"{owner}__in": ids})
+    owner, links = source_links_template(model)
     grouped = defaultdict(list)
-    for owner_id, url in links.values_list(f"{owner}_id", f"{source}__url"):
+    for owner_id, url in links.filter(**{f"{owner}__in": ids}):
         grouped[owner_id].append(url)
     return grouped
+
+
+# The queries of a page's related rows, built once per process and filtered per page: their
+# columns, joins and order cost more to resolve than the filter. Never evaluated themselves.
+OWNER = "_owner"  # no column of a model starts with an underscore
+
+
+@cache
+def related_rows_template(model, relation: str, columns: tuple[str, ...]) -> tuple[str, QuerySet]:
+    foreign_key = model._meta.get_field(relation).field
+    related = foreign_key.model
+    rows = related.objects.order_by(*ROW_ORDER.get(related, ("pk",))).values(
+        *columns, **{OWNER: F(foreign_key.attname)}
+    )
+    return foreign_key.name, rows
+
+
+@cache
+def source_links_template(model: type[Model]) -> tuple[str, QuerySet]:
+    sources = model._meta.get_field("sources")
+    owner, source = sources.m2m_field_name(), sources.m2m_reverse_field_name()
+    links = sources.remote_field.through.objects.values_list(f"{owner}_id", f"{source}__url")
+    return owner, links

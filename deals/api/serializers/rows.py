@@ -14,8 +14,10 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import models
+from django.utils import timezone
 from rest_framework import ISO_8601, relations, serializers
 from rest_framework.settings import api_settings
 
@@ -31,7 +33,9 @@ class Entry:
     name: str  # the output key
     key: str  # the row's key: a `.values()` column, a relation's name or SOURCE_URLS_KEY
     field: serializers.Field
-    model_field: models.Field | None  # the column's model field, None for lists
+    model_field: models.Field | None = None  # the column's model field, None for lists
+    convert: Convert = None
+    in_time_zone: bool = False  # a datetime, written in the request's time zone
     nested: "RowPlan | None" = None
 
 
@@ -56,8 +60,19 @@ class RowPlan:
         return any(entry.key == SOURCE_URLS_KEY for entry in self.entries)
 
     def writer(self) -> Callable[[list[dict]], list[dict]]:
-        """A function from rows to output records, its conversions fixed for this request."""
-        steps = [(entry.name, entry.key, converter(entry)) for entry in self.entries]
+        """A function from rows to output records in this request's time zone (DRF's
+        DateTimeField.default_timezone, looked up once instead of per value)."""
+        return self._writer(timezone.get_current_timezone() if settings.USE_TZ else None)
+
+    def _writer(self, zone: dt.tzinfo | None) -> Callable[[list[dict]], list[dict]]:
+        steps = []
+        for entry in self.entries:
+            convert = entry.convert
+            if entry.nested is not None:
+                convert = entry.nested._writer(zone)
+            elif entry.in_time_zone:
+                convert = datetime_converter(entry.field, zone)
+            steps.append((entry.name, entry.key, convert))
 
         def write(rows: list[dict]) -> list[dict]:
             records = []
@@ -77,49 +92,46 @@ def is_iso(field: serializers.Field, default: str | None) -> bool:
     return isinstance(output_format, str) and output_format.lower() == ISO_8601
 
 
-def converter(entry: Entry) -> Convert:
-    """What `entry.field.to_representation` does to a value read from its column, made
-    cheap where the field is DRF's own and the column's type is known; else that method."""
-    field, column = entry.field, entry.model_field
-    if entry.nested is not None:
-        return entry.nested.writer()
-    if entry.key == SOURCE_URLS_KEY:
-        return sorted  # as SourceUrlsField reads them
-    method = type(field).to_representation
+def column_entry(name: str, key: str, field: serializers.Field, column: models.Field) -> Entry:
+    """What `field.to_representation` does to a value read from `column`, made cheap where
+    the field is DRF's own and the column's type is known; else that method itself."""
+    method, convert = type(field).to_representation, field.to_representation
     text = isinstance(column, models.CharField | models.TextField)
-    if method in (serializers.CharField.to_representation, SLUG_READ):
-        return None if text else str
-    if method is serializers.ChoiceField.to_representation:
-        return (
-            None
-            if text and all(type(key) is str for key in field.choices)
-            else field.to_representation
-        )
-    if method is serializers.IntegerField.to_representation:
-        return None if isinstance(column, models.IntegerField) else int
-    if method is serializers.BooleanField.to_representation:
-        return None if isinstance(column, models.BooleanField) else field.to_representation
     a_date = isinstance(column, models.DateField) and not isinstance(column, models.DateTimeField)
-    if method is PartialDateField.to_representation and a_date:
-        return dt.date.isoformat
-    if method is serializers.DateField.to_representation and a_date:
-        return (
-            dt.date.isoformat
-            if is_iso(field, api_settings.DATE_FORMAT)
-            else field.to_representation
-        )
-    if method is serializers.DecimalField.to_representation:
-        return decimal_converter(field)
-    if method is serializers.DateTimeField.to_representation:
-        return datetime_converter(field)
-    return field.to_representation
+    if method in (serializers.CharField.to_representation, SLUG_READ):
+        convert = None if text else str
+    elif method is serializers.ChoiceField.to_representation:
+        convert = None if text and all(type(key) is str for key in field.choices) else convert
+    elif method is serializers.IntegerField.to_representation:
+        convert = None if isinstance(column, models.IntegerField) else int
+    elif method is serializers.BooleanField.to_representation:
+        convert = None if isinstance(column, models.BooleanField) else convert
+    elif method is PartialDateField.to_representation and a_date:
+        convert = dt.date.isoformat
+    elif method is serializers.DateField.to_representation and a_date:
+        convert = dt.date.isoformat if is_iso(field, api_settings.DATE_FORMAT) else convert
+    elif method is serializers.DecimalField.to_representation:
+        convert = decimal_converter(field, column)
+    elif method is serializers.DateTimeField.to_representation and is_iso(
+        field, api_settings.DATETIME_FORMAT
+    ):
+        return Entry(name, key, field, column, in_time_zone=True)
+    return Entry(name, key, field, column, convert)
 
 
-def decimal_converter(field: serializers.DecimalField) -> Convert:
-    """DRF's quantize and format, with the quantum and context made once, not per value."""
+def decimal_converter(field: serializers.DecimalField, column: models.Field) -> Convert:
+    """DRF's quantize and format, with the quantum and context made once, not per value;
+    only the format where the ORM already gives the column's places (psycopg's numeric of
+    that scale, Django's SQLite converter quantizes) and the field has the same."""
     as_string = getattr(field, "coerce_to_string", api_settings.COERCE_DECIMAL_TO_STRING)
     if not as_string or field.localize or field.normalize_output or field.decimal_places is None:
         return field.to_representation
+    if (
+        isinstance(column, models.DecimalField)
+        and column.decimal_places == field.decimal_places
+        and (field.max_digits is None or column.max_digits <= field.max_digits)
+    ):
+        return "{:f}".format
     quantum = decimal.Decimal(".1") ** field.decimal_places
     context = decimal.getcontext().copy()
     if field.max_digits is not None:
@@ -134,13 +146,12 @@ def decimal_converter(field: serializers.DecimalField) -> Convert:
     return convert
 
 
-def datetime_converter(field: serializers.DateTimeField) -> Convert:
-    """ISO 8601 in the field's time zone, `Z` for UTC, as DRF writes it; the zone is looked
-    up once per request instead of per value."""
-    zone = field.timezone if hasattr(field, "timezone") else field.default_timezone()
-    if not is_iso(field, api_settings.DATETIME_FORMAT) or zone is None:
-        return field.to_representation
+def datetime_converter(field: serializers.DateTimeField, zone: dt.tzinfo | None) -> Convert:
+    """ISO 8601 in the field's time zone, `Z` for UTC, as DRF writes it."""
+    zone = field.timezone if hasattr(field, "timezone") else zone
     fallback = field.to_representation
+    if zone is None:
+        return fallback
 
     def convert(value):
         if type(value) is not dt.datetime or value.utcoffset() is None:
@@ -180,18 +191,18 @@ def plan_of(serializer: serializers.Serializer) -> RowPlan:
 def entry_for(model: type[models.Model], field: serializers.Field) -> Entry:
     name = field.field_name
     if isinstance(field, SourceUrlsField):
-        return Entry(name, SOURCE_URLS_KEY, field, None)
+        return Entry(name, SOURCE_URLS_KEY, field, convert=sorted)  # as the field reads them
     if isinstance(field, serializers.ListSerializer):
         relation = model._meta.get_field(field.source)
         if not relation.one_to_many:
             raise unsupported(model, name)
-        return Entry(name, field.source, field, None, plan_of(field.child))
+        return Entry(name, field.source, field, nested=plan_of(field.child))
     path = list(field.source_attrs)
     if isinstance(field, relations.SlugRelatedField):
         path.append(field.slug_field)
     elif isinstance(field, serializers.BaseSerializer | relations.RelatedField) or not path:
         raise unsupported(model, name)
-    return Entry(name, "__".join(path), field, column_at(model, path, name))
+    return column_entry(name, "__".join(path), field, column_at(model, path, name))
 
 
 def column_at(model: type[models.Model], path: list[str], name: str) -> models.Field:
