@@ -103,7 +103,7 @@ def dataset_total(stamp: dict) -> DatasetTotal:
     )
 
 
-def valuation_points_insert(startups: set[int] | None, stamp: dict) -> None:
+def valuation_points_insert(startups: set[int] | None, stamp: dict, into: str = T["point"]) -> None:
     """Rounds' post-money valuations and valuation marks known in USD, as one series."""
     round_where, params = id_filter("startup_id", startups)
     mark_where, mark_params = id_filter("startup_id", startups)
@@ -113,7 +113,7 @@ def valuation_points_insert(startups: set[int] | None, stamp: dict) -> None:
     )
     execute(
         f"""
-        INSERT INTO {T["point"]} ({columns})
+        INSERT INTO {into} ({columns})
         SELECT startup_id, announced_on, date_precision, post_money_valuation_usd,
                valuation_qualifier, id, NULL, %s, %s
         FROM {T["round"]} WHERE post_money_valuation_usd IS NOT NULL AND {round_where}

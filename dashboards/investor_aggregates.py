@@ -23,7 +23,7 @@ IR = InvestorRound._meta.db_table
 Footprint = tuple[int, int, int, dt.date, bool]  # investor, round, startup, date, top level
 
 
-def investor_rounds_insert(startups: set[int] | None, stamp: dict) -> None:
+def investor_rounds_insert(startups: set[int] | None, stamp: dict, into: str = IR) -> None:
     """The rounds of `startups` (of all, for None) as each investor and its ancestors joined
     them: one row per investor and round, written by one INSERT ... SELECT.
 
@@ -46,7 +46,7 @@ def investor_rounds_insert(startups: set[int] | None, stamp: dict) -> None:
     )
     execute(
         f"""
-        INSERT INTO {IR} ({columns})
+        INSERT INTO {into} ({columns})
         WITH led AS (
             -- Each participation with its round's number of leads (a window, one pass).
             SELECT lp.*, SUM(CASE WHEN lp.is_lead THEN 1 ELSE 0 END)
@@ -119,7 +119,11 @@ def _in_periods(kind: str, starts: set[dt.date] | None) -> tuple[str, list]:
 
 
 def investor_stats_insert(
-    kind: str, investors: set[int] | None, starts: set[dt.date] | None, stamp: dict
+    kind: str,
+    investors: set[int] | None,
+    starts: set[dt.date] | None,
+    stamp: dict,
+    into: str = InvestorPeriodStat._meta.db_table,
 ) -> None:
     """Deals per investor (each round once) and period, grouped from the investor rounds:
     for every investor and period, or for `investors` in the periods starting at `starts`."""
@@ -138,7 +142,7 @@ def investor_stats_insert(
     )
     execute(
         f"""
-        INSERT INTO {InvestorPeriodStat._meta.db_table} ({columns})
+        INSERT INTO {into} ({columns})
         SELECT investor_id, %s, period_start, COUNT(*), SUM(CASE WHEN is_ai THEN 1 ELSE 0 END),
                ROUND(1.0 * SUM(CASE WHEN is_ai THEN 1 ELSE 0 END) / COUNT(*), 6),
                COUNT(amount_usd), SUM(amount_usd), {qualifier_sql("cap")},
@@ -155,7 +159,9 @@ def investor_stats_insert(
     )
 
 
-def investor_totals_insert(investors: set[int] | None, stamp: dict) -> None:
+def investor_totals_insert(
+    investors: set[int] | None, stamp: dict, into: str = InvestorTotal._meta.db_table
+) -> None:
     """Each investor's year rows summed (run after the year rows are written)."""
     where, params = id_filter("investor_id", investors)
     flags = ", ".join(
@@ -174,7 +180,7 @@ def investor_totals_insert(investors: set[int] | None, stamp: dict) -> None:
     )
     execute(
         f"""
-        INSERT INTO {InvestorTotal._meta.db_table} ({columns})
+        INSERT INTO {into} ({columns})
         SELECT investor_id, SUM(deals_total), SUM(deals_ai), SUM(deals_disclosed),
                SUM(capital_usd), SUM(own_contribution_usd), SUM(compute_credits_usd),
                SUM(compute_credits_disclosed),
@@ -206,14 +212,14 @@ def investors_regroup(before: list[Footprint], after: list[Footprint], stamp: di
     investor_totals_insert(investors, stamp)
 
 
-def co_investments_insert(stamp: dict) -> None:
+def co_investments_insert(stamp: dict, into: str) -> None:
     """Pairs of top-level investors in the same startups: how many, in how many rounds
     together, and since when (the first day both were in a shared startup).
 
     The intermediate sets go into temporary tables. SQLite needs them indexed for its
     self-joins; PostgreSQL hashes them faster without (with an index it chose a nested loop
-    that took 72 s for the pairs of 1M rounds, against 20 s hashed). The pairs are inserted in
-    key order, so that the unique index grows at its end instead of splitting pages at random.
+    that took 72 s for the pairs of 1M rounds, against 20 s hashed). `into` is a bare copy of
+    the table on PostgreSQL (aside.written_aside): no index to keep in order while inserting.
     """
     execute(
         f"""
@@ -247,7 +253,7 @@ def co_investments_insert(stamp: dict) -> None:
         )
         execute(
             f"""
-            INSERT INTO {CoInvestment._meta.db_table} ({columns})
+            INSERT INTO {into} ({columns})
             SELECT s.a, s.b, s.shared, COALESCE(r.rounds, 0), s.first_on, %s, %s
             FROM (
                 SELECT x.root AS a, y.root AS b, COUNT(*) AS shared,
@@ -260,7 +266,6 @@ def co_investments_insert(stamp: dict) -> None:
                 FROM tmp_rp x JOIN tmp_rp y ON x.round_id = y.round_id AND x.root < y.root
                 GROUP BY x.root, y.root
             ) r ON r.a = s.a AND r.b = s.b
-            ORDER BY s.a, s.b
             """,
             [stamp["computed_at"], stamp["data_version"]],
         )

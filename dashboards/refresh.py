@@ -16,6 +16,7 @@ from django.utils import timezone
 from startups.models import PendingRefresh
 
 from . import aggregates, investor_aggregates
+from .aside import written_aside
 from .models import (
     AggregateState,
     CoInvestment,
@@ -105,23 +106,18 @@ def _serialize_refreshes() -> None:
 
 
 def recompute_everything(stamp: dict) -> None:
-    for model in (
-        InvestorRound,
-        InvestorPeriodStat,
-        InvestorTotal,
-        CoInvestment,
-        ProductPeriodStat,
-        UnicornMembership,
-        UnicornPeriodStat,
-        ValuationPoint,
-    ):
-        model.objects.all().delete()
-    investor_aggregates.investor_rounds_insert(None, stamp)
-    for kind in PeriodKind.values:
-        investor_aggregates.investor_stats_insert(kind, None, None, stamp)
-    investor_aggregates.investor_totals_insert(None, stamp)
-    investor_aggregates.co_investments_insert(stamp)
-    aggregates.valuation_points_insert(None, stamp)
+    with written_aside(InvestorRound) as table:
+        investor_aggregates.investor_rounds_insert(None, stamp, into=table)
+    with written_aside(InvestorPeriodStat) as table:
+        for kind in PeriodKind.values:
+            investor_aggregates.investor_stats_insert(kind, None, None, stamp, into=table)
+    with written_aside(InvestorTotal) as table:
+        investor_aggregates.investor_totals_insert(None, stamp, into=table)
+    with written_aside(CoInvestment) as table:
+        investor_aggregates.co_investments_insert(stamp, into=table)
+    with written_aside(ValuationPoint) as table:
+        aggregates.valuation_points_insert(None, stamp, into=table)
+    ProductPeriodStat.objects.all().delete()
     _unicorns(None, stamp)
     ProductPeriodStat.objects.bulk_create(aggregates.product_stats(None, stamp), WRITE_BATCH)
     ProductPeriodStat.objects.bulk_create(aggregates.product_totals(stamp), WRITE_BATCH)

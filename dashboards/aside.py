@@ -1,0 +1,79 @@
+"""Rewriting a whole aggregate table: on PostgreSQL, into a bare copy that then takes its place.
+
+A full refresh replaces millions of rows. Inserted into the live table, each row also goes
+into every index, at random places: on 1M rounds that was more than half of the refresh.
+Written into a copy without indexes, then indexed once (a sort), it costs what the floor's
+unindexed temporary tables cost plus one index build. Readers meanwhile read the old rows;
+they wait only for the swap at the end, and the swap is part of the refresh's transaction.
+
+The copy is indexed and constrained exactly as the table is, read from the catalog, and takes
+the table's index and constraint names: the schema stays what the migrations made.
+"""
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.db import connection, models
+
+INDEX_DEFINITION = re.compile(r"^CREATE (UNIQUE )?INDEX \S+ ON \S+ (.*)$")
+
+
+@contextmanager
+def written_aside(model: type[models.Model]) -> Iterator[str]:
+    """Yield the name of the table to write the model's new rows into (the rows it has are
+    gone at the end). Elsewhere than on PostgreSQL, the table itself, emptied."""
+    table = model._meta.db_table
+    if connection.vendor != "postgresql":
+        model.objects.all().delete()
+        yield table
+        return
+    aside = f"{table}_aside"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TABLE {aside} (LIKE {table} INCLUDING DEFAULTS INCLUDING IDENTITY "
+            "INCLUDING CONSTRAINTS)"
+        )
+    yield aside
+    with connection.cursor() as cursor:
+        renames = _index_like(cursor, table, aside)
+        cursor.execute(f"DROP TABLE {table}")
+        cursor.execute(f"ALTER TABLE {aside} RENAME TO {table}")
+        for statement in renames:
+            cursor.execute(statement)
+        cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+        ((sequence,),) = cursor.fetchall()
+        if sequence:
+            cursor.execute(f"ALTER SEQUENCE {sequence} RENAME TO {table}_id_seq")
+        # A new table has no statistics: the pages' first queries would be planned blind.
+        cursor.execute(f"ANALYZE {table}")
+
+
+def _index_like(cursor, table: str, aside: str) -> list[str]:
+    """Build the table's indexes and index-backed constraints on the copy, under temporary
+    names; return the statements that give them the table's names once it is gone."""
+    cursor.execute(
+        """
+        SELECT i.relname, pg_get_indexdef(i.oid), c.conname, c.contype
+        FROM pg_index x
+        JOIN pg_class i ON i.oid = x.indexrelid
+        LEFT JOIN pg_constraint c ON c.conindid = x.indexrelid AND c.conrelid = x.indrelid
+        WHERE x.indrelid = %s::regclass
+        ORDER BY i.relname
+        """,
+        [table],
+    )
+    renames = []
+    for number, (index, definition, constraint, kind) in enumerate(cursor.fetchall()):
+        unique, rest = INDEX_DEFINITION.match(definition).groups()
+        temporary = f"{aside}_{number}"
+        cursor.execute(f"CREATE {unique or ''}INDEX {temporary} ON {aside} {rest}")
+        if constraint is None:
+            renames.append(f"ALTER INDEX {temporary} RENAME TO {index}")
+            continue
+        what = {"p": "PRIMARY KEY", "u": "UNIQUE"}[kind]
+        cursor.execute(
+            f"ALTER TABLE {aside} ADD CONSTRAINT {temporary} {what} USING INDEX {temporary}"
+        )
+        renames.append(f"ALTER TABLE {table} RENAME CONSTRAINT {temporary} TO {constraint}")
+    return renames
