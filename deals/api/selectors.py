@@ -144,10 +144,18 @@ SOURCE_URLS_KEY = "sources"
 ROW_ORDER: dict[type[Model], Sequence[str]] = {Participation: PARTICIPANT_ORDER}
 
 
-def as_rows(records: QuerySet, columns: Sequence[str]) -> QuerySet:
-    """The list's records (filtered, not yet paged) as rows of these columns and the key."""
-    pk = records.model._meta.pk.name
-    return records.prefetch_related(None).values(*dict.fromkeys([*columns, pk]))
+def round_rows_for_api(columns: Sequence[str]) -> QuerySet[FundingRound]:
+    """The rounds of rounds_for_api as rows of these columns (filters and the cursor narrow
+    them); their participants and sources come from add_related_rows."""
+    return rows_template(FundingRound, tuple(columns)).all()
+
+
+@cache
+def rows_template(model: type[Model], columns: tuple[str, ...]) -> QuerySet:
+    """`.values()` of these columns and the key, resolved once per process (a page's time
+    on SQLite went to resolving its columns and joins): each page takes a clone."""
+    pk = model._meta.pk.name
+    return model.objects.values(*dict.fromkeys([*columns, pk]))
 
 
 def add_related_rows(

@@ -1,11 +1,11 @@
 """The resources: thin viewsets that parse with a serializer, read through the API selectors
 and write through the services (`deals.services`, `startups.services`), nothing else."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from rest_framework import viewsets
 from rest_framework.filters import OrderingFilter
 
@@ -18,7 +18,7 @@ from . import filters, selectors
 from . import serializers as api
 from .errors import call_service
 from .filter_backend import FilterBackend
-from .serializers.rows import reads_rows, row_plan
+from .serializers.rows import row_plan
 
 NAME_SEARCH = ["name_en", "name_zh", "aliases"]
 SLUG = "[A-Za-z0-9_-]+"
@@ -32,6 +32,8 @@ class RecordViewSet(viewsets.ModelViewSet):
     update_service: Callable[..., Model]
     delete_service: Callable[[Model], None] = staticmethod(record_delete)
     selector: Callable[[], Any]
+    # Lists as `.values()` rows of the given columns; the serializer must be RowsListSerializer's.
+    row_selector: Callable[[Sequence[str]], QuerySet] | None = None
     # As settings' DEFAULT_FILTER_BACKENDS, with django-filter's backend skipping the unused.
     filter_backends = [FilterBackend, filters.SearchFilter, OrderingFilter]
     ordering_fields = ["id", "updated_at", "created_at"]
@@ -43,16 +45,14 @@ class RecordViewSet(viewsets.ModelViewSet):
         return self.selector()
 
     def list(self, request, *args, **kwargs):
-        # A page of `.values()` rows when the serializer can write them (RowsListSerializer):
-        # the same filters, ordering, cursor and output, without model instances. (A comment,
-        # not a docstring: drf-spectacular would make it every list's description.)
-        serializer_class = self.get_serializer_class()
-        if not reads_rows(serializer_class):
+        # With a row selector, a page of `.values()` rows written by the serializer's row
+        # plan (RowsListSerializer): the same filters, ordering, cursor and output, without
+        # model instances. (A comment: drf-spectacular would make a docstring every list's
+        # description.)
+        if self.row_selector is None:
             return super().list(request, *args, **kwargs)
-        plan = row_plan(serializer_class)
-        page = self.paginate_queryset(
-            selectors.as_rows(self.filter_queryset(self.get_queryset()), plan.columns)
-        )
+        plan = row_plan(self.get_serializer_class())
+        page = self.paginate_queryset(self.filter_queryset(self.row_selector(plan.columns)))
         relations = {name: nested.columns for name, nested in plan.relations.items()}
         rows = selectors.add_related_rows(page, plan.model, relations, plan.shows_source_urls)
         return self.get_paginated_response(self.get_serializer(rows, many=True).data)
@@ -110,6 +110,7 @@ class FundingRoundViewSet(RecordViewSet):
     serializer_class = api.FundingRoundSerializer
     filterset_class = filters.FundingRoundFilter
     selector = staticmethod(selectors.rounds_for_api)
+    row_selector = staticmethod(selectors.round_rows_for_api)
     create_service = staticmethod(deals_services.funding_round_create)
     update_service = staticmethod(deals_services.funding_round_update)
     search_fields = [*STARTUP_NAME_SEARCH, "round_label"]

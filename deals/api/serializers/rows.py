@@ -1,10 +1,11 @@
 """List pages written from `.values()` rows instead of model instances.
 
-A serializer that opts in (`Meta.list_serializer_class = RowsListSerializer`) gets a plan made
-once per class from its own fields: for each field, the `.values()` column it reads and the
-conversion its `to_representation` would make, chosen once per request instead of looked up
-per field and per row. The output is the serializer's own, key for key (tests/api/test_rows.py
-compares the two); validation, detail pages and writes still go through the fields.
+A serializer that opts in (`Meta.list_serializer_class = RowsListSerializer`, its viewset
+naming a `row_selector`) gets a plan made once per class from its own fields: for each field,
+the `.values()` column it reads and the conversion its `to_representation` would make, chosen
+once instead of looked up per field and per row. The output is the serializer's own, key for
+key (tests/api/test_rows.py compares the two); validation, detail pages and writes still go
+through the fields.
 """
 
 import datetime as dt
@@ -170,11 +171,6 @@ class RowsListSerializer(serializers.ListSerializer):
         if isinstance(data, list) and data and isinstance(data[0], dict):
             return row_plan(type(self.child)).writer()(data)
         return super().to_representation(data)
-
-
-def reads_rows(serializer_class: type[serializers.BaseSerializer]) -> bool:
-    meta = getattr(serializer_class, "Meta", None)
-    return issubclass(getattr(meta, "list_serializer_class", object), RowsListSerializer)
 
 
 @cache
