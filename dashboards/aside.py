@@ -41,10 +41,11 @@ def written_aside(model: type[models.Model]) -> Iterator[str]:
         cursor.execute(f"ALTER TABLE {aside} RENAME TO {table}")
         for statement in renames:
             cursor.execute(statement)
-        cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
-        ((sequence,),) = cursor.fetchall()
-        if sequence:
-            cursor.execute(f"ALTER SEQUENCE {sequence} RENAME TO {table}_id_seq")
+        if model._meta.auto_field is not None:
+            column = model._meta.auto_field.column
+            cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [table, column])
+            ((sequence,),) = cursor.fetchall()
+            cursor.execute(f"ALTER SEQUENCE {sequence} RENAME TO {table}_{column}_seq")
         # A new table has no statistics: the pages' first queries would be planned blind.
         cursor.execute(f"ANALYZE {table}")
 

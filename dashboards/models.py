@@ -60,6 +60,8 @@ class InvestorRound(Aggregate):
     deleted round must outlive it until the refresh that reads them.
     """
 
+    # Its order serves "an investor's rows in a period" as one index range.
+    pk = models.CompositePrimaryKey("investor_id", "announced_on", "round_id")
     investor_id = models.BigIntegerField()
     round_id = models.BigIntegerField()
     startup_id = models.BigIntegerField()
@@ -81,12 +83,6 @@ class InvestorRound(Aggregate):
     credits_at_most = models.PositiveSmallIntegerField(**FLAG)
 
     class Meta:
-        constraints = [
-            # Its order serves "an investor's rows in a period" as one index range.
-            models.UniqueConstraint(
-                fields=["investor_id", "announced_on", "round_id"], name="investor_round_unique"
-            ),
-        ]
         indexes = [models.Index(fields=["startup_id"], name="investor_round_startup")]
 
 
