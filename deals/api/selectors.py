@@ -182,7 +182,7 @@ def add_related_rows(
 def rows_by_owner(model, relation: str, columns: Sequence[str], ids: list) -> dict[int, list]:
     foreign_key, rows = related_rows_template(model, relation, tuple(columns))
     grouped = defaultdict(list)
-    for row in rows.filter(**{f"{foreign_key}__in": ids}):
+    for row in rows.filter(**{f"{foreign_key}__pk__in": ids}):
         grouped[row.pop(OWNER)].append(row)
     return grouped
 
@@ -190,13 +190,15 @@ def rows_by_owner(model, relation: str, columns: Sequence[str], ids: list) -> di
 def source_urls_by_owner(model: type[Model], ids: list) -> dict[int, list[str]]:
     owner, links = source_links_template(model)
     grouped = defaultdict(list)
-    for owner_id, url in links.filter(**{f"{owner}__in": ids}):
+    for owner_id, url in links.filter(**{f"{owner}__pk__in": ids}):
         grouped[owner_id].append(url)
     return grouped
 
 
 # The queries of a page's related rows, built once per process and filtered per page: their
 # columns, joins and order cost more to resolve than the filter. Never evaluated themselves.
+# The filter names the owner's key (`round__pk__in`), the same SQL as `round__in` without
+# Django normalising each id as a related object.
 OWNER = "_owner"  # no column of a model starts with an underscore
 
 
