@@ -133,7 +133,7 @@ def valuation_points_insert(startups: set[int] | None, stamp: dict, into: str = 
 
 
 def unicorn_members_insert(
-    kind: str, periods: list, startups: set[int] | None, stamp: dict
+    kind: str, periods: list, startups: set[int] | None, stamp: dict, into: str = T["member"]
 ) -> None:
     """Startups valued at $1B or more at each period's end: AI, not listed by then.
 
@@ -153,7 +153,7 @@ def unicorn_members_insert(
                    ) AS until
             FROM {T["point"]} v WHERE {where}
         )
-        INSERT INTO {T["member"]}
+        INSERT INTO {into}
             (period_kind, period_end, startup_id, slug, valuation_usd, computed_at, data_version)
         SELECT %s, p.period_end, sp.startup_id, s.slug, sp.valuation_usd, %s, %s
         FROM spans sp

@@ -16,9 +16,12 @@ from django.db import connection
 
 from .aggregates import BOUNDS, T, execute, fetch, flag_columns, id_filter, qualifier_sql
 from .models import CoInvestment, InvestorPeriodStat, InvestorRound, InvestorTotal, PeriodKind
-from .periods import next_period, period_start, truncate_sql
+from .periods import next_period, period_start, truncate_sql, values_table
 
 IR = InvestorRound._meta.db_table
+# (investor, period) cells regrouped per statement: three parameters each, well under
+# SQLite's limit.
+TARGETS_PER_QUERY = 5000
 # What an incremental refresh reads of a row: enough to know whose figures and pairs it fed.
 Footprint = tuple[int, int, int, dt.date, bool]  # investor, round, startup, date, top level
 
@@ -97,38 +100,25 @@ def investor_rounds_of(startups: set[int]) -> list[Footprint]:
     )
 
 
-def _date(day: dt.date) -> tuple[str, str]:
-    """A date parameter and its placeholder (PostgreSQL needs the type spelled out)."""
-    cast = "CAST(%s AS DATE)" if connection.vendor == "postgresql" else "%s"
-    return cast, day.isoformat()
-
-
-def _in_periods(kind: str, starts: set[dt.date] | None) -> tuple[str, list]:
-    """A condition on announced_on: within one of the periods starting at `starts` (as
-    ranges, so that the (investor, date) index serves it)."""
-    if starts is None:
-        return "1 = 1", []
-    if not starts:
-        return "1 = 0", []
-    ranges, params = [], []
-    for start in sorted(starts):
-        (low, first), (high, after) = _date(start), _date(next_period(kind, start))
-        ranges.append(f"(announced_on >= {low} AND announced_on < {high})")
-        params += [first, after]
-    return f"({' OR '.join(ranges)})", params
-
-
 def investor_stats_insert(
     kind: str,
-    investors: set[int] | None,
-    starts: set[dt.date] | None,
+    targets: list[tuple[int, dt.date]] | None,
     stamp: dict,
     into: str = InvestorPeriodStat._meta.db_table,
 ) -> None:
     """Deals per investor (each round once) and period, grouped from the investor rounds:
-    for every investor and period, or for `investors` in the periods starting at `starts`."""
-    where, params = id_filter("investor_id", investors)
-    periods, period_params = _in_periods(kind, starts)
+    for every investor and period, or for the (investor, period start) `targets`, each read
+    as one range of the (investor, date) key."""
+    with_targets, rows, params = "", f"{IR} ir", []
+    if targets is not None:
+        cte, params = values_table(
+            "targets",
+            [(investor, start, next_period(kind, start)) for investor, start in targets],
+            ("investor_id", "low", "high"),
+        )
+        with_targets = f"WITH {cte}"
+        rows += """ JOIN targets t ON ir.investor_id = t.investor_id
+                    AND ir.announced_on >= t.low AND ir.announced_on < t.high"""
     capital_flags = ", ".join(
         f"CASE WHEN amount_usd IS NOT NULL AND amount_qualifier = '{q}' THEN 1 ELSE 0 END "
         f"AS cap_{q}"
@@ -143,6 +133,7 @@ def investor_stats_insert(
     execute(
         f"""
         INSERT INTO {into} ({columns})
+        {with_targets}
         SELECT investor_id, %s, period_start, COUNT(*), SUM(CASE WHEN is_ai THEN 1 ELSE 0 END),
                ROUND(1.0 * SUM(CASE WHEN is_ai THEN 1 ELSE 0 END) / COUNT(*), 6),
                COUNT(amount_usd), SUM(amount_usd), {qualifier_sql("cap")},
@@ -150,12 +141,12 @@ def investor_stats_insert(
                SUM(CASE WHEN own_known THEN 1 ELSE 0 END),
                SUM(credits_usd), {qualifier_sql("credits")}, COUNT(credits_usd), %s, %s
         FROM (
-            SELECT {IR}.*, {truncate_sql(kind, "announced_on")} AS period_start, {capital_flags}
-            FROM {IR} WHERE {where} AND {periods}
+            SELECT ir.*, {truncate_sql(kind, "ir.announced_on")} AS period_start, {capital_flags}
+            FROM {rows}
         ) rows
         GROUP BY investor_id, period_start
         """,
-        [kind, stamp["computed_at"], stamp["data_version"], *params, *period_params],
+        [*params, kind, stamp["computed_at"], stamp["data_version"]],
     )
 
 
@@ -196,20 +187,33 @@ def investor_totals_insert(
 
 
 def investors_regroup(before: list[Footprint], after: list[Footprint], stamp: dict) -> None:
-    """Period figures and totals again for the investors and periods that the touched
-    startups' rows named, before their rewrite or after it."""
+    """Period figures and totals again for the (investor, period) cells that the touched
+    startups' rows fell in, before their rewrite or after it."""
     moved = before + after
     investors = {row[0] for row in moved}
     if not investors:
         return
     for kind in PeriodKind.values:
-        starts = {period_start(kind, row[3]) for row in moved}
-        InvestorPeriodStat.objects.filter(
-            investor_id__in=investors, period_kind=kind, period_start__in=starts
-        ).delete()
-        investor_stats_insert(kind, investors, starts, stamp)
+        targets = sorted({(row[0], period_start(kind, row[3])) for row in moved})
+        for start in range(0, len(targets), TARGETS_PER_QUERY):
+            chunk = targets[start : start + TARGETS_PER_QUERY]
+            _investor_stats_delete(kind, chunk)
+            investor_stats_insert(kind, chunk, stamp)
     InvestorTotal.objects.filter(investor_id__in=investors).delete()
     investor_totals_insert(investors, stamp)
+
+
+def _investor_stats_delete(kind: str, targets: list[tuple[int, dt.date]]) -> None:
+    cte, params = values_table("targets", targets, ("investor_id", "period_start"))
+    execute(
+        f"""
+        WITH {cte}
+        DELETE FROM {InvestorPeriodStat._meta.db_table}
+        WHERE period_kind = %s
+              AND (investor_id, period_start) IN (SELECT investor_id, period_start FROM targets)
+        """,
+        [*params, kind],
+    )
 
 
 def co_investments_insert(stamp: dict, into: str) -> None:

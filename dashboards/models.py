@@ -180,7 +180,11 @@ class ValuationPoint(Aggregate):
     mark = models.ForeignKey(ValuationMark, null=True, related_name="+", **DERIVED)
 
     class Meta:
-        indexes = [models.Index(fields=["startup", "valued_on"])]
+        indexes = [
+            models.Index(fields=["startup", "valued_on"]),
+            # The first valuation, where the unicorn periods start, read by every refresh.
+            models.Index(fields=["valued_on"], name="valuation_point_first"),
+        ]
         ordering = ["startup_id", "valued_on"]
 
 

@@ -110,7 +110,7 @@ def recompute_everything(stamp: dict) -> None:
         investor_aggregates.investor_rounds_insert(None, stamp, into=table)
     with written_aside(InvestorPeriodStat) as table:
         for kind in PeriodKind.values:
-            investor_aggregates.investor_stats_insert(kind, None, None, stamp, into=table)
+            investor_aggregates.investor_stats_insert(kind, None, stamp, into=table)
     with written_aside(InvestorTotal) as table:
         investor_aggregates.investor_totals_insert(None, stamp, into=table)
     with written_aside(CoInvestment) as table:
@@ -159,35 +159,38 @@ def recompute_touched(startups: set[int], stamp: dict) -> None:
     _dataset_total(stamp)
 
 
-def unicorn_periods(kind: str) -> list[tuple[dt.date, dt.date]]:
-    """From the first period with a valuation to the current one."""
-    first = ValuationPoint.objects.aggregate(first=Min("valued_on"))["first"]
+def unicorn_periods(kind: str, first: dt.date | None) -> list[tuple[dt.date, dt.date]]:
+    """From the period of the first valuation to the current one."""
     return periods_between(kind, first, timezone.now().date()) if first else []
 
 
 def _unicorns(startups: set[int] | None, stamp: dict) -> None:
+    """Memberships and periods: those of the touched startups edited in place, unless
+    periods were added (time moved on, or earlier data) or a stored one is missing; then
+    every startup's, written aside."""
+    first = ValuationPoint.objects.aggregate(first=Min("valued_on"))["first"]
+    periods = {kind: unicorn_periods(kind, first) for kind in PeriodKind.values}
+    if startups is not None and all(
+        _same_periods(kind, periods[kind])
+        and _unicorns_touched(kind, periods[kind], startups, stamp)
+        for kind in PeriodKind.values
+    ):
+        return
+    with written_aside(UnicornMembership) as table:
+        for kind in PeriodKind.values:
+            aggregates.unicorn_members_insert(kind, periods[kind], None, stamp, into=table)
+    UnicornPeriodStat.objects.all().delete()
     for kind in PeriodKind.values:
-        periods = unicorn_periods(kind)
-        stored = UnicornPeriodStat.objects.filter(period_kind=kind).aggregate(
-            first=Min("period_end"), last=Max("period_end")
-        )
-        same_periods = periods and (stored["first"], stored["last"]) == (
-            periods[0][1],
-            periods[-1][1],
-        )
-        # New periods (time moved on, or earlier data) need every startup's membership.
-        if (
-            startups is not None
-            and same_periods
-            and _unicorns_touched(kind, periods, startups, stamp)
-        ):
-            continue
-        UnicornMembership.objects.filter(period_kind=kind).delete()
-        aggregates.unicorn_members_insert(kind, periods, None, stamp)
-        UnicornPeriodStat.objects.filter(period_kind=kind).delete()
         UnicornPeriodStat.objects.bulk_create(
-            aggregates.unicorn_periods(kind, periods, stamp), WRITE_BATCH
+            aggregates.unicorn_periods(kind, periods[kind], stamp), WRITE_BATCH
         )
+
+
+def _same_periods(kind: str, periods: list) -> bool:
+    stored = UnicornPeriodStat.objects.filter(period_kind=kind).aggregate(
+        first=Min("period_end"), last=Max("period_end")
+    )
+    return bool(periods) and (stored["first"], stored["last"]) == (periods[0][1], periods[-1][1])
 
 
 def _unicorns_touched(kind: str, periods: list, startups: set[int], stamp: dict) -> bool:
