@@ -24,6 +24,8 @@ from .periods import as_date, truncate_sql, values_table
 
 UNICORN_USD = Decimal(1_000_000_000)
 BOUNDS = ("at_least", "approx", "at_most")
+# Aggregate rows per INSERT.
+WRITE_BATCH = 5000
 
 T = {
     "round": FundingRound._meta.db_table,
@@ -64,6 +66,16 @@ def fetch(sql: str, params: list) -> list[tuple]:
 def execute(sql: str, params: list) -> None:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
+
+
+def rows_replace(model, rows: list, keep) -> None:
+    """Write aggregate rows an incremental refresh moved: the stored ones are deleted and
+    those `keep` accepts inserted again (one DELETE and one INSERT: an UPDATE of many
+    columns over a few dozen rows cost more)."""
+    model.objects.filter(pk__in=[row.pk for row in rows if row.pk is not None]).delete()
+    for row in rows:
+        row.pk = None
+    model.objects.bulk_create([row for row in rows if keep(row)], batch_size=WRITE_BATCH)
 
 
 def qualifier_sql(prefix: str) -> str:

@@ -1,27 +1,34 @@
 """Investor aggregates: each investor's rounds (affiliates rolled up), grouped into period
-figures, totals and co-investment pairs.
+figures (cells) and totals.
 
-The `InvestorRound` rows are the one pass over the deals; period figures and pairs are grouped
-from them. A full refresh writes every row. An incremental one rewrites the touched startups'
-rows and regroups only the investors and periods those rows named before and after, and moves
-the pairs they hold by the difference: on a million rounds, one new round costs the rows of
-one startup, not the millions of rounds its investors joined.
+The `InvestorRound` rows are the one pass over the deals; cells and co-investment pairs are
+grouped from them. A full refresh writes every row and groups every cell. An incremental one
+rewrites the touched startups' rows and moves each cell they fall in by what they add now
+minus what they added before: on a million rounds, one new round costs the rows of one
+startup, not the millions of rounds its investors joined.
 """
 
 import datetime as dt
-from collections import defaultdict
-from itertools import combinations
+from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import connection
+from startups.vocab import sum_qualifier
 
-from .aggregates import BOUNDS, T, execute, fetch, flag_columns, id_filter, qualifier_sql
-from .models import CoInvestment, InvestorPeriodStat, InvestorRound, InvestorTotal, PeriodKind
-from .periods import next_period, period_start, truncate_sql, values_table
+from .aggregates import (
+    BOUNDS,
+    T,
+    execute,
+    fetch,
+    flag_columns,
+    id_filter,
+    qualifier_sql,
+    rows_replace,
+)
+from .models import InvestorPeriodStat, InvestorRound, InvestorTotal, PeriodKind
+from .periods import as_date, truncate_sql
 
 IR = InvestorRound._meta.db_table
-# (investor, period) cells regrouped per statement: three parameters each, well under
-# SQLite's limit.
-TARGETS_PER_QUERY = 5000
+# The figures whose bounds are counted, as the investor rounds' flag columns name them.
+FIGURES = ("capital", "own", "credits")
 # What an incremental refresh reads of a row: enough to know whose figures and pairs it fed.
 Footprint = tuple[int, int, int, dt.date, bool]  # investor, round, startup, date, top level
 
@@ -100,54 +107,138 @@ def investor_rounds_of(startups: set[int]) -> list[Footprint]:
     )
 
 
-def investor_stats_insert(
-    kind: str,
-    targets: list[tuple[int, dt.date]] | None,
-    stamp: dict,
-    into: str = InvestorPeriodStat._meta.db_table,
-) -> None:
-    """Deals per investor (each round once) and period, grouped from the investor rounds:
-    for every investor and period, or for the (investor, period start) `targets`, each read
-    as one range of the (investor, date) key."""
-    with_targets, rows, params = "", f"{IR} ir", []
-    if targets is not None:
-        cte, params = values_table(
-            "targets",
-            [(investor, start, next_period(kind, start)) for investor, start in targets],
-            ("investor_id", "low", "high"),
-        )
-        with_targets = f"WITH {cte}"
-        rows += """ JOIN targets t ON ir.investor_id = t.investor_id
-                    AND ir.announced_on >= t.low AND ir.announced_on < t.high"""
+# A cell is an investor's figures in one period. Its counts and sums add up over rounds, so an
+# edit moves them by what its rows add now minus what they added before; the rest follows.
+COUNTS = (
+    ("deals_total", "COUNT(*)"),
+    ("deals_ai", "SUM(CASE WHEN is_ai THEN 1 ELSE 0 END)"),
+    ("deals_disclosed", "COUNT(amount_usd)"),
+    ("own_contribution_disclosed", "SUM(CASE WHEN own_known THEN 1 ELSE 0 END)"),
+    ("compute_credits_disclosed", "COUNT(credits_usd)"),
+    *((f"{figure}_{q}_rounds", f"SUM({figure}_{q})") for figure in FIGURES for q in BOUNDS),
+)
+# Each sum, and the count that is 0 exactly when the sum is unknown (NULL).
+SUMS = (
+    ("capital_usd", "SUM(amount_usd)", "deals_disclosed"),
+    ("own_contribution_usd", "SUM(own_usd)", "own_contribution_disclosed"),
+    ("compute_credits_usd", "SUM(credits_usd)", "compute_credits_disclosed"),
+)
+QUALIFIERS = dict(zip(FIGURES, ("capital", "own_contribution", "compute_credits"), strict=True))
+ADDITIVE = [name for name, _ in COUNTS] + [name for name, _, _ in SUMS]
+SHARE = Decimal("0.000001")
+
+
+def _cells_select(kind: str, rows: str) -> str:
+    """The cells of the investor rounds in `rows` (a FROM clause naming them ir): investor,
+    period start, the additive figures (ADDITIVE), then the share and the qualifiers."""
     capital_flags = ", ".join(
         f"CASE WHEN amount_usd IS NOT NULL AND amount_qualifier = '{q}' THEN 1 ELSE 0 END "
-        f"AS cap_{q}"
+        f"AS capital_{q}"
         for q in BOUNDS
     )
-    columns = (
-        "investor_id, period_kind, period_start, deals_total, deals_ai, ai_share, "
-        "deals_disclosed, capital_usd, capital_qualifier, own_contribution_usd, "
-        "own_contribution_qualifier, own_contribution_disclosed, compute_credits_usd, "
-        "compute_credits_qualifier, compute_credits_disclosed, computed_at, data_version"
-    )
-    execute(
-        f"""
-        INSERT INTO {into} ({columns})
-        {with_targets}
-        SELECT investor_id, %s, period_start, COUNT(*), SUM(CASE WHEN is_ai THEN 1 ELSE 0 END),
-               ROUND(1.0 * SUM(CASE WHEN is_ai THEN 1 ELSE 0 END) / COUNT(*), 6),
-               COUNT(amount_usd), SUM(amount_usd), {qualifier_sql("cap")},
-               SUM(own_usd), {qualifier_sql("own")},
-               SUM(CASE WHEN own_known THEN 1 ELSE 0 END),
-               SUM(credits_usd), {qualifier_sql("credits")}, COUNT(credits_usd), %s, %s
+    figures = [f"{sql} AS {name}" for name, sql in COUNTS] + [
+        f"{sql} AS {name}" for name, sql, _ in SUMS
+    ]
+    derived = [
+        "ROUND(1.0 * SUM(CASE WHEN is_ai THEN 1 ELSE 0 END) / COUNT(*), 6) AS ai_share",
+        *(f"{qualifier_sql(f)} AS {QUALIFIERS[f]}_qualifier" for f in FIGURES),
+    ]
+    return f"""
+        SELECT investor_id, period_start, {", ".join(figures + derived)}
         FROM (
             SELECT ir.*, {truncate_sql(kind, "ir.announced_on")} AS period_start, {capital_flags}
             FROM {rows}
-        ) rows
+        ) cells
         GROUP BY investor_id, period_start
+    """
+
+
+CELL_COLUMNS = [
+    "investor_id",
+    "period_start",
+    *ADDITIVE,
+    "ai_share",
+    *(f"{name}_qualifier" for name in QUALIFIERS.values()),
+]
+
+
+def investor_stats_insert(
+    kind: str, stamp: dict, into: str = InvestorPeriodStat._meta.db_table
+) -> None:
+    """Every investor's cells of one period kind, by one INSERT ... SELECT."""
+    execute(
+        f"""
+        INSERT INTO {into} (period_kind, computed_at, data_version, {", ".join(CELL_COLUMNS)})
+        SELECT %s, %s, %s, cells.* FROM ({_cells_select(kind, f"{IR} ir")}) cells
         """,
-        [*params, kind, stamp["computed_at"], stamp["data_version"]],
+        [kind, stamp["computed_at"], stamp["data_version"]],
     )
+
+
+def cells_of(startups: set[int]) -> dict[str, dict[tuple[int, dt.date], dict]]:
+    """What the rows of `startups` add to each cell, per period kind."""
+    where, params = id_filter("ir.startup_id", startups)
+    shares = {}
+    for kind in PeriodKind.values:
+        rows = fetch(_cells_select(kind, f"{IR} ir WHERE {where}"), params)
+        shares[kind] = {
+            (investor, as_date(start)): dict(zip(ADDITIVE, figures, strict=False))
+            for investor, start, *figures in rows
+        }
+    return shares
+
+
+def cells_move(before: dict, after: dict, stamp: dict) -> set[int]:
+    """Move each cell by what the touched startups' rows add now minus what they added
+    before (cells_of, read before and after their rewrite); return the investors moved."""
+    moved = set()
+    for kind in PeriodKind.values:
+        old, new = before[kind], after[kind]
+        cells = sorted(old.keys() | new.keys())
+        moved |= {investor for investor, _ in cells}
+        stored = {
+            (row.investor_id, row.period_start): row
+            for row in InvestorPeriodStat.objects.filter(
+                period_kind=kind,
+                investor_id__in={investor for investor, _ in cells},
+                period_start__in={start for _, start in cells},
+            )
+        }
+        rows = []
+        for cell in cells:
+            investor, start = cell
+            row = stored.get(cell) or InvestorPeriodStat(
+                investor_id=investor, period_kind=kind, period_start=start
+            )
+            rows.append(row)
+            for name in ADDITIVE:
+                added = _number(new.get(cell, {}).get(name)) - _number(old.get(cell, {}).get(name))
+                setattr(row, name, _number(getattr(row, name, None)) + added)
+            _derive(row, stamp)
+        rows_replace(InvestorPeriodStat, rows, keep=lambda row: row.deals_total > 0)
+    return moved
+
+
+def _number(value) -> Decimal | int:
+    """A count or a sum as Python adds it exactly (SQLite sums decimals as floats)."""
+    if value is None:
+        return 0
+    return Decimal(str(value)).quantize(Decimal("0.01")) if isinstance(value, float) else value
+
+
+def _derive(row: InvestorPeriodStat, stamp: dict) -> None:
+    """The share, the unknown sums and the qualifiers, from the cell's counts (the rule
+    _cells_select applies in SQL)."""
+    if row.deals_total:
+        share = Decimal(row.deals_ai) / Decimal(row.deals_total)
+        row.ai_share = share.quantize(SHARE, rounding=ROUND_HALF_UP)
+    for name, _, known in SUMS:
+        if not getattr(row, known):
+            setattr(row, name, None)
+    for figure, name in QUALIFIERS.items():
+        counts = (getattr(row, f"{figure}_{q}_rounds") for q in BOUNDS)
+        setattr(row, f"{name}_qualifier", sum_qualifier(*counts))
+    row.computed_at, row.data_version = stamp["computed_at"], stamp["data_version"]
 
 
 def investor_totals_insert(
@@ -184,179 +275,3 @@ def investor_totals_insert(
         """,
         [stamp["computed_at"], stamp["data_version"], PeriodKind.YEAR, *params],
     )
-
-
-def investors_regroup(before: list[Footprint], after: list[Footprint], stamp: dict) -> None:
-    """Period figures and totals again for the (investor, period) cells that the touched
-    startups' rows fell in, before their rewrite or after it."""
-    moved = before + after
-    investors = {row[0] for row in moved}
-    if not investors:
-        return
-    for kind in PeriodKind.values:
-        targets = sorted({(row[0], period_start(kind, row[3])) for row in moved})
-        for start in range(0, len(targets), TARGETS_PER_QUERY):
-            chunk = targets[start : start + TARGETS_PER_QUERY]
-            _investor_stats_delete(kind, chunk)
-            investor_stats_insert(kind, chunk, stamp)
-    InvestorTotal.objects.filter(investor_id__in=investors).delete()
-    investor_totals_insert(investors, stamp)
-
-
-def _investor_stats_delete(kind: str, targets: list[tuple[int, dt.date]]) -> None:
-    cte, params = values_table("targets", targets, ("investor_id", "period_start"))
-    execute(
-        f"""
-        WITH {cte}
-        DELETE FROM {InvestorPeriodStat._meta.db_table}
-        WHERE period_kind = %s
-              AND (investor_id, period_start) IN (SELECT investor_id, period_start FROM targets)
-        """,
-        [*params, kind],
-    )
-
-
-def co_investments_insert(stamp: dict, into: str) -> None:
-    """Pairs of top-level investors in the same startups: how many, in how many rounds
-    together, and since when (the first day both were in a shared startup).
-
-    The intermediate sets go into temporary tables. SQLite needs them indexed for its
-    self-joins; PostgreSQL hashes them faster without (with an index it chose a nested loop
-    that took 72 s for the pairs of 1M rounds, against 20 s hashed). `into` is a bare copy of
-    the table on PostgreSQL (aside.written_aside): no index to keep in order while inserting.
-    """
-    execute(
-        f"""
-        CREATE TEMPORARY TABLE tmp_rp AS
-        SELECT investor_id AS root, round_id, startup_id, announced_on
-        FROM {IR} WHERE top_level
-        """,
-        [],
-    )
-    indexed = connection.vendor != "postgresql"
-    try:
-        if indexed:
-            execute("CREATE INDEX tmp_rp_round ON tmp_rp (round_id, root)", [])
-        execute(
-            """
-            CREATE TEMPORARY TABLE tmp_sp AS
-            SELECT root, startup_id, MIN(announced_on) AS first_on
-            FROM tmp_rp GROUP BY root, startup_id
-            """,
-            [],
-        )
-        if indexed:
-            execute("CREATE INDEX tmp_sp_startup ON tmp_sp (startup_id, root)", [])
-        else:
-            # Temporary tables have no statistics until analysed: the planner would guess.
-            execute("ANALYZE tmp_rp", [])
-            execute("ANALYZE tmp_sp", [])
-        columns = (
-            "investor_a_id, investor_b_id, shared_startups, shared_rounds, first_together, "
-            "computed_at, data_version"
-        )
-        execute(
-            f"""
-            INSERT INTO {into} ({columns})
-            SELECT s.a, s.b, s.shared, COALESCE(r.rounds, 0), s.first_on, %s, %s
-            FROM (
-                SELECT x.root AS a, y.root AS b, COUNT(*) AS shared,
-                       MIN(CASE WHEN x.first_on > y.first_on THEN x.first_on
-                                ELSE y.first_on END) AS first_on
-                FROM tmp_sp x JOIN tmp_sp y ON x.startup_id = y.startup_id AND x.root < y.root
-                GROUP BY x.root, y.root
-            ) s LEFT JOIN (
-                SELECT x.root AS a, y.root AS b, COUNT(*) AS rounds
-                FROM tmp_rp x JOIN tmp_rp y ON x.round_id = y.round_id AND x.root < y.root
-                GROUP BY x.root, y.root
-            ) r ON r.a = s.a AND r.b = s.b
-            """,
-            [stamp["computed_at"], stamp["data_version"]],
-        )
-    finally:
-        execute("DROP TABLE IF EXISTS tmp_sp", [])
-        execute("DROP TABLE IF EXISTS tmp_rp", [])
-
-
-def pair_terms(rows: list[Footprint]) -> dict[tuple[int, int], list]:
-    """What the rows of some startups add to each pair of top-level investors in them:
-    [shared startups, shared rounds, first day together]."""
-    firsts: dict[int, dict[int, dt.date]] = defaultdict(dict)
-    in_round: dict[int, set[int]] = defaultdict(set)
-    for investor, round_id, startup, day, top_level in rows:
-        if top_level:
-            seen = firsts[startup].get(investor)
-            firsts[startup][investor] = day if seen is None else min(seen, day)
-            in_round[round_id].add(investor)
-    terms: dict[tuple[int, int], list] = defaultdict(lambda: [0, 0, None])
-    for roots in firsts.values():
-        for pair in combinations(sorted(roots), 2):
-            term, together = terms[pair], max(roots[pair[0]], roots[pair[1]])
-            term[0] += 1
-            term[2] = together if term[2] is None else min(term[2], together)
-    for roots in in_round.values():
-        for pair in combinations(sorted(roots), 2):
-            terms[pair][1] += 1
-    return terms
-
-
-def co_investments_update(before: list[Footprint], after: list[Footprint], stamp: dict) -> None:
-    """Move the pairs the touched startups hold by what their rows add now minus what they
-    added before (run after the rows are rewritten).
-
-    Counts move exactly. The first day together is a minimum: when the touched startups held
-    a pair's first day and no longer hold one as early, it is looked up again for that pair.
-    """
-    old, new = pair_terms(before), pair_terms(after)
-    pairs = old.keys() | new.keys()
-    if not pairs:
-        return
-    stored = {
-        (row.investor_a_id, row.investor_b_id): row
-        for row in CoInvestment.objects.filter(
-            investor_a_id__in={a for a, _ in pairs}, investor_b_id__in={b for _, b in pairs}
-        )
-    }
-    changed, created, emptied = [], [], []
-    for pair in sorted(pairs):
-        was, now = old.get(pair, [0, 0, None]), new.get(pair, [0, 0, None])
-        row = stored.get(pair)
-        if row is None:
-            row = CoInvestment(investor_a_id=pair[0], investor_b_id=pair[1], **stamp)
-            row.shared_startups = row.shared_rounds = 0
-            created.append(row)
-        else:
-            changed.append(row)
-        row.shared_startups += now[0] - was[0]
-        row.shared_rounds += now[1] - was[1]
-        row.computed_at, row.data_version = stamp["computed_at"], stamp["data_version"]
-        if row.shared_startups == 0:
-            emptied.append(row)
-            continue
-        first = row.first_together if row.pk else None
-        if first is not None and was[2] == first and (now[2] is None or now[2] > first):
-            row.first_together = _first_together(*pair)
-        else:
-            row.first_together = min(day for day in (first, now[2]) if day is not None)
-    gone = {id(row) for row in emptied}
-    CoInvestment.objects.filter(pk__in=[row.pk for row in emptied if row.pk]).delete()
-    CoInvestment.objects.bulk_update(
-        [row for row in changed if id(row) not in gone],
-        ["shared_startups", "shared_rounds", "first_together", "computed_at", "data_version"],
-        batch_size=1000,
-    )
-    CoInvestment.objects.bulk_create([row for row in created if id(row) not in gone])
-
-
-def _first_together(a: int, b: int) -> dt.date:
-    ((first,),) = fetch(
-        f"""
-        SELECT MIN(CASE WHEN x.first_on > y.first_on THEN x.first_on ELSE y.first_on END)
-        FROM (SELECT startup_id, MIN(announced_on) AS first_on FROM {IR}
-              WHERE investor_id = %s GROUP BY startup_id) x
-        JOIN (SELECT startup_id, MIN(announced_on) AS first_on FROM {IR}
-              WHERE investor_id = %s GROUP BY startup_id) y ON x.startup_id = y.startup_id
-        """,
-        [a, b],
-    )
-    return first if isinstance(first, dt.date) else dt.date.fromisoformat(first)

@@ -107,6 +107,18 @@ class InvestorPeriodStat(Aggregate):
     compute_credits_usd = models.DecimalField(**MONEY)
     compute_credits_qualifier = models.CharField(max_length=8, choices=Qualifier.choices)
     compute_credits_disclosed = models.PositiveIntegerField()
+    # How many of the period's rounds carry each bound in each figure. The qualifiers follow
+    # from these (startups.vocab.sum_qualifier); unlike the qualifiers, counts can be moved by
+    # the few rounds an edit changed.
+    capital_at_least_rounds = models.PositiveIntegerField(default=0)
+    capital_approx_rounds = models.PositiveIntegerField(default=0)
+    capital_at_most_rounds = models.PositiveIntegerField(default=0)
+    own_at_least_rounds = models.PositiveIntegerField(default=0)
+    own_approx_rounds = models.PositiveIntegerField(default=0)
+    own_at_most_rounds = models.PositiveIntegerField(default=0)
+    credits_at_least_rounds = models.PositiveIntegerField(default=0)
+    credits_approx_rounds = models.PositiveIntegerField(default=0)
+    credits_at_most_rounds = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [

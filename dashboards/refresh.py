@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from startups.models import PendingRefresh
 
-from . import aggregates, investor_aggregates
+from . import aggregates, co_investments, investor_aggregates
+from .aggregates import WRITE_BATCH
 from .aside import written_aside
 from .models import (
     AggregateState,
@@ -36,8 +37,6 @@ logger = logging.getLogger(__name__)
 
 # Outbox rows applied per refresh; the rest wait for the next one (seconds away).
 PENDING_PER_REFRESH = 1000
-# Aggregate rows per INSERT.
-WRITE_BATCH = 5000
 # Any constant that identifies this lock among the database's advisory locks.
 REFRESH_LOCK_KEY = 4_217_001
 
@@ -110,11 +109,11 @@ def recompute_everything(stamp: dict) -> None:
         investor_aggregates.investor_rounds_insert(None, stamp, into=table)
     with written_aside(InvestorPeriodStat) as table:
         for kind in PeriodKind.values:
-            investor_aggregates.investor_stats_insert(kind, None, stamp, into=table)
+            investor_aggregates.investor_stats_insert(kind, stamp, into=table)
     with written_aside(InvestorTotal) as table:
         investor_aggregates.investor_totals_insert(None, stamp, into=table)
     with written_aside(CoInvestment) as table:
-        investor_aggregates.co_investments_insert(stamp, into=table)
+        co_investments.co_investments_insert(stamp, into=table)
     with written_aside(ValuationPoint) as table:
         aggregates.valuation_points_insert(None, stamp, into=table)
     ProductPeriodStat.objects.all().delete()
@@ -139,11 +138,16 @@ def recompute_touched(startups: set[int], stamp: dict) -> None:
     and a move there asks for a full refresh.)
     """
     before = investor_aggregates.investor_rounds_of(startups)
+    cells_before = investor_aggregates.cells_of(startups)
     InvestorRound.objects.filter(startup_id__in=startups).delete()
     investor_aggregates.investor_rounds_insert(startups, stamp)
     after = investor_aggregates.investor_rounds_of(startups)
-    investor_aggregates.investors_regroup(before, after, stamp)
-    investor_aggregates.co_investments_update(before, after, stamp)
+    moved = investor_aggregates.cells_move(
+        cells_before, investor_aggregates.cells_of(startups), stamp
+    )
+    InvestorTotal.objects.filter(investor_id__in=moved).delete()
+    investor_aggregates.investor_totals_insert(moved, stamp)
+    co_investments.co_investments_update(before, after, stamp)
 
     if startups:
         ValuationPoint.objects.filter(startup_id__in=startups).delete()
