@@ -123,10 +123,6 @@ def network(data: dict, as_of) -> go.Figure:
                 line={"width": width * 0.9, "color": colour},
             )
         )
-    partners: dict[int, int] = {}
-    for edge in edges:
-        partners[edge["investor_a_id"]] = partners.get(edge["investor_a_id"], 0) + 1
-        partners[edge["investor_b_id"]] = partners.get(edge["investor_b_id"], 0) + 1
     biggest = max((n["deals"] for n in nodes), default=1)
     for corporate in (True, False):
         group = [n for n in nodes if (n["kind"] == "corporate") == corporate]
@@ -156,7 +152,7 @@ def network(data: dict, as_of) -> go.Figure:
                         "name": label(n),
                         "deals": n["deals"],
                         "ai": n["deals_ai"],
-                        "partners": partners.get(n["id"], 0),
+                        "partners": n["partners"],
                     }
                     for n in group
                 ],

@@ -153,6 +153,7 @@ QUESTIONS = {
 # What a chart's CSV holds beyond what the chart draws.
 TABLE_DATA: dict[str, Callable[[ChartFilters], Any]] = {
     "unicorns": lambda f: page_selectors.unicorn_counts(f.period, members=True),
+    "network": lambda f: page_selectors.co_investment_network(edges=None),
 }
 
 
@@ -304,9 +305,11 @@ def _network_view(data: dict, f: ChartFilters, status: dict) -> dict:
         "coverage": [
             _(
                 "The %(nodes)s investors with the most deals (affiliates counted with their "
-                "parent) and the %(edges)s pairs among them that backed the same startup."
+                "parent): %(pairs)s pairs among them backed the same startup; the lines show "
+                "%(edges)s, every pair of big corporates and the strongest others (the CSV "
+                "lists them all)."
             )
-            % {"nodes": len(data["nodes"]), "edges": len(data["edges"])}
+            % {"nodes": len(data["nodes"]), "edges": len(data["edges"]), "pairs": data["pairs"]}
         ],
         "sources_url": reverse("dashboards:investors"),
     }

@@ -2,6 +2,7 @@
 (GROUP BY in the database, top N in SQL), whatever the size of the data."""
 
 import datetime as dt
+from collections import Counter
 from typing import Any
 
 from django.db.models import (
@@ -38,6 +39,9 @@ from .selectors import sources_by_owner, valuation_point_row
 # What a person can take in on one chart; the rest stays in the tables and the CSV.
 CAPITAL_BARS = 15
 NETWORK_NODES = 30
+# Lines the network draws at most (the CSV lists every pair).
+NETWORK_EDGES = 100
+PAIR = ("investor_a_id", "investor_b_id")
 VALUATION_LINES = 10
 PRODUCT_LINES = 8
 MEMBERSHIP_PAGE = 500
@@ -372,18 +376,33 @@ def capital_by_investor(
     ]
 
 
-def co_investment_network(limit: int = NETWORK_NODES) -> dict[str, list[dict]]:
-    """The `limit` investors with the most deals and the startups they share: two queries."""
+def co_investment_network(
+    limit: int = NETWORK_NODES, edges: int | None = NETWORK_EDGES
+) -> dict[str, list[dict]]:
+    """The `limit` investors with the most deals and the pairs among them that backed the
+    same startups: two queries. Each node counts all its partners among them; with `edges`,
+    the pairs kept are those between big corporates (the rivals the chart asks about) and
+    the strongest others, that many in all (a complete graph of 30 is a hairball)."""
     nodes = top_investors(limit)
     ids = [node["id"] for node in nodes]
-    edges = list(
+    pairs = list(
         CoInvestment.objects.filter(investor_a_id__in=ids, investor_b_id__in=ids)
-        .order_by("investor_a_id", "investor_b_id")
+        .order_by("-shared_startups", "investor_a_id", "investor_b_id")
         .values(
             "investor_a_id", "investor_b_id", "shared_startups", "shared_rounds", "first_together"
         )
     )
-    return {"nodes": nodes, "edges": edges}
+    partners = Counter(pair[side] for pair in pairs for side in PAIR)
+    for node in nodes:
+        node["partners"] = partners[node["id"]]
+    kept = list(pairs)
+    if edges is not None:
+        corporates = {node["id"] for node in nodes if node["kind"] == "corporate"}
+        rivals = {i for i, p in enumerate(pairs) if {p[s] for s in PAIR} <= corporates}
+        kept = [pairs[i] for i in sorted(rivals)]
+        kept += [p for i, p in enumerate(pairs) if i not in rivals][: max(edges - len(kept), 0)]
+    kept.sort(key=lambda pair: (pair["investor_a_id"], pair["investor_b_id"]))
+    return {"nodes": nodes, "edges": kept, "pairs": len(pairs)}
 
 
 def products_by_startup(limit: int = PRODUCT_LINES) -> list[dict]:
