@@ -75,7 +75,10 @@ def investor_rounds_insert(startups: set[int] | None, stamp: dict, into: str = I
                    SUM(CASE WHEN p.is_lead THEN 1 ELSE 0 END) AS family_leads
             FROM led p
             JOIN {T["ancestry"]} a ON a.investor_id = p.investor_id
-            GROUP BY a.ancestor_id, p.round_id
+            -- Round first: the window left the rows in round order, so PostgreSQL groups
+            -- them as they come (a sort within each round) instead of hashing 3M groups to
+            -- disk.
+            GROUP BY p.round_id, a.ancestor_id
         ), per_round AS (
             SELECT j.*, r.startup_id, r.announced_on, r.amount_usd, r.amount_qualifier,
                    s.is_ai, i.parent_id IS NULL AS top_level,
