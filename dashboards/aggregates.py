@@ -13,6 +13,7 @@ from deals.models import FundingRound, Investor, InvestorAncestry, Participation
 from startups.models import ModelProduct, Startup
 
 from .models import (
+    NAMED_CHANGES,
     DatasetTotal,
     PeriodKind,
     ProductPeriodStat,
@@ -195,10 +196,17 @@ def unicorn_periods(kind: str, periods: list, stamp: dict) -> list[UnicornPeriod
     return stats
 
 
+# What _set_members writes.
+CHANGES = ["count", "startups", "joined", "left", "joined_count", "left_count"]
+CHANGES += ["joined_first", "left_first"]
+
+
 def _set_members(stat: UnicornPeriodStat, current: set[str], previous: set[str]) -> None:
     # Sorted here rather than by the database, whose collation may order slugs differently.
     stat.count, stat.startups = len(current), sorted(current)
     stat.joined, stat.left = sorted(current - previous), sorted(previous - current)
+    stat.joined_count, stat.joined_first = len(stat.joined), stat.joined[:NAMED_CHANGES]
+    stat.left_count, stat.left_first = len(stat.left), stat.left[:NAMED_CHANGES]
 
 
 def unicorn_periods_update(
@@ -231,7 +239,7 @@ def unicorn_periods_update(
         stat.computed_at, stat.data_version = stamp["computed_at"], stamp["data_version"]
     UnicornPeriodStat.objects.bulk_update(
         [stored[ends[i]] for i in affected],
-        ["count", "startups", "joined", "left", "computed_at", "data_version"],
+        [*CHANGES, "computed_at", "data_version"],
     )
     return True
 

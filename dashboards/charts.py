@@ -19,11 +19,12 @@ from django.utils.translation import gettext as _
 from startups.vocab import QUALIFIER_SIGNS, format_partial_date
 
 from .formatting import NONE, local_name, money, percent
+from .models import NAMED_CHANGES
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999"]
 # Dates on a time axis, labelled by year only (periods are years or quarters).
 # Names listed in one hover box; the CSV of the chart has them all.
-HOVER_NAMES = 10
+HOVER_NAMES = NAMED_CHANGES
 YEAR_AXIS = {"type": "date", "tickformat": "%Y", "dtick": "M12"}
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans CJK SC', 'PingFang SC', sans-serif"
 

@@ -221,6 +221,10 @@ class UnicornMembership(Aggregate):
         indexes = [models.Index(fields=["-valuation_usd", "startup"], name="unicorn_member_value")]
 
 
+# Of who joined or left the unicorns in a period, how many a chart names (the rest counted).
+NAMED_CHANGES = 10
+
+
 class UnicornPeriodStat(Aggregate):
     period_kind = models.CharField(max_length=7, choices=PeriodKind.choices)
     period_start = models.DateField()
@@ -229,6 +233,12 @@ class UnicornPeriodStat(Aggregate):
     startups = models.JSONField(default=list, help_text=_("Slugs, as of the period's end."))
     joined = models.JSONField(default=list)
     left = models.JSONField(default=list)
+    # What the chart shows of the changes: how many, and the first few by slug. At 1M rounds
+    # the lists run to thousands of slugs, which the chart would otherwise read to show ten.
+    joined_count = models.PositiveIntegerField(default=0)
+    left_count = models.PositiveIntegerField(default=0)
+    joined_first = models.JSONField(default=list)
+    left_first = models.JSONField(default=list)
 
     class Meta:
         constraints = [

@@ -22,7 +22,6 @@ from deals.models import FundingRound, Participation, ReportedMetric, ValuationM
 from startups.models import Startup
 from startups.vocab import sum_qualifier
 
-from .charts import HOVER_NAMES
 from .models import (
     CoInvestment,
     DatasetTotal,
@@ -278,30 +277,39 @@ def unicorn_counts(kind: str, members: bool = False) -> list[dict]:
     For the chart, the first few who joined or left, named, and how many in all; with
     `members` (the chart's CSV), every slug, the period's whole membership included.
     """
-    fields = ["period_start", "period_end", "count", "joined", "left"]
-    periods = list(
-        UnicornPeriodStat.objects.filter(period_kind=kind)
-        .order_by("period_end")
-        .values(*fields, *(["startups"] if members else []))
-    )
     if members:
+        periods = list(
+            UnicornPeriodStat.objects.filter(period_kind=kind)
+            .order_by("period_end")
+            .values("period_start", "period_end", "count", "joined", "left", "startups")
+        )
         for period in periods:
             for change in ("joined", "left"):
                 period[change] = [{"slug": slug} for slug in period[change]]
         return periods
-    slugs = {
-        slug for p in periods for slug in (*p["joined"][:HOVER_NAMES], *p["left"][:HOVER_NAMES])
-    }
+    periods = list(
+        UnicornPeriodStat.objects.filter(period_kind=kind)
+        .order_by("period_end")
+        .values(
+            "period_start",
+            "period_end",
+            "count",
+            "joined_count",
+            "left_count",
+            "joined_first",
+            "left_first",
+        )
+    )
+    slugs = {slug for p in periods for slug in (*p["joined_first"], *p["left_first"])}
     names = {
         s["slug"]: s
         for s in Startup.objects.filter(slug__in=slugs).values("slug", "name_en", "name_zh")
     }
     for period in periods:
         for change in ("joined", "left"):
-            period[f"{change}_count"] = len(period[change])
             period[change] = [
                 names.get(slug, {"slug": slug, "name_en": slug})
-                for slug in period[change][:HOVER_NAMES]
+                for slug in period.pop(f"{change}_first")
             ]
     return periods
 
