@@ -145,8 +145,19 @@ def valuation_points_insert(startups: set[int] | None, stamp: dict, into: str = 
     )
 
 
+def first_valuation(points: str = T["point"]):
+    """The day of the first valuation point (in the table `points`), or None."""
+    ((first,),) = fetch(f"SELECT MIN(valued_on) FROM {points}", [])
+    return as_date(first) if first else None
+
+
 def unicorn_members_insert(
-    kind: str, periods: list, startups: set[int] | None, stamp: dict, into: str = T["member"]
+    kind: str,
+    periods: list,
+    startups: set[int] | None,
+    stamp: dict,
+    into: str = T["member"],
+    points: str = T["point"],
 ) -> None:
     """Startups valued at $1B or more at each period's end: AI, not listed by then.
 
@@ -164,7 +175,7 @@ def unicorn_members_insert(
                    LEAD(v.valued_on) OVER (
                        PARTITION BY v.startup_id ORDER BY v.valued_on, v.mark_id, v.round_id
                    ) AS until
-            FROM {T["point"]} v WHERE {where}
+            FROM {points} v WHERE {where}
         )
         INSERT INTO {into}
             (period_kind, period_end, startup_id, slug, valuation_usd, computed_at, data_version)
@@ -180,13 +191,15 @@ def unicorn_members_insert(
     )
 
 
-def unicorn_periods(kind: str, periods: list, stamp: dict) -> list[UnicornPeriodStat]:
-    """Counts per period end, with who joined and who left since the period before."""
+def unicorn_periods(
+    kind: str, periods: list, stamp: dict, memberships: str = T["member"]
+) -> list[UnicornPeriodStat]:
+    """Counts per period end, with who joined and who left since the period before (from
+    the memberships in the table `memberships`)."""
     members: dict = defaultdict(set)
-    for end, slug in UnicornMembership.objects.filter(period_kind=kind).values_list(
-        "period_end", "slug"
-    ):
-        members[end].add(slug)
+    rows = fetch(f"SELECT period_end, slug FROM {memberships} WHERE period_kind = %s", [kind])
+    for end, slug in rows:
+        members[as_date(end)].add(slug)
     stats, previous = [], set()
     for start, end in periods:
         stat = UnicornPeriodStat(period_kind=kind, period_start=start, period_end=end, **stamp)

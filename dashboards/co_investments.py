@@ -17,20 +17,20 @@ from .models import CoInvestment
 from .periods import as_date
 
 
-def co_investments_insert(stamp: dict, into: str) -> None:
+def co_investments_insert(stamp: dict, into: str, rounds: str = IR) -> None:
     """Pairs of top-level investors in the same startups: how many, in how many rounds
     together, and since when (the first day both were in a shared startup).
 
     The intermediate sets go into temporary tables. SQLite needs them indexed for its
     self-joins; PostgreSQL hashes them faster without (with an index it chose a nested loop
     that took 72 s for the pairs of 1M rounds, against 20 s hashed). `into` is a bare copy of
-    the table on PostgreSQL (aside.written_aside): no index to keep in order while inserting.
+    the table on PostgreSQL (aside.tables_aside): no index to keep in order while inserting.
     """
     execute(
         f"""
         CREATE TEMPORARY TABLE tmp_rp AS
         SELECT investor_id AS root, round_id, startup_id, announced_on
-        FROM {IR} WHERE top_level
+        FROM {rounds} WHERE top_level
         """,
         [],
     )

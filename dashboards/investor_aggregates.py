@@ -166,13 +166,14 @@ CELL_COLUMNS = [
 
 
 def investor_stats_insert(
-    kind: str, stamp: dict, into: str = InvestorPeriodStat._meta.db_table
+    kind: str, stamp: dict, into: str = InvestorPeriodStat._meta.db_table, rounds: str = IR
 ) -> None:
-    """Every investor's cells of one period kind, by one INSERT ... SELECT."""
+    """Every investor's cells of one period kind, by one INSERT ... SELECT from the investor
+    rounds in the table `rounds`."""
     execute(
         f"""
         INSERT INTO {into} (period_kind, computed_at, data_version, {", ".join(CELL_COLUMNS)})
-        SELECT %s, %s, %s, cells.* FROM ({_cells_select(kind, f"{IR} ir")}) cells
+        SELECT %s, %s, %s, cells.* FROM ({_cells_select(kind, f"{rounds} ir")}) cells
         """,
         [kind, stamp["computed_at"], stamp["data_version"]],
     )
@@ -245,9 +246,12 @@ def _derive(row: InvestorPeriodStat, stamp: dict) -> None:
 
 
 def investor_totals_insert(
-    investors: set[int] | None, stamp: dict, into: str = InvestorTotal._meta.db_table
+    investors: set[int] | None,
+    stamp: dict,
+    into: str = InvestorTotal._meta.db_table,
+    stats: str = InvestorPeriodStat._meta.db_table,
 ) -> None:
-    """Each investor's year rows summed (run after the year rows are written)."""
+    """Each investor's year rows (in the table `stats`) summed."""
     where, params = id_filter("investor_id", investors)
     flags = ", ".join(
         f"MAX(CASE WHEN {value} IS NOT NULL AND {qualifier} = '{q}' THEN 1 ELSE 0 END) = 1"
@@ -272,7 +276,7 @@ def investor_totals_insert(
                SUM(CASE WHEN compute_credits_usd IS NOT NULL
                         THEN COALESCE(own_contribution_usd, capital_usd) END),
                {flags}, %s, %s
-        FROM {InvestorPeriodStat._meta.db_table}
+        FROM {stats}
         WHERE period_kind = %s AND {where}
         GROUP BY investor_id
         """,

@@ -17,7 +17,7 @@ from startups.models import PendingRefresh
 
 from . import aggregates, co_investments, investor_aggregates
 from .aggregates import WRITE_BATCH
-from .aside import written_aside
+from .aside import tables_aside
 from .models import (
     AggregateState,
     CoInvestment,
@@ -105,22 +105,23 @@ def _serialize_refreshes() -> None:
 
 
 def recompute_everything(stamp: dict) -> None:
-    with written_aside(InvestorRound) as table:
-        investor_aggregates.investor_rounds_insert(None, stamp, into=table)
-    with written_aside(InvestorPeriodStat) as table:
+    """Every aggregate, the big tables written aside and swapped in together at the end."""
+    with tables_aside() as aside:
+        rounds, stats = aside(InvestorRound), aside(InvestorPeriodStat)
+        investor_aggregates.investor_rounds_insert(None, stamp, into=rounds)
         for kind in PeriodKind.values:
-            investor_aggregates.investor_stats_insert(kind, stamp, into=table)
-    with written_aside(InvestorTotal) as table:
-        investor_aggregates.investor_totals_insert(None, stamp, into=table)
-    with written_aside(CoInvestment) as table:
-        co_investments.co_investments_insert(stamp, into=table)
-    with written_aside(ValuationPoint) as table:
-        aggregates.valuation_points_insert(None, stamp, into=table)
-    ProductPeriodStat.objects.all().delete()
-    _unicorns(None, stamp)
-    ProductPeriodStat.objects.bulk_create(aggregates.product_stats(None, stamp), WRITE_BATCH)
-    ProductPeriodStat.objects.bulk_create(aggregates.product_totals(stamp), WRITE_BATCH)
-    _dataset_total(stamp)
+            investor_aggregates.investor_stats_insert(kind, stamp, into=stats, rounds=rounds)
+        investor_aggregates.investor_totals_insert(
+            None, stamp, into=aside(InvestorTotal), stats=stats
+        )
+        co_investments.co_investments_insert(stamp, into=aside(CoInvestment), rounds=rounds)
+        points = aside(ValuationPoint)
+        aggregates.valuation_points_insert(None, stamp, into=points)
+        _all_unicorns(stamp, aside, points)
+        ProductPeriodStat.objects.all().delete()
+        ProductPeriodStat.objects.bulk_create(aggregates.product_stats(None, stamp), WRITE_BATCH)
+        ProductPeriodStat.objects.bulk_create(aggregates.product_totals(stamp), WRITE_BATCH)
+        _dataset_total(stamp)
 
 
 def _dataset_total(stamp: dict) -> None:
@@ -168,25 +169,36 @@ def unicorn_periods(kind: str, first: dt.date | None) -> list[tuple[dt.date, dt.
     return periods_between(kind, first, timezone.now().date()) if first else []
 
 
-def _unicorns(startups: set[int] | None, stamp: dict) -> None:
-    """Memberships and periods: those of the touched startups edited in place, unless
-    periods were added (time moved on, or earlier data) or a stored one is missing; then
-    every startup's, written aside."""
-    first = ValuationPoint.objects.aggregate(first=Min("valued_on"))["first"]
+def _unicorns(startups: set[int], stamp: dict) -> None:
+    """The touched startups' memberships, and the periods where they changed edited in
+    place; all of them again when periods were added (time moved on, or earlier data) or a
+    stored one is missing."""
+    first = aggregates.first_valuation()
     periods = {kind: unicorn_periods(kind, first) for kind in PeriodKind.values}
-    if startups is not None and all(
+    if all(
         _same_periods(kind, periods[kind])
         and _unicorns_touched(kind, periods[kind], startups, stamp)
         for kind in PeriodKind.values
     ):
         return
-    with written_aside(UnicornMembership) as table:
-        for kind in PeriodKind.values:
-            aggregates.unicorn_members_insert(kind, periods[kind], None, stamp, into=table)
+    with tables_aside() as aside:
+        _all_unicorns(stamp, aside, ValuationPoint._meta.db_table)
+
+
+def _all_unicorns(stamp: dict, aside, points: str) -> None:
+    """Every membership and period, from the valuation points in the table `points`."""
+    first = aggregates.first_valuation(points)
+    periods = {kind: unicorn_periods(kind, first) for kind in PeriodKind.values}
+    members = aside(UnicornMembership)
+    for kind in PeriodKind.values:
+        aggregates.unicorn_members_insert(
+            kind, periods[kind], None, stamp, into=members, points=points
+        )
     UnicornPeriodStat.objects.all().delete()
     for kind in PeriodKind.values:
         UnicornPeriodStat.objects.bulk_create(
-            aggregates.unicorn_periods(kind, periods[kind], stamp), WRITE_BATCH
+            aggregates.unicorn_periods(kind, periods[kind], stamp, memberships=members),
+            WRITE_BATCH,
         )
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.db import IntegrityError, connection
 from django.utils import timezone
 
-from dashboards.aside import written_aside
+from dashboards.aside import tables_aside
 from dashboards.models import CoInvestment
 from tests.factories import InvestorFactory
 
@@ -64,9 +64,12 @@ def test_the_copy_replaces_the_rows_and_keeps_the_schema_the_migrations_made():
     table = CoInvestment._meta.db_table
     before = schema(table)
 
-    with written_aside(CoInvestment) as aside:
-        insert_into(aside, pair_row(a, c))
-        insert_into(aside, pair_row(b, c))
+    with tables_aside() as aside:
+        copy = aside(CoInvestment)
+        insert_into(copy, pair_row(a, c))
+        insert_into(copy, pair_row(b, c))
+        # Until the end, readers read the old rows.
+        assert list(CoInvestment.objects.values_list("investor_a", "investor_b")) == [(a.pk, b.pk)]
 
     assert schema(table) == before
     assert sorted(CoInvestment.objects.values_list("investor_a", "investor_b")) == [
