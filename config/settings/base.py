@@ -240,7 +240,8 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        # django-filter's backend, skipping the FilterSet when no filter is named.
+        "deals.api.filter_backend.FilterBackend",
         "deals.api.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],

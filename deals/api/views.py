@@ -7,7 +7,6 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Model, QuerySet
 from rest_framework import viewsets
-from rest_framework.filters import OrderingFilter
 
 from deals import services as deals_services
 from deals.models import FxRate
@@ -17,7 +16,6 @@ from startups.services import record_delete, sources_for_urls
 from . import filters, selectors
 from . import serializers as api
 from .errors import call_service
-from .filter_backend import FilterBackend
 from .serializers.rows import row_plan
 
 NAME_SEARCH = ["name_en", "name_zh", "aliases"]
@@ -34,8 +32,6 @@ class RecordViewSet(viewsets.ModelViewSet):
     selector: Callable[[], Any]
     # Lists as `.values()` rows of the given columns; the serializer must be RowsListSerializer's.
     row_selector: Callable[[Sequence[str]], QuerySet] | None = None
-    # As settings' DEFAULT_FILTER_BACKENDS, with django-filter's backend skipping the unused.
-    filter_backends = [FilterBackend, filters.SearchFilter, OrderingFilter]
     ordering_fields = ["id", "updated_at", "created_at"]
     # Anything else in the path is no record: a JSON 404 before any query (PostgreSQL would
     # refuse a NUL byte in a slug with an error, not an empty result).
