@@ -48,14 +48,9 @@ def periods_between(kind: str, first: dt.date, last: dt.date) -> list[tuple[dt.d
     return periods
 
 
-def values_table(
-    name: str, rows: list[tuple], columns: tuple[str, ...] = ("period_start", "period_end")
-) -> tuple[str, list]:
-    """A CTE of literal rows that both databases accept (PostgreSQL is told which values are
-    dates)."""
-    date = "CAST(%s AS DATE)" if connection.vendor == "postgresql" else "%s"
-    values = ", ".join(
-        "(" + ", ".join(date if isinstance(v, dt.date) else "%s" for v in row) + ")" for row in rows
-    )
-    params = [v.isoformat() if isinstance(v, dt.date) else v for row in rows for v in row]
-    return f"{name}({', '.join(columns)}) AS (VALUES {values})", params
+def values_table(name: str, rows: list[tuple[dt.date, dt.date]]) -> tuple[str, list]:
+    """A CTE of (period_start, period_end) rows that both databases accept."""
+    cast = "CAST(%s AS DATE)" if connection.vendor == "postgresql" else "%s"
+    values = ", ".join(f"({cast}, {cast})" for _ in rows)
+    params = [day.isoformat() for row in rows for day in row]
+    return f"{name}(period_start, period_end) AS (VALUES {values})", params
