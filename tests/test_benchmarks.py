@@ -63,3 +63,91 @@ def test_the_benchmark_refuses_sqlite_and_says_what_to_set():
 
     assert done.returncode != 0
     assert "set DATABASE_URL to a PostgreSQL server" in done.stderr
+
+
+# Every column but the ids, timestamps and who-made-it, which differ between any two runs;
+# foreign keys are compared through the natural keys they link (LINKS).
+RUN_COLUMNS = {
+    "id",
+    "created_at",
+    "updated_at",
+    "history_id",
+    "history_date",
+    "history_user_id",
+    "history_change_reason",
+}
+WRITTEN_TABLES = [
+    "startups_source",
+    "deals_fxrate",
+    "deals_investor",
+    "deals_historicalinvestor",
+    "startups_startup",
+    "startups_historicalstartup",
+    "deals_fundinground",
+    "deals_historicalfundinground",
+    "deals_participation",
+    "deals_historicalparticipation",
+]
+# What the ids link, read through the natural keys.
+LINKS = [
+    """SELECT i.slug, p.slug FROM deals_investor i
+       LEFT JOIN deals_investor p ON p.id = i.parent_id""",
+    """SELECT s.slug, r.announced_on, r.round_label, i.slug, pa.is_lead
+       FROM deals_participation pa JOIN deals_fundinground r ON r.id = pa.round_id
+       JOIN startups_startup s ON s.id = r.startup_id
+       JOIN deals_investor i ON i.id = pa.investor_id""",
+    """SELECT s.slug, r.round_label, so.url FROM deals_fundinground_sources x
+       JOIN deals_fundinground r ON r.id = x.fundinground_id
+       JOIN startups_startup s ON s.id = r.startup_id
+       JOIN startups_source so ON so.id = x.source_id""",
+    """SELECT s.slug, so.url FROM startups_startup_sources x
+       JOIN startups_startup s ON s.id = x.startup_id
+       JOIN startups_source so ON so.id = x.source_id""",
+    """SELECT i.slug, so.url FROM deals_investor_sources x
+       JOIN deals_investor i ON i.id = x.investor_id
+       JOIN startups_source so ON so.id = x.source_id""",
+    "SELECT f.month, so.url FROM deals_fxrate f JOIN startups_source so ON so.id = f.source_id",
+]
+
+
+def written_rows() -> dict[str, list[tuple]]:
+    from django.db import connection
+
+    found = {}
+    with connection.cursor() as cursor:
+        for table in WRITTEN_TABLES:
+            columns = [
+                column.name
+                for column in connection.introspection.get_table_description(cursor, table)
+                if column.name not in RUN_COLUMNS and not column.name.endswith("_id")
+            ]
+            cursor.execute(f"SELECT {', '.join(columns)} FROM {table}")
+            found[table] = sorted(cursor.fetchall(), key=repr)
+        for sql in LINKS:
+            cursor.execute(sql)
+            found[sql] = sorted(cursor.fetchall(), key=repr)
+    return found
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_import_floor_writes_exactly_what_the_import_writes(tmp_path):
+    """The floor is only a floor if it does the import's whole job: same rows, same links."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    from benchmarks import import_files, import_floor
+    from deals.importing import import_paths
+
+    import_files.write(tmp_path, rounds=300, seed=3)
+    shutil.copy(ROOT / "data/sample/fx_rates.csv", tmp_path)
+    assert import_paths([tmp_path]).ok
+    imported = written_rows()
+    call_command("flush", interactive=False, verbosity=0)
+
+    database = connection.settings_dict
+    url = "postgresql://{USER}:{PASSWORD}@{HOST}:{PORT}/{NAME}".format(**database)
+    import_floor.run(url, tmp_path)
+
+    assert written_rows() == imported
+    assert len(imported["deals_participation"]) == 900
