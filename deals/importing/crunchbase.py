@@ -26,7 +26,7 @@ from . import cells
 from .context import CellReader, Context
 from .csvfile import Row, read_rows
 from .engine import BATCH_SIZE, RowProblems, Staged, Target, Written, write_batch
-from .pipeline import PARTICIPANT_TARGET, all_or_nothing
+from .pipeline import PARTICIPANT_TARGET, all_or_nothing, round_participations
 from .report import FileCounts, ImportReport
 from .specs import SPEC_BY_NAME
 
@@ -221,7 +221,9 @@ class CrunchbaseRun:
         self.startups = Directory(Startup, STARTUP_TARGET, self)
         self.investors = Directory(Investor, INVESTOR_TARGET, self)
 
-    def write(self, target: Target, staged: list[Staged], file: str) -> list[Written]:
+    def write(
+        self, target: Target, staged: list[Staged], file: str, all_new: bool = False
+    ) -> list[Written]:
         return write_batch(
             target,
             staged,
@@ -230,6 +232,7 @@ class CrunchbaseRun:
             user=self.context.user,
             reason=f"import {file} (Crunchbase)",
             touched=self.context.touched,
+            all_new=all_new,
         )
 
     def finish(self) -> None:
@@ -396,19 +399,10 @@ class CrunchbaseFile:
             staged.append(Staged(parsed.line, key, fields, sources, on, {"investors": investors}))
         run.context.resolve_m2m(staged)
         written = tally(counts["rounds"], run.write(ROUND_TARGET, staged, self.name))
-        participations = [
-            Staged(
-                w.staged.line,
-                (w.instance.pk, investor),
-                {"round_id": w.instance.pk, "investor_id": investor, "is_lead": lead},
-                money_date=w.instance.announced_on,
-            )
-            for w in written
-            for investor, lead in w.staged.extra["investors"].items()
-        ]
-        if participations:
-            written = run.write(PARTICIPATION_TARGET, participations, self.name)
-            tally(counts["participations"], written)
+        for all_new, participations in round_participations(written).items():
+            if participations:
+                saved = run.write(PARTICIPATION_TARGET, participations, self.name, all_new)
+                tally(counts["participations"], saved)
 
 
 def tally(counts: FileCounts, written: list[Written]) -> list[Written]:

@@ -17,7 +17,7 @@ from deals.models import FundingRound, FxRate, Investor, Participation, Valuatio
 from startups.models import ModelProduct, Startup
 from startups.touch import Touched
 
-from .copying import copy_create_with_history
+from .copying import copy_create_with_history, copy_rows
 
 # Rows validated and written together: big enough that the per-query cost vanishes,
 # small enough that a batch of model instances stays a few MB whatever the file's size.
@@ -117,24 +117,23 @@ def write_batch(
     user: Any = None,
     reason: str = "import",
     touched: Touched | None = None,
+    all_new: bool = False,
 ) -> list[Written]:
     """Upsert one batch; rows that fail validation are reported and left out.
 
     What the written rows touch is added to `touched`, for the aggregates' outbox.
+    `all_new` says that no record has any of these keys yet (their owner was created in
+    this batch), so there is nothing to look up.
     """
     model = target.model
-    existing = fetch_existing(target, [s.key for s in staged])
+    existing = {} if all_new else fetch_existing(target, [s.key for s in staged])
     m2m_names = sorted({name for s in staged for name in s.m2m})
     current = {
         name: current_m2m(model, name, [i.pk for i in existing.values()]) for name in m2m_names
     }
     money_fields = getattr(model, "MONEY_FIELDS", ())
     derived = [f for money in money_fields for f in (money.usd, money.rate)]
-    # Foreign keys were resolved from slugs already; validating them again would query per row.
-    not_validated = [
-        *target.skip_validation,
-        *(f.name for f in model._meta.concrete_fields if f.is_relation),
-    ]
+    unchecked = _unchecked_fields(target, derived)
     results: list[Written] = []
     for row in staged:
         instance = existing.get(row.key)
@@ -158,7 +157,7 @@ def write_batch(
             if after != before or not m2m_same:
                 outcome = "updated"
         try:
-            instance.clean_fields(exclude=not_validated)
+            instance.clean_fields(exclude=unchecked(frozenset(row.fields)))
             instance.clean()
         except ValidationError as error:
             for field_name, messages in error.message_dict.items():
@@ -172,6 +171,33 @@ def write_batch(
             if written.outcome != "unchanged":
                 add_touched(touched, written)
     return results
+
+
+def _unchecked_fields(
+    target: Target, derived: list[str]
+) -> Callable[[frozenset[str]], frozenset[str]]:
+    """The fields `clean_fields` can skip for a row that sets `given`, as a cached function.
+
+    Only what the file set and what was derived from it (USD figures) can be newly invalid:
+    the other fields hold their defaults or the stored values, both valid already, and
+    checking them again was a quarter of an import's time (docs/benchmarks.md). Foreign keys
+    were resolved from slugs already; validating them again would query per row.
+    """
+    names = frozenset(f.name for f in target.model._meta.concrete_fields)
+    settled = frozenset(
+        [
+            *target.skip_validation,
+            *(f.name for f in target.model._meta.concrete_fields if f.is_relation),
+        ]
+    )
+    cache: dict[frozenset[str], frozenset[str]] = {}
+
+    def unchecked(given: frozenset[str]) -> frozenset[str]:
+        if given not in cache:
+            cache[given] = (names - given - set(derived)) | settled
+        return cache[given]
+
+    return unchecked
 
 
 def add_touched(touched: Touched, written: Written) -> None:
@@ -252,10 +278,13 @@ def _save_m2m(model, results: list[Written], current) -> None:
             have = current[name].get(written.instance.pk, set())
             if wanted != have:
                 stale.append(written.instance.pk)
-                fresh.extend(
-                    through(**{source_column: written.instance.pk, target_column: related})
-                    for related in sorted(wanted)
-                )
+                fresh.extend((written.instance.pk, related) for related in sorted(wanted))
         if stale:
             through.objects.filter(**{f"{source_column}__in": stale}).delete()
-        through.objects.bulk_create(fresh, batch_size=BATCH_SIZE)
+        if connection.vendor == "postgresql":
+            copy_rows(through._meta.db_table, [source_column, target_column], fresh)
+        else:
+            through.objects.bulk_create(
+                [through(**{source_column: a, target_column: b}) for a, b in fresh],
+                batch_size=BATCH_SIZE,
+            )

@@ -16,8 +16,16 @@ from startups.services import sources_for_urls
 
 from .context import Context
 from .csvfile import read_rows
-from .engine import BATCH_SIZE, RowProblems, Staged, Target, fetch_existing, write_batch
-from .report import ImportReport
+from .engine import (
+    BATCH_SIZE,
+    RowProblems,
+    Staged,
+    Target,
+    Written,
+    fetch_existing,
+    write_batch,
+)
+from .report import FileCounts, ImportReport
 from .specs import SPEC_BY_NAME, SPECS, FileSpec
 
 ROUND_TARGET = Target(FundingRound, ("startup_id", "announced_on", "round_label"))
@@ -159,17 +167,7 @@ class FileImport:
         if not batch:
             return
         self.context.resolve_m2m(batch)
-        written = write_batch(
-            self.spec.target,
-            batch,
-            rates=self.context.rates,
-            problem=self.problem,
-            user=self.context.user,
-            reason=f"import {self.name}",
-            touched=self.context.touched,
-        )
-        for record in written:
-            setattr(self.counts, record.outcome, getattr(self.counts, record.outcome) + 1)
+        written = self.write(self.spec.target, batch, self.counts)
         if self.spec.name in {"startups", "investors"}:
             known = (
                 self.context.startups if self.spec.name == "startups" else self.context.investors
@@ -186,6 +184,23 @@ class FileImport:
             self.changed_currencies |= {
                 w.instance.currency for w in written if w.outcome != "unchanged"
             }
+
+    def write(
+        self, target: Target, batch: list[Staged], counts: FileCounts, all_new: bool = False
+    ) -> list[Written]:
+        written = write_batch(
+            target,
+            batch,
+            rates=self.context.rates,
+            problem=self.problem,
+            user=self.context.user,
+            reason=f"import {self.name}",
+            touched=self.context.touched,
+            all_new=all_new,
+        )
+        for record in written:
+            setattr(counts, record.outcome, getattr(counts, record.outcome) + 1)
+        return written
 
     def attach_rounds(self, batch: list[Staged]) -> list[Staged]:
         """Participations name their round by its key: find the rounds in one query."""
@@ -213,32 +228,12 @@ class FileImport:
         for staged in batch:
             staged.fields["source_id"] = ids.get(staged.extra["source_url"])
 
-    def write_round_investors(self, written) -> None:
+    def write_round_investors(self, written: list[Written]) -> None:
         """rounds.csv's lead_investors and participants create participations too."""
-        staged = [
-            Staged(
-                w.staged.line,
-                (w.instance.pk, investor_id),
-                {"round_id": w.instance.pk, "investor_id": investor_id, "is_lead": is_lead},
-                money_date=w.instance.announced_on,
-                extra={"startup_id": w.instance.startup_id},
-            )
-            for w in written
-            for investor_id, is_lead in w.staged.extra["investors"].items()
-        ]
-        if not staged:
-            return
         counts = self.report.counts(f"{self.name} → participations")
-        for record in write_batch(
-            PARTICIPANT_TARGET,
-            staged,
-            rates=self.context.rates,
-            problem=self.problem,
-            user=self.context.user,
-            reason=f"import {self.name}",
-            touched=self.context.touched,
-        ):
-            setattr(counts, record.outcome, getattr(counts, record.outcome) + 1)
+        for all_new, staged in round_participations(written).items():
+            if staged:
+                self.write(PARTICIPANT_TARGET, staged, counts, all_new=all_new)
 
     def finish(self) -> None:
         if self.spec.name == "investors":
@@ -279,6 +274,25 @@ class FileImport:
                 default_change_reason=f"import {self.name}",
             )
         investor_ancestry_rebuild()
+
+
+def round_participations(written: list[Written]) -> dict[bool, list[Staged]]:
+    """The participations that written rounds name (extra["investors"]: id -> is_lead),
+    keyed by whether their round was just created: then none of them exists yet, and there
+    is nothing to look up (write_batch's `all_new`)."""
+    groups: dict[bool, list[Staged]] = {True: [], False: []}
+    for w in written:
+        for investor_id, is_lead in w.staged.extra["investors"].items():
+            groups[w.outcome == "created"].append(
+                Staged(
+                    w.staged.line,
+                    (w.instance.pk, investor_id),
+                    {"round_id": w.instance.pk, "investor_id": investor_id, "is_lead": is_lead},
+                    money_date=w.instance.announced_on,
+                    extra={"startup_id": w.instance.startup_id},
+                )
+            )
+    return groups
 
 
 def _in_cycle(start: int, parents: dict[int, int | None]) -> bool:

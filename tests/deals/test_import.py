@@ -325,3 +325,37 @@ def test_records_copied_in_take_ids_from_the_sequence_and_one_creation_history_r
     )
     participation = Participation.objects.get()
     assert participation.history.get().investor_id == participation.investor_id
+
+
+def test_a_usd_figure_too_big_to_store_is_refused_though_the_file_never_names_it(base):
+    # Only the cells a row sets are validated again, and what is derived from them: the USD
+    # figure is one, so a euro amount that fits but whose dollars do not is still caught.
+    rate = "month,currency,units_per_usd,source_url\n2024-05,EUR,0.5,https://rates.example/1\n"
+    huge = GOOD_ROUND.replace(",100,USD,", ",999999999999999999,EUR,")
+    write(base / "in", {"fx_rates.csv": rate, "rounds.csv": ROUND_HEADER + huge})
+
+    assert problems_of(base / "in") == [
+        "rounds.csv line 2, column amount_usd: Ensure that there are no more than 20 digits "
+        "in total."
+    ]
+
+
+def test_a_reimport_adds_to_a_known_round_and_creates_a_new_one_with_its_participants(base):
+    write(base / "in", {"rounds.csv": ROUND_HEADER + GOOD_ROUND})
+    assert import_paths([base / "in"]).ok
+    joined = GOOD_ROUND.replace(",alibaba,,", ",alibaba_cloud,alibaba,")
+    later = GOOD_ROUND.replace("2024-05,month,Series B", "2025-01,month,Series C")
+    write(base / "in", {"rounds.csv": ROUND_HEADER + joined + later})
+
+    report = import_paths([base / "in"])
+
+    assert report.ok
+    participations = report.files["rounds.csv → participations"]
+    assert (participations.created, participations.unchanged) == (2, 1)
+    rows = Participation.objects.values_list("round__round_label", "investor__slug", "is_lead")
+    # A lead stays a lead when a file names it a participant ("true when either says so").
+    assert sorted(rows) == [
+        ("Series B", "alibaba", True),
+        ("Series B", "alibaba_cloud", True),
+        ("Series C", "alibaba", True),
+    ]
