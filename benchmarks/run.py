@@ -2,7 +2,7 @@
 
     DATABASE_URL=postgres://... python -m benchmarks.run [--scale large|small]
 
-`large` is the issue's million rounds (about 20 minutes once the dataset exists, plus 8 to
+`large` is the issue's million rounds (about 8 minutes once the dataset exists, plus 8 to
 generate it the first time); `small` runs the same steps on small data in under a minute, so
 that the test suite can keep the scripts working. docs/benchmarks.md reads the figures.
 """
