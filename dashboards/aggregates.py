@@ -210,8 +210,16 @@ def unicorn_periods(
 
 
 # What _set_members writes.
-CHANGES = ["count", "startups", "joined", "left", "joined_count", "left_count"]
-CHANGES += ["joined_first", "left_first"]
+CHANGES = [
+    "count",
+    "startups",
+    "joined",
+    "left",
+    "joined_count",
+    "left_count",
+    "joined_first",
+    "left_first",
+]
 
 
 def _set_members(stat: UnicornPeriodStat, current: set[str], previous: set[str]) -> None:

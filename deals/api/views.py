@@ -43,8 +43,8 @@ class RecordViewSet(viewsets.ModelViewSet):
     def list(self, request, *args, **kwargs):
         # With a row selector, a page of `.values()` rows written by the serializer's row
         # plan (RowsListSerializer): the same filters, ordering, cursor and output, without
-        # model instances. (A comment: drf-spectacular would make a docstring every list's
-        # description.)
+        # model instances. (A comment, not a docstring: drf-spectacular would make a
+        # docstring every list's description.)
         if self.row_selector is None:
             return super().list(request, *args, **kwargs)
         plan = row_plan(self.get_serializer_class())

@@ -133,7 +133,7 @@ def write_batch(
     }
     money_fields = getattr(model, "MONEY_FIELDS", ())
     derived = [f for money in money_fields for f in (money.usd, money.rate)]
-    unchecked = _unchecked_fields(target, derived)
+    untouched, never = _unchecked_fields(target, derived)
     results: list[Written] = []
     for row in staged:
         instance = existing.get(row.key)
@@ -157,7 +157,7 @@ def write_batch(
             if after != before or not m2m_same:
                 outcome = "updated"
         try:
-            instance.clean_fields(exclude=unchecked(frozenset(row.fields)))
+            instance.clean_fields(exclude=untouched.difference(row.fields) | never)
             instance.clean()
         except ValidationError as error:
             for field_name, messages in error.message_dict.items():
@@ -173,31 +173,19 @@ def write_batch(
     return results
 
 
-def _unchecked_fields(
-    target: Target, derived: list[str]
-) -> Callable[[frozenset[str]], frozenset[str]]:
-    """The fields `clean_fields` can skip for a row that sets `given`, as a cached function.
+def _unchecked_fields(target: Target, derived: list[str]) -> tuple[frozenset, frozenset]:
+    """What `clean_fields` may skip: the fields a row leaves as they are (the first set, less
+    the row's own), and those it never checks (the second).
 
     Only what the file set and what was derived from it (USD figures) can be newly invalid:
     the other fields hold their defaults or the stored values, both valid already, and
     checking them again was a quarter of an import's time (docs/benchmarks.md). Foreign keys
     were resolved from slugs already; validating them again would query per row.
     """
-    names = frozenset(f.name for f in target.model._meta.concrete_fields)
-    settled = frozenset(
-        [
-            *target.skip_validation,
-            *(f.name for f in target.model._meta.concrete_fields if f.is_relation),
-        ]
-    )
-    cache: dict[frozenset[str], frozenset[str]] = {}
-
-    def unchecked(given: frozenset[str]) -> frozenset[str]:
-        if given not in cache:
-            cache[given] = (names - given - set(derived)) | settled
-        return cache[given]
-
-    return unchecked
+    fields = target.model._meta.concrete_fields
+    untouched = frozenset(f.name for f in fields).difference(derived)
+    never = frozenset([*target.skip_validation, *(f.name for f in fields if f.is_relation)])
+    return untouched, never
 
 
 def add_touched(touched: Touched, written: Written) -> None:
