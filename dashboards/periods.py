@@ -12,13 +12,17 @@ from .models import PeriodKind
 
 
 def truncate_sql(kind: str, column: str) -> str:
-    """SQL for the first day of the year or quarter holding `column`, as a date."""
+    """SQL for the first day of the year or quarter holding `column`, as a date.
+
+    A literal `%` in SQL text is written `%%`: the statement always runs with a parameter
+    list (even an empty one), which is what makes every backend, and Django's SQL log under
+    DEBUG, read `%%` as one `%` instead of a placeholder."""
     if connection.vendor == "postgresql":
         return f"CAST(DATE_TRUNC('{kind}', {column}) AS DATE)"
     if kind == PeriodKind.YEAR:
-        return f"strftime('%Y-01-01', {column})"
-    month = f"((CAST(strftime('%m', {column}) AS INTEGER) - 1) / 3) * 3 + 1"
-    return f"(strftime('%Y-', {column}) || printf('%02d', {month}) || '-01')"
+        return f"strftime('%%Y-01-01', {column})"
+    month = f"((CAST(strftime('%%m', {column}) AS INTEGER) - 1) / 3) * 3 + 1"
+    return f"(strftime('%%Y-', {column}) || printf('%%02d', {month}) || '-01')"
 
 
 def as_date(value) -> dt.date:
