@@ -135,3 +135,14 @@ def page(chromium: Browser) -> Iterator[Page]:
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _sql_logged_as_under_debug() -> None:
+    """Every query of the suite goes through Django's SQL log, as it does under DEBUG, the
+    configuration `make run` serves: raw SQL that the log cannot format (a bare `%` that is
+    not a placeholder) fails the test that runs it instead of only the newcomer's first save."""
+    from django.db import connections
+
+    for connection in connections.all():
+        connection.force_debug_cursor = True
