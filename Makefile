@@ -19,11 +19,12 @@ ARGS ?=
 # `make bench SCALE=small`: the benchmark steps on small data, in about a minute.
 SCALE ?= large
 
-.PHONY: help install run migrate load_sample_data refresh_aggregates test bench lint format worker beat
+.PHONY: help install run migrate load_sample_data sample refresh_aggregates test bench lint format worker beat
 
 help:
-	@echo "make run      install, migrate, load the sample data, serve http://$(HOST):$(PORT)/admin/"
+	@echo "make run      install, migrate, load the sample data, serve http://$(HOST):$(PORT)/"
 	@echo "make test     install, then run the test suite (SQLite unless DATABASE_URL is set)"
+	@echo "make sample   import the sample data again over the database (make run loads it only once)"
 	@echo "make bench    the benchmarks on the PostgreSQL server of DATABASE_URL (SCALE=small)"
 	@echo "make lint     ruff check and ruff format --check"
 	@echo "make format   ruff format and ruff check --fix"
@@ -43,8 +44,14 @@ $(STAMP): pyproject.toml
 migrate: install
 	$(PY) manage.py migrate --noinput
 
+# Into an empty database only, so that `make run` never overwrites what a user entered.
 load_sample_data: install
-	$(PY) manage.py import_data $(SAMPLE_DATA)
+	$(PY) manage.py load_sample_data $(SAMPLE_DATA)
+
+# The sample data imported again on purpose: its rows get their sample values back.
+sample: install migrate
+	$(PY) manage.py load_sample_data $(SAMPLE_DATA) --reload
+	$(PY) manage.py refresh_aggregates --full
 
 refresh_aggregates: install
 	$(PY) manage.py refresh_aggregates --full

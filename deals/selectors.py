@@ -2,6 +2,8 @@
 
 from django.db.models import Exists, OuterRef, QuerySet
 
+from startups.models import Source, Startup
+
 from .models import FundingRound, Investor, InvestorAncestry, Participation
 
 
@@ -19,3 +21,14 @@ def rounds_joined_by(investor: Investor, *, lead_only: bool = False) -> QuerySet
     if lead_only:
         joined = joined.filter(is_lead=True)
     return FundingRound.objects.filter(Exists(joined))
+
+
+def records_held() -> dict[str, int]:
+    """How many records of each kind the database holds that the sample data would add to:
+    all zero means nobody has entered or imported anything yet."""
+    return {
+        "startups": Startup.objects.count(),
+        "investors": Investor.objects.count(),
+        "rounds": FundingRound.objects.count(),
+        "sources": Source.objects.count(),
+    }
