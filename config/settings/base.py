@@ -88,6 +88,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int(
         "DATABASE_CONNECT_TIMEOUT", default=5
     )
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # `make run` with REDIS_URL has the server and a Celery worker writing one file. A write
+    # transaction takes the write lock when it begins (IMMEDIATE) and waits for it up to the
+    # timeout, instead of failing with "database is locked" when a reader upgrades mid-way;
+    # WAL lets pages read while the worker refreshes.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env.int("SQLITE_BUSY_TIMEOUT", default=20),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
