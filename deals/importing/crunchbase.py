@@ -1,6 +1,6 @@
 """The Crunchbase mapping of import_data: a funding-rounds CSV export becomes startups,
 investors, rounds and participations through the same engine, model validation and single
-transaction as the native format. The column → field table is in the README."""
+transaction as the native format. The column → field table is in docs/import.md."""
 
 import dataclasses
 import hashlib

@@ -1,7 +1,7 @@
 """The dashboard in Debian's Chromium: every page loads on the sample data and draws each of
 its charts, logs no error and asks nothing of another host; the language switch turns it
 Chinese; a chart filter changes the chart and the URL, and reloading restores the view.
-Screenshots of every page go to artifacts/screenshots/ (see the README)."""
+Screenshots of every page go to artifacts/screenshots/ (see docs/dashboards.md)."""
 
 import json
 from pathlib import Path

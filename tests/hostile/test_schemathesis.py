@@ -31,7 +31,7 @@ from tests.factories import (
 
 SCHEMA_URL = "/api/v1/schema/?format=json"
 # Every check but one: a filter or a body may name a startup or investor by a slug that fits
-# the schema's pattern and names no record; that is a 400 on the field, by design (README,
+# the schema's pattern and names no record; that is a 400 on the field, by design (docs/api.md,
 # "Errors"), where positive_data_acceptance expects 2xx or 404.
 CHECKS = {"positive_data_acceptance": {"enabled": False}}
 # Nothing learnt in one run steers the next: a run depends on the code alone.
