@@ -3,7 +3,7 @@
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
-from startups.vocab import CURRENCIES, parse_partial_date, split_list
+from startups.vocab import CURRENCIES, parse_partial_date, refuse_exponent, split_list
 
 
 class CellError(ValueError):
@@ -26,6 +26,10 @@ def decimal(value: str) -> Decimal | None:
         ) from None
     if not number.is_finite():
         raise CellError(f"must be a finite number (got {value!r})")
+    try:
+        refuse_exponent(value)
+    except ValueError as error:
+        raise CellError(str(error)) from None
     return number
 
 

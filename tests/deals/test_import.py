@@ -114,7 +114,7 @@ def test_every_error_of_a_run_is_reported_at_once(base):
         ("", "rounds.csv: is empty: expected a header row of column names"),
         (
             "startup_slug,round_label\nzhipu,A\n",
-            "rounds.csv line 1: lacks the required column(s) announced_on",
+            "rounds.csv line 1: lacks the required column(s) announced_on, source_url",
         ),
         (
             "startup_slug;announced_on;round_label\nzhipu;2024;A\n",

@@ -223,8 +223,8 @@ def test_bad_rows_are_named_by_line_and_column_and_nothing_is_written(known, tmp
 
     assert [str(p) for p in report.problems] == [
         "crunchbase_bad.csv line 2, column Money Raised: must not be negative (got -50000000)",
-        "crunchbase_bad.csv line 3, column Transaction Name URL: is required, or else "
-        "Organization Name URL: every figure needs a source",
+        "crunchbase_bad.csv line 3, column Transaction Name URL: is required: every figure "
+        "needs at least one source (this column, or else Organization Name URL)",
         "crunchbase_bad.csv line 4, column Announced Date: is not a real date (got '2024-02-30')",
         "crunchbase_bad.csv line 4, column Money Raised: must be a number such as 1000000 or "
         "1,000,000 (got 'lots')",
