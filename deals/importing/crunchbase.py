@@ -21,7 +21,7 @@ from deals.models import FundingRound, Investor
 from deals.services import investor_ancestry_rebuild
 from startups.models import Startup
 from startups.rules import missing_source
-from startups.vocab import Confidence, DatePrecision, Qualifier, refuse_exponent, split_list
+from startups.vocab import Confidence, DatePrecision, Qualifier, split_list
 
 from . import cells
 from .context import CellReader, Context
@@ -115,10 +115,7 @@ def money(value: str) -> Decimal | None:
         number = None
     if number is None or not number.is_finite():
         raise cells.CellError(f"must be a number such as 1000000 or 1,000,000 (got {text!r})")
-    try:
-        refuse_exponent(text)
-    except ValueError as error:
-        raise cells.CellError(str(error)) from None
+    cells.written_in_full(text)
     return number
 
 
