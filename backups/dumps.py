@@ -13,6 +13,8 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
+from config.database import libpq_environment
+
 SUFFIXES = {"postgresql": ".dump", "sqlite3": ".sqlite3"}
 # Newer pg_dump versions read older servers; these are where Debian puts them.
 POSTGRES_BIN_DIRS = sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)
@@ -91,15 +93,8 @@ def _sqlite(name: str | Path) -> sqlite3.Connection:
 
 def _run_postgres(program: str, database: dict[str, Any], *args: str) -> None:
     # The password goes through the environment, never the command line (`ps` shows that).
-    environment = {
-        **os.environ,
-        "PGHOST": str(database.get("HOST") or "127.0.0.1"),
-        "PGPORT": str(database.get("PORT") or 5432),
-        "PGUSER": str(database.get("USER") or ""),
-        "PGPASSWORD": str(database.get("PASSWORD") or ""),
-        "PGDATABASE": str(database["NAME"]),
-        "PGCONNECT_TIMEOUT": "10",
-    }
+    # No host is the Unix socket, as for Django's own connection.
+    environment = {**os.environ, "PGCONNECT_TIMEOUT": "10", **libpq_environment(database)}
     result = subprocess.run(
         [_postgres_program(program), *args], env=environment, capture_output=True, text=True
     )

@@ -8,9 +8,10 @@ generated once and reused while its marker table says it holds the same rounds a
 import os
 import subprocess
 import sys
-from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
+
+from config.database import POSTGRESQL, database_settings, database_url, libpq_parameters
 
 from .processes import ROOT
 
@@ -23,10 +24,10 @@ class NotPostgres(SystemExit):
 
 
 def require_postgres(url: str | None) -> str:
-    if not url or urlsplit(url).scheme not in ("postgres", "postgresql", "pgsql"):
+    if not url or database_settings(url).get("ENGINE") != POSTGRESQL:
         raise NotPostgres(
             "make bench measures PostgreSQL: set DATABASE_URL to a PostgreSQL server, e.g. "
-            "postgres://tracker:tracker@127.0.0.1:5432/tracker (got "
+            "postgres://tracker:tracker@127.0.0.1:5432/tracker or postgres:///tracker (got "
             f"{url or 'no DATABASE_URL, which means SQLite'}). Its own database is left "
             "alone; the benchmark databases are created beside it."
         )
@@ -34,16 +35,15 @@ def require_postgres(url: str | None) -> str:
 
 
 def with_database(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{name}"))
+    return database_url({**database_settings(url), "NAME": name})
 
 
 def database_name(url: str) -> str:
-    return urlsplit(url).path.lstrip("/")
+    return database_settings(url)["NAME"]
 
 
 def connect(url: str, **kwargs) -> psycopg.Connection:
-    return psycopg.connect(url.replace("postgres://", "postgresql://", 1), **kwargs)
+    return psycopg.connect(**libpq_parameters(database_settings(url)), **kwargs)
 
 
 def bench_env(url: str, **extra: str) -> dict[str, str]:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from startups import admin as startups_admin
 from startups.admin import (
     EVIDENCE_FIELDSET,
+    FIGURE_FORMFIELDS,
     NAME_SEARCH,
     RECORD_FIELDSET,
     Column,
@@ -130,6 +131,7 @@ class ParticipationInline(admin.TabularInline):
     """Who joined the round; credits, sources and notes are on each participation's page."""
 
     model = Participation
+    formfield_overrides = FIGURE_FORMFIELDS
     autocomplete_fields = ["investor"]
     fields = [
         *("investor", "is_lead", "amount", "amount_currency", "amount_qualifier", "amount_usd"),

@@ -226,6 +226,7 @@ class FxRate(TimeStamped):
 
 
 class FundingRound(WithMoney):
+    SOURCES_REQUIRED = True
     MONEY_FIELDS = (
         AMOUNT,
         MoneyField(
@@ -379,6 +380,7 @@ class ValuationKind(models.TextChoices):
 class ValuationMark(WithMoney):
     """A valuation not tied to a round: a press report, a secondary sale, a market value."""
 
+    SOURCES_REQUIRED = True
     MONEY_FIELDS = (MoneyField("value", "currency", "value_usd", "fx_rate"),)
     MONEY_DATE_FIELD = "valued_on"
 
@@ -429,6 +431,7 @@ class ComputeKind(models.TextChoices):
 class ComputeDeal(WithMoney):
     """Chips bought or rented, credits granted, vouchers: how startups get scarce compute."""
 
+    SOURCES_REQUIRED = True
     MONEY_FIELDS = (AMOUNT,)
 
     startup = models.ForeignKey(
@@ -480,6 +483,8 @@ class ComputeDeal(WithMoney):
 
 class ReportedMetric(Evidenced):
     """A figure published by someone else, e.g. ITJuzi's 40% AI share of Alibaba's deals."""
+
+    SOURCES_REQUIRED = True
 
     metric = models.CharField(_("metric"), max_length=120, db_index=True)
     subject = models.CharField(_("subject"), max_length=200)

@@ -9,7 +9,9 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Model, QuerySet
 from django.http import HttpRequest
@@ -18,8 +20,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import ModelProduct, Source, Startup, Tag
+from .rules import missing_source
 from .services import record_delete, record_save
-from .vocab import QUALIFIER_SIGNS, format_money, format_partial_date
+from .vocab import QUALIFIER_SIGNS, format_money, format_partial_date, refuse_exponent
 
 RECORD_FIELDSET = (
     _("Record"),
@@ -102,6 +105,36 @@ def figure_columns(
     return reported, in_usd
 
 
+class FigureFormField(forms.DecimalField):
+    """A decimal figure typed in the admin; an exponent ("1e9") is refused as the import and
+    the API refuse it (vocab.refuse_exponent)."""
+
+    def to_python(self, value: Any) -> Decimal | None:
+        if isinstance(value, str):
+            try:
+                refuse_exponent(value)
+            except ValueError as error:
+                raise ValidationError(str(error), code="exponent") from None
+        return super().to_python(value)
+
+
+# Decimal figures through FigureFormField, on every admin form and inline.
+FIGURE_FORMFIELDS = {models.DecimalField: {"form_class": FigureFormField}}
+
+
+class RecordForm(forms.ModelForm):
+    """An admin form that asks the rules `Model.clean()` cannot: the record's sources are a
+    many-to-many field, set after the record is saved."""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if "sources" in cleaned:
+            message = missing_source(self._meta.model, cleaned["sources"])
+            if message:
+                self.add_error("sources", message)
+        return cleaned
+
+
 class RecordAdmin(SimpleHistoryAdmin):
     """Saves records and inline records through the services; history of every change.
 
@@ -110,8 +143,12 @@ class RecordAdmin(SimpleHistoryAdmin):
     by the form's save_m2m, which the admin calls after save_model.
     """
 
+    form = RecordForm
     # A URL typed without a scheme ("example.com/story") is read as https.
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides = {
+        models.URLField: {"assume_scheme": "https"},
+        **FIGURE_FORMFIELDS,
+    }
 
     def save_record(self, request: HttpRequest, obj: Model) -> None:
         record_save(obj)

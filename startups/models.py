@@ -26,6 +26,10 @@ class TimeStamped(models.Model):
 class Evidenced(TimeStamped):
     """A fact with its sources and how sure we are of it."""
 
+    # True for records that carry a figure of their own: they cite at least one source
+    # (startups.rules.missing_source, asked by the import, the API and the admin).
+    SOURCES_REQUIRED = False
+
     confidence = models.CharField(
         _("confidence"), max_length=10, choices=Confidence.choices, default=Confidence.REPORTED
     )

@@ -1,14 +1,31 @@
-"""Validation rules that every way in (admin, API, import) applies through `Model.clean()`.
+"""Validation rules that every way in (admin, API, import) applies through `Model.clean()`,
+or, for what `clean()` cannot see (a record's sources, set after it is saved), by calling them.
 
-Each returns {field: message}; messages read after a field name: "amount: must not be
-negative (got -50000000)". The database constraints say the same, as the last line of defence.
+Each returns {field: message} or a message; messages read after a field name: "amount: must
+not be negative (got -50000000)". The database constraints say the same, as the last line of
+defence.
 """
 
+from collections.abc import Collection
 from decimal import Decimal
 
 from django.db import models
+from django.utils.translation import gettext
 
 from .vocab import CURRENCIES
+
+
+def missing_source(model: type[models.Model], sources: Collection | None) -> str | None:
+    """Why a record of `model` citing `sources` may not be saved, or None.
+
+    A record that carries a figure of its own (a round, a valuation mark, a compute deal, a
+    published metric: `SOURCES_REQUIRED`) cites at least one source. The import (its
+    source_url column), the API (source_urls) and the admin (sources) all ask this, each
+    under its own name for the field.
+    """
+    if getattr(model, "SOURCES_REQUIRED", False) and not sources:
+        return gettext("is required: every figure needs at least one source")
+    return None
 
 
 def money_errors(instance: models.Model, value: str, currency: str) -> dict[str, str]:

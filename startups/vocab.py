@@ -99,6 +99,27 @@ def parse_partial_date(text: str, precision: str = "") -> tuple[dt.date, str]:
     return value, precision
 
 
+_WITH_EXPONENT = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)[eE][+-]?\d+")
+
+
+def refuse_exponent(text: str) -> None:
+    """Refuse a number written with an exponent (`1e9`, `1.2E+09`), whatever the way in.
+
+    A spreadsheet writes a large number so when its column is not formatted as a number, and
+    keeps only the digits it shows: `1.23457E+11` in a CSV file is 123457000000, not the
+    figure typed. Raises ValueError with a message that reads after the field's name.
+    """
+    text = (text or "").strip()
+    if _WITH_EXPONENT.fullmatch(text):
+        raise ValueError(
+            _(
+                "is written with an exponent (got %(text)s): write every digit, as in "
+                "1000000000; a spreadsheet that shows 1E+09 may have rounded the number"
+            )
+            % {"text": repr(text)}
+        )
+
+
 def format_partial_date(value: dt.date | None, precision: str) -> str:
     """Show a stored date at its precision: 2024-06-30 with `quarter` reads '2024-Q2'."""
     if value is None:

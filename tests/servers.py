@@ -19,6 +19,8 @@ from pathlib import Path
 
 import psycopg
 
+from config.database import database_url
+
 PROJECT = Path(__file__).resolve().parents[1]
 POSTGRES_BIN = Path("/usr/lib/postgresql/15/bin")
 START_SECONDS = 30
@@ -142,6 +144,18 @@ class PrivatePostgres:
     def url(self, database: str) -> str:
         return f"postgres://{self.USER}:{self.PASSWORD}@127.0.0.1:{self.port}/{database}"
 
+    def socket_url(self, database: str) -> str:
+        """The same database over the Unix socket in the cluster's folder."""
+        return database_url(
+            {
+                "USER": self.USER,
+                "PASSWORD": self.PASSWORD,
+                "HOST": str(self.folder),
+                "PORT": self.port,
+                "NAME": database,
+            }
+        )
+
     def connect(self, database: str = "postgres") -> psycopg.Connection:
         return psycopg.connect(self.url(database), autocommit=True, connect_timeout=5)
 
@@ -157,10 +171,7 @@ class PrivatePostgres:
 def postgres_url(db: dict) -> str:
     """The URL of a Django database from its settings (`connection.settings_dict`), for
     another process: under pytest-django, the URL of the test database."""
-    return (
-        f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:"
-        f"{db['PORT'] or 5432}/{db['NAME']}"
-    )
+    return database_url(db)
 
 
 def app_environment(database_url: str, redis_url: str | None, **extra: str) -> dict[str, str]:

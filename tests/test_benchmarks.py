@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.run import RATIOS
+from config.database import database_url
 
 from .conftest import skip_or_fail
 
@@ -145,9 +146,7 @@ def test_the_import_floor_writes_exactly_what_the_import_writes(tmp_path):
     imported = written_rows()
     call_command("flush", interactive=False, verbosity=0)
 
-    database = connection.settings_dict
-    url = "postgresql://{USER}:{PASSWORD}@{HOST}:{PORT}/{NAME}".format(**database)
-    import_floor.run(url, tmp_path)
+    import_floor.run(database_url(connection.settings_dict), tmp_path)
 
     assert written_rows() == imported
     assert len(imported["deals_participation"]) == 900

@@ -3,13 +3,17 @@ of names, and the source URLs that every figure carries."""
 
 import datetime as dt
 import re
+from decimal import Decimal
 from typing import Any
 
 from django.core.validators import URLValidator
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.fields import empty
 
-from startups.vocab import split_list
+from startups.rules import missing_source
+from startups.vocab import refuse_exponent, split_list
 
 SLUG_PATTERN = re.compile(r"[A-Za-z0-9_-]+")
 PARTIAL_DATE_PATTERN = r"^\d{4}(-(\d{2}(-\d{2})?|Q[1-4]))?$"
@@ -66,17 +70,29 @@ http_url = URLValidator(schemes=["http", "https"], message="must be an http(s) U
 
 @extend_schema_field({"type": "array", "items": {"type": "string", "format": "uri"}})
 class SourceUrlsField(serializers.ListField):
-    """`source_urls`: one or more http(s) URLs; a list given replaces the record's sources.
+    """`source_urls`: http(s) URLs; a list given replaces the record's sources.
 
-    Reads the record's sources (prefetched) in URL order.
+    Whether a record must cite at least one is the rule the import and the admin apply too
+    (startups.rules.missing_source): for a record that carries a figure the field is required
+    and an empty list refused, with the rule's message. Reads the record's sources
+    (prefetched) in URL order.
     """
 
     child = serializers.CharField(max_length=1000, validators=[http_url])
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("allow_empty", False)
         kwargs.setdefault("source", "*")
         super().__init__(**kwargs)
+
+    def bind(self, field_name: str, parent: serializers.Serializer) -> None:
+        super().bind(field_name, parent)
+        self.model = parent.Meta.model
+        self.required = missing_source(self.model, []) is not None
+
+    def validate_empty_values(self, data: Any) -> tuple[bool, Any]:
+        if data is empty and self.required and not getattr(self.root, "partial", False):
+            raise serializers.ValidationError([missing_source(self.model, [])])
+        return super().validate_empty_values(data)
 
     def get_attribute(self, instance):
         return instance
@@ -88,7 +104,38 @@ class SourceUrlsField(serializers.ListField):
         return sorted(source.url for source in sources)
 
     def to_internal_value(self, data) -> dict[str, list[str]]:
-        return {"source_urls": list(dict.fromkeys(super().to_internal_value(data)))}
+        urls = list(dict.fromkeys(super().to_internal_value(data)))
+        if message := missing_source(self.model, urls):
+            raise serializers.ValidationError([message])
+        return {"source_urls": urls}
+
+
+class FigureField(serializers.DecimalField):
+    """A decimal figure, written as its digits: a JSON string ("710000000.50"), as the API
+    writes it, or a JSON integer.
+
+    An exponent ("1e9") is refused as the import and the admin refuse it
+    (startups.vocab.refuse_exponent). So is a JSON number with a fraction or an exponent: the
+    JSON parser has made it a binary float already, which may have lost digits.
+    """
+
+    default_error_messages = {
+        "float": _(
+            'must be a JSON string of digits, such as "1000000000.5" (got the JSON number '
+            "{value!r}): a JSON number with a fraction or an exponent is read as a binary "
+            "float, which may have lost digits"
+        )
+    }
+
+    def to_internal_value(self, data: Any) -> Decimal:
+        if isinstance(data, float):
+            self.fail("float", value=data)
+        if isinstance(data, str) and len(data) <= self.MAX_STRING_LENGTH:
+            try:
+                refuse_exponent(data)
+            except ValueError as error:
+                raise serializers.ValidationError(str(error)) from None
+        return super().to_internal_value(data)
 
 
 @extend_schema_field({"type": "array", "items": {"type": "string"}})
@@ -143,6 +190,7 @@ class SlugOf(serializers.SlugRelatedField):
 
 
 __all__ = [
+    "FigureField",
     "MonthField",
     "NameListField",
     "OptionalURLField",

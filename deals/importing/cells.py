@@ -3,7 +3,7 @@
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
-from startups.vocab import CURRENCIES, parse_partial_date, split_list
+from startups.vocab import CURRENCIES, parse_partial_date, refuse_exponent, split_list
 
 
 class CellError(ValueError):
@@ -26,7 +26,16 @@ def decimal(value: str) -> Decimal | None:
         ) from None
     if not number.is_finite():
         raise CellError(f"must be a finite number (got {value!r})")
+    written_in_full(value)
     return number
+
+
+def written_in_full(value: str) -> None:
+    """The rule of the API and the admin too: no exponent (startups.vocab.refuse_exponent)."""
+    try:
+        refuse_exponent(value)
+    except ValueError as error:
+        raise CellError(str(error)) from None
 
 
 def integer(value: str) -> int | None:

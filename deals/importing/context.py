@@ -4,10 +4,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import models
+
 from deals.fx import RateBook
 from deals.models import Investor
 from startups.changes import changes_record
 from startups.models import Startup
+from startups.rules import missing_source
 from startups.services import sources_for_urls, tags_for_slugs
 from startups.touch import Touched
 
@@ -96,6 +99,13 @@ class CellReader:
             self.fail(column, f"names no known {what} (got {slug!r})")
             return None
         return known[slug]
+
+    def sources(self, model: type[models.Model]) -> list[str] | None:
+        """The source_url column's URLs, refused when empty for a record that needs them."""
+        urls = self("source_url", cells.urls)
+        if urls is not None and (message := missing_source(model, urls)):
+            self.fail("source_url", message)
+        return urls
 
     def date(self, column: str, precision_column: str = "date_precision"):
         value = self(column, cells.partial_date, self.row[precision_column])

@@ -17,9 +17,10 @@ from django.db import models
 from django.utils.text import slugify
 from tqdm import tqdm
 
-from deals.models import Investor
+from deals.models import FundingRound, Investor
 from deals.services import investor_ancestry_rebuild
 from startups.models import Startup
+from startups.rules import missing_source
 from startups.vocab import Confidence, DatePrecision, Qualifier, split_list
 
 from . import cells
@@ -114,6 +115,7 @@ def money(value: str) -> Decimal | None:
         number = None
     if number is None or not number.is_finite():
         raise cells.CellError(f"must be a number such as 1000000 or 1,000,000 (got {text!r})")
+    cells.written_in_full(text)
     return number
 
 
@@ -281,10 +283,8 @@ class CrunchbaseFile:
             read.fail(PRE_MONEY, f"must not be negative (got {pre_money:f})")
         organization_urls = read(ORG_URL, cells.urls) or []
         sources = read(TRANSACTION_URL, cells.urls) or organization_urls
-        if not row[TRANSACTION_URL] and not row[ORG_URL]:
-            read.fail(
-                TRANSACTION_URL, f"is required, or else {ORG_URL}: every figure needs a source"
-            )
+        if not row[TRANSACTION_URL] and (message := missing_source(FundingRound, sources)):
+            read.fail(TRANSACTION_URL, f"{message} (this column, or else {ORG_URL})")
         read.check()
         post_money = None
         if pre_money is not None:

@@ -8,6 +8,7 @@ from typing import BinaryIO
 
 from startups.spreadsheet import restore
 
+from .quotes import bad_csv, runaway_quote
 from .report import ImportReport
 
 
@@ -28,16 +29,32 @@ class FileRefused(Exception):
     """The file cannot be read as the import format at all."""
 
 
-def decoded_lines(name: str, handle: BinaryIO, report: ImportReport) -> Iterator[str]:
-    """Lines decoded one by one, so that a bad byte is reported on its own line."""
-    for number, raw in enumerate(handle, start=1):
-        if number == 1 and raw.startswith(codecs.BOM_UTF8):
+class Lines:
+    """A file's lines decoded one by one, so that a bad byte is reported on its own line;
+    the lines of the record being read are kept, to say where a broken quote starts."""
+
+    def __init__(self, name: str, handle: BinaryIO, report: ImportReport):
+        self.name, self.handle, self.report = name, handle, report
+        self.number = 0
+        self.undecodable = False
+        self.record: list[str] = []
+
+    def __iter__(self) -> "Lines":
+        return self
+
+    def __next__(self) -> str:
+        raw = next(self.handle)
+        self.number += 1
+        if self.number == 1 and raw.startswith(codecs.BOM_UTF8):
             raw = raw[len(codecs.BOM_UTF8) :]
         try:
-            yield raw.decode("utf-8")
+            line = raw.decode("utf-8")
         except UnicodeDecodeError as error:
-            report.problem(name, number, None, _not_utf8(error))
-            return
+            self.report.problem(self.name, self.number, None, _not_utf8(error))
+            self.undecodable = True
+            raise StopIteration from None
+        self.record.append(line)
+        return line
 
 
 def read_rows(
@@ -47,10 +64,10 @@ def read_rows(
     report: ImportReport,
 ) -> Iterator[Row]:
     """Yield rows; report a file-level problem (and stop) when the file is not usable."""
-    lines = decoded_lines(name, handle, report)
+    lines = Lines(name, handle, report)
     header_line = next(lines, "")
     if not header_line.strip():
-        if not report.problems or report.problems[-1].file != name:
+        if not lines.undecodable:
             report.problem(name, None, None, "is empty: expected a header row of column names")
         return
     if header_line.count(",") == 0 and header_line.count(";") > 0:
@@ -66,28 +83,37 @@ def read_rows(
     if missing:
         report.problem(name, 1, None, f"lacks the required column(s) {', '.join(missing)}")
         return
-    reader = csv.DictReader(lines, fieldnames=header)
-    last_line = 1
+    # Strict: a quote left open (the file ends inside it) or closed in mid-cell is an error,
+    # where the lenient reader would read the lines after it into one cell.
+    reader = csv.reader(lines, strict=True)
     while True:
+        line = reader.line_num + 2  # line_num counts the lines after the header
+        lines.record.clear()
         try:
             cells = next(reader)
         except StopIteration:
             return
         except csv.Error as error:
-            report.problem(name, last_line + 1, None, f"is not valid CSV: {error}")
+            if not lines.undecodable:
+                report.problem(name, *bad_csv(line, "".join(lines.record), header, error))
             return
-        line = last_line + 1
-        last_line = reader.line_num + 1  # line_num counts the lines after the header
-        if not any((value or "").strip() for value in cells.values() if isinstance(value, str)):
+        if not any(value.strip() for value in cells):
             continue
-        with_nul = [c for c, v in cells.items() if isinstance(v, str) and "\x00" in v]
+        spans_lines = reader.line_num + 1 > line
+        runaway = spans_lines and runaway_quote(line, cells, header)
+        if runaway:
+            report.problem(name, *runaway)
+            continue
+        # A short row leaves its last columns empty; cells past the header are not read.
+        by_column = dict(zip(header, cells, strict=False))
+        with_nul = [column for column, value in by_column.items() if "\x00" in value]
         if with_nul:
             # PostgreSQL cannot store a NUL in text: refused here, for every table, with the
             # message the admin and the API give.
             for column in with_nul:
                 report.problem(name, line, column, NUL_MESSAGE)
             continue
-        yield Row(line=line, cells=cells)
+        yield Row(line=line, cells=by_column)
 
 
 def _not_utf8(error: UnicodeDecodeError) -> str:

@@ -38,17 +38,35 @@ class _Rollback(Exception):
     pass
 
 
+KNOWN_NAMES = ", ".join(f"{spec.name}.csv" for spec in SPECS)
+NAMED_AFTER_A_TABLE = f"a file is named after its table, one of {KNOWN_NAMES}"
+
+
 def spec_for(name: str) -> FileSpec | None:
-    stem = Path(name).stem.lower()
-    return SPEC_BY_NAME.get(stem)
+    path = Path(name)
+    if path.suffix.lower() != ".csv":
+        return None
+    return SPEC_BY_NAME.get(path.stem.lower())
+
+
+def is_csv_file(path: Path) -> bool:
+    # Hidden files are the operating system's or an editor's (macOS's `._rounds.csv`).
+    return path.is_file() and path.suffix.lower() == ".csv" and not path.name.startswith(".")
 
 
 def csv_files(paths: Iterable[str | Path], report: ImportReport) -> list[Path]:
-    """The CSV files that the paths name: folders are searched, unknown names refused."""
+    """The files that the paths name. A folder gives every CSV file in it: one whose name is
+    not a table's is refused by `run_import` (never skipped), other files (its README.md) are
+    left alone, and a folder with no CSV file at all is refused here."""
     found: list[Path] = []
     for path in map(Path, paths):
         if path.is_dir():
-            found.extend(p for p in sorted(path.glob("*.csv")) if spec_for(p.name))
+            in_folder = sorted(p for p in path.iterdir() if is_csv_file(p))
+            if not in_folder:
+                report.problem(
+                    str(path), None, None, f"holds no CSV file to import: {NAMED_AFTER_A_TABLE}"
+                )
+            found.extend(in_folder)
         elif path.is_file():
             found.append(path)
         else:
@@ -71,8 +89,9 @@ def run_import(
     for name, handle in files:
         spec = spec_for(name)
         if spec is None:
-            known = ", ".join(f"{s.name}.csv" for s in SPECS)
-            report.problem(name, None, None, f"is not a file of the import format ({known})")
+            report.problem(
+                name, None, None, f"is not a file of the import format: {NAMED_AFTER_A_TABLE}"
+            )
         else:
             ordered.append((SPECS.index(spec), name, handle, spec))
     ordered.sort(key=lambda item: item[0])

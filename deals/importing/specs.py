@@ -35,6 +35,11 @@ class FileSpec:
     stage: Callable[[Row, Context], Staged]
     key_columns: tuple[str, ...]
 
+    def __post_init__(self) -> None:
+        # A file of records that must cite a source lacks a column every row needs.
+        if getattr(self.target.model, "SOURCES_REQUIRED", False):
+            self.required = [*self.required, "source_url"]
+
 
 def _evidence(read: CellReader) -> dict:
     return {
@@ -106,7 +111,7 @@ def stage_investor(row: Row, context: Context) -> Staged:
         "hq_city": read("hq_city"),
         **_evidence(read),
     }
-    sources = read("source_url", cells.urls)
+    sources = read.sources(Investor)
     read.check()
     return Staged(
         row.line,
@@ -137,7 +142,7 @@ def stage_startup(row: Row, context: Context) -> Staged:
         "description": read("description"),
         **_evidence(read),
     }
-    m2m = {"sources": read("source_url", cells.urls), "tags": read("tags", cells.slug_list)}
+    m2m = {"sources": read.sources(Startup), "tags": read("tags", cells.slug_list)}
     if fields["status"] == StartupStatus.PUBLIC and fields["ipo_date"] is None:
         read.fail("ipo_date", "is required for a public company")
     read.check()
@@ -174,7 +179,7 @@ def stage_round(row: Row, context: Context) -> Staged:
         for slug in slugs:
             if slug not in context.investors:
                 read.fail(column, f"names no known investor (got {slug!r})")
-    sources = read("source_url", cells.urls)
+    sources = read.sources(FundingRound)
     read.check()
     investors = {context.investors[s]: s in leads for s in [*leads, *others]}
     return Staged(
@@ -202,7 +207,7 @@ def stage_participation(row: Row, context: Context) -> Staged:
         ),
         **_evidence(read),
     }
-    sources = read("source_url", cells.urls)
+    sources = read.sources(Participation)
     read.check()
     # The round id is filled in per batch (one query), and with it the key and the date.
     return Staged(
@@ -232,7 +237,7 @@ def stage_valuation(row: Row, context: Context) -> Staged:
         "kind": kind,
         **_evidence(read),
     }
-    sources = read("source_url", cells.urls)
+    sources = read.sources(ValuationMark)
     read.check()
     return Staged(
         row.line,
@@ -263,7 +268,7 @@ def stage_metric(row: Row, context: Context) -> Staged:
         "unit": read("unit"),
         **_evidence(read),
     }
-    sources = read("source_url", cells.urls)
+    sources = read.sources(ReportedMetric)
     read.check()
     key = (fields["metric"], fields["subject"], fields["period_start"], fields["period_end"])
     return Staged(row.line, key, fields, m2m={"sources": sources})
@@ -284,7 +289,7 @@ def stage_product(row: Row, context: Context) -> Staged:
         "cac_filing_on": read("cac_filing_on", cells.optional_date),
         **_evidence(read),
     }
-    sources = read("source_url", cells.urls)
+    sources = read.sources(ModelProduct)
     read.check()
     return Staged(row.line, (startup, fields["name"]), fields, m2m={"sources": sources})
 
@@ -314,7 +319,7 @@ def stage_compute(row: Row, context: Context) -> Staged:
     }
     if not fields["kind"] and row["kind"] == "":
         read.fail("kind", "is required")
-    sources = read("source_url", cells.urls)
+    sources = read.sources(ComputeDeal)
     read.check()
     key = (fields["buyer"], fields["kind"], fields["chip"], fields["provider"], announced_on)
     return Staged(row.line, key, fields, m2m={"sources": sources}, money_date=announced_on)

@@ -153,7 +153,7 @@ def test_changing_only_the_precision_keeps_the_stored_day(writer):
         ({"announced_on": "someday"}, "announced_on", "must be a date as"),
         ({"announced_on": "2024", "date_precision": "day"}, "date_precision", "cannot have day"),
         ({"startup": "nobody"}, "startup", "names no known record"),
-        ({"source_urls": []}, "source_urls", "may not be empty"),
+        ({"source_urls": []}, "source_urls", "every figure needs at least one source"),
         ({"source_urls": ["ftp://example.com/x"]}, "source_urls", "http(s) URL"),
         ({"compute_credit_amount": "800000000"}, "compute_credit_amount", "must not exceed"),
         ({"amount_qualifier": "roughly"}, "amount_qualifier", "is not a valid choice"),
@@ -177,7 +177,9 @@ def test_a_round_needs_a_source(writer, zhipu):
     response = writer.post("/api/v1/rounds/", payload)
 
     assert response.status_code == 400
-    assert response.json() == {"source_urls": ["This field is required."]}
+    assert response.json() == {
+        "source_urls": ["is required: every figure needs at least one source"]
+    }
 
 
 def test_a_bad_participant_is_named_by_its_position(writer, zhipu, investors):

@@ -89,6 +89,21 @@ def test_an_xlsx_workbook_imports_one_sheet_per_table(staff_client):
     assert Investor.objects.get(slug="alibaba_cloud").parent.slug == "alibaba"
 
 
+def test_a_csv_file_whose_name_is_no_table_is_refused_naming_the_tables(staff_client):
+    response = upload(
+        staff_client,
+        SimpleUploadedFile("startups.csv", STARTUPS),
+        SimpleUploadedFile("round.csv", ROUNDS),
+    )
+
+    assert [str(problem) for problem in response.context["report"].problems] == [
+        "round.csv: is not a file of the import format: a file is named after its table, one "
+        "of sources.csv, fx_rates.csv, investors.csv, startups.csv, rounds.csv, "
+        "participations.csv, valuations.csv, metrics.csv, products.csv, compute.csv"
+    ]
+    assert response.context["pending"] is None
+
+
 def test_a_file_that_is_neither_csv_nor_xlsx_is_refused(staff_client):
     response = upload(staff_client, SimpleUploadedFile("rounds.txt", ROUNDS))
     assert "rounds.txt is neither CSV nor XLSX." in response.content.decode()

@@ -11,56 +11,17 @@ from django.core.management import CommandError, call_command
 from deals.importing import import_paths
 from deals.models import FundingRound, FxRate, Investor, Participation, ReportedMetric
 from startups.models import Startup
+from tests.deals.import_files import (
+    GOOD_ROUND,
+    INVESTORS,
+    ROUND_HEADER,
+    STARTUPS,
+    problems_of,
+    write,
+)
 
 pytestmark = pytest.mark.django_db
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
-
-STARTUPS = "slug,name_en,name_zh,city,is_ai\nzhipu,Zhipu AI,智谱,Beijing,true\n"
-INVESTORS = (
-    "slug,name_en,parent_slug\nalibaba,Alibaba Group,\nalibaba_cloud,Alibaba Cloud,alibaba\n"
-)
-ROUND_HEADER = (
-    "startup_slug,announced_on,date_precision,round_label,amount,amount_currency,"
-    "amount_qualifier,compute_credit_amount,compute_credit_currency,lead_investors,"
-    "participants,source_url,confidence\n"
-)
-GOOD_ROUND = "zhipu,2024-05,month,Series B,100,USD,,,,alibaba,,https://a.example/1,reported\n"
-
-
-def write(folder: Path, files: dict[str, str | bytes]) -> Path:
-    folder.mkdir(exist_ok=True)
-    for name, content in files.items():
-        path = folder / name
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
-    return folder
-
-
-def database_state() -> tuple:
-    return (
-        Startup.objects.count(),
-        Investor.objects.count(),
-        FundingRound.objects.count(),
-        Participation.objects.count(),
-        FundingRound.history.count(),
-    )
-
-
-def problems_of(folder: Path) -> list[str]:
-    before = database_state()
-    report = import_paths([folder])
-    assert database_state() == before, "a refused import must leave the database as it was"
-    return [str(problem) for problem in report.problems]
-
-
-@pytest.fixture
-def base(tmp_path) -> Path:
-    """A folder whose startups and investors are already in the database."""
-    folder = write(tmp_path / "base", {"startups.csv": STARTUPS, "investors.csv": INVESTORS})
-    assert import_paths([folder]).ok
-    return tmp_path
 
 
 @pytest.mark.parametrize(
@@ -153,7 +114,7 @@ def test_every_error_of_a_run_is_reported_at_once(base):
         ("", "rounds.csv: is empty: expected a header row of column names"),
         (
             "startup_slug,round_label\nzhipu,A\n",
-            "rounds.csv line 1: lacks the required column(s) announced_on",
+            "rounds.csv line 1: lacks the required column(s) announced_on, source_url",
         ),
         (
             "startup_slug;announced_on;round_label\nzhipu;2024;A\n",

@@ -13,8 +13,9 @@ from django.test.utils import CaptureQueriesContext
 
 from deals.importing import import_paths
 from deals.importing.crunchbase import import_crunchbase, investor_names, new_slug, round_label
-from deals.models import FundingRound, Investor, InvestorAncestry, Participation
+from deals.models import FundingRound, Investor, InvestorAncestry
 from startups.models import Startup
+from tests.deals.import_files import database_state
 from tests.factories import FxRateFactory, InvestorFactory, StartupFactory
 
 pytestmark = pytest.mark.django_db
@@ -44,16 +45,6 @@ def known():
             slug="tencent", name_en="Tencent Holdings", aliases="Tencent; 腾讯控股"
         ),
     }
-
-
-def state() -> tuple:
-    return (
-        Startup.objects.count(),
-        Investor.objects.count(),
-        FundingRound.objects.count(),
-        Participation.objects.count(),
-        FundingRound.history.count(),
-    )
 
 
 def counts(report) -> dict[str, tuple[int, int, int, int]]:
@@ -182,7 +173,7 @@ def test_warnings_name_the_line_and_both_figures(known):
 
 def test_a_second_run_creates_nothing(known):
     import_crunchbase([FIXTURE])
-    before = state()
+    before = database_state()
 
     report = import_crunchbase([FIXTURE])
 
@@ -193,7 +184,7 @@ def test_a_second_run_creates_nothing(known):
         f"{NAME} → investors": (0, 0, 4, 0),
         f"{NAME} → participations": (0, 0, 7, 0),
     }
-    assert state() == before
+    assert database_state() == before
 
 
 def test_the_command_imports_with_the_crunchbase_mapping(known):
@@ -208,14 +199,14 @@ def test_the_command_imports_with_the_crunchbase_mapping(known):
 
 
 def test_a_dry_run_writes_nothing(known):
-    before = state()
+    before = database_state()
 
     report = import_crunchbase([FIXTURE], dry_run=True)
 
     assert report.ok
     assert counts(report)[NAME] == (5, 0, 0, 0)
     assert report.summary_lines()[-1].startswith("dry run, nothing written")
-    assert state() == before
+    assert database_state() == before
 
 
 def test_bad_rows_are_named_by_line_and_column_and_nothing_is_written(known, tmp_path):
@@ -226,22 +217,22 @@ def test_bad_rows_are_named_by_line_and_column_and_nothing_is_written(known, tmp
         "Unsourced Co,,,Seed,1000,USD,2024-05-02,,\n"
         "Late Co,https://cb.example/o/late,,Seed,lots,USD,2024-02-30,,\n",
     )
-    before = state()
+    before = database_state()
 
     report = import_crunchbase([path])
 
     assert [str(p) for p in report.problems] == [
         "crunchbase_bad.csv line 2, column Money Raised: must not be negative (got -50000000)",
-        "crunchbase_bad.csv line 3, column Transaction Name URL: is required, or else "
-        "Organization Name URL: every figure needs a source",
+        "crunchbase_bad.csv line 3, column Transaction Name URL: is required: every figure "
+        "needs at least one source (this column, or else Organization Name URL)",
         "crunchbase_bad.csv line 4, column Announced Date: is not a real date (got '2024-02-30')",
         "crunchbase_bad.csv line 4, column Money Raised: must be a number such as 1000000 or "
         "1,000,000 (got 'lots')",
     ]
-    assert state() == before
+    assert database_state() == before
     with pytest.raises(CommandError, match="4 error"):
         call_command("import_data", str(path), mapping="crunchbase", stdout=io.StringIO())
-    assert state() == before
+    assert database_state() == before
 
 
 def test_a_country_outside_the_map_keeps_the_default_with_a_warning(known, tmp_path):

@@ -11,6 +11,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from config.database import database_settings, libpq_environment
 from tests.conftest import skip_or_fail
 from tests.servers import PROJECT, PrivatePostgres, app_environment, manage
 
@@ -75,13 +76,26 @@ def test_a_sqlite_database_round_trips_through_make_backup_and_restore(
 
 
 @pytest.mark.postgres
+@pytest.mark.parametrize("over", ["tcp", "socket", "host-less"])
 def test_a_postgresql_database_round_trips_through_make_backup_and_restore(
     make_available: None,
     private_postgres: PrivatePostgres,
     sample_database: SampleDatabase,
     tmp_path: Path,
+    over: str,
 ):
-    environment = app_environment(sample_database.url, None)
+    # Over the socket, DATABASE_URL names the cluster's folder as its host, percent-encoded;
+    # host-less (`postgres:///name`), libpq finds the socket and the user in PG* as it
+    # would find the default socket and the login user on a Debian host.
+    url, libpq = sample_database.url, {}
+    if over == "socket":
+        url = private_postgres.socket_url(sample_database.name)
+    if over == "host-less":
+        url = f"postgres:///{sample_database.name}"
+        socket = database_settings(private_postgres.socket_url(sample_database.name))
+        libpq = libpq_environment(socket)
+        del libpq["PGDATABASE"]
+    environment = app_environment(url, None, **libpq)
     with private_postgres.connect(sample_database.name) as connection:
         original = table_checksums(connection)
     backup_file = tmp_path / "tracker.dump"

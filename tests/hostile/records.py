@@ -14,7 +14,7 @@ from rest_framework import serializers
 
 from dashboards import forms as page_forms
 from deals.api import views
-from tests.factories import FundingRoundFactory, InvestorFactory, StartupFactory
+from tests.factories import FundingRoundFactory, InvestorFactory, SourceFactory, StartupFactory
 
 # Wider than any hostile string below; narrower fields (country codes) hold codes only.
 WIDE_ENOUGH = 60
@@ -102,6 +102,12 @@ class Written:
     fields: list[str]  # the fields that hold the string
 
 
+def sourced(record):
+    """A factory's record with the source that every figure needs (an export of it imports)."""
+    record.sources.add(SourceFactory(url=URL))
+    return record
+
+
 def required_fields(resource: str, n: int) -> dict:
     """What else makes a valid record; `n` keeps natural keys apart."""
     startup = StartupFactory(slug="zhipu")
@@ -110,7 +116,7 @@ def required_fields(resource: str, n: int) -> dict:
         "investors": lambda: {"slug": f"hostile-{n}"},
         "rounds": lambda: {"startup": "zhipu", "announced_on": "2024", "source_urls": [URL]},
         "participations": lambda: {
-            "round": FundingRoundFactory(startup=startup, round_label=f"Round {n}").pk,
+            "round": sourced(FundingRoundFactory(startup=startup, round_label=f"Round {n}")).pk,
             "investor": InvestorFactory(slug=f"backer-{n}").slug,
         },
         "valuation-marks": lambda: {

@@ -19,7 +19,7 @@ from startups.spreadsheet import neutralise, restore
 from tests.deals.test_export import empty_the_database
 from tests.factories import ReportedMetricFactory, StaffFactory
 
-from .records import FORMULAS, write_everywhere
+from .records import FORMULAS, sourced, write_everywhere
 
 pytestmark = pytest.mark.django_db
 NEUTRALISED = {f"'{text}" for text in FORMULAS}
@@ -87,7 +87,7 @@ def test_export_data_neutralises_and_a_reimport_gives_the_values_back(writer, tm
 
 
 def test_export_data_keeps_a_negative_metric_a_number(tmp_path):
-    ReportedMetricFactory(value=Decimal("-0.25"))
+    sourced(ReportedMetricFactory(value=Decimal("-0.25")))
 
     export_all(tmp_path)
 

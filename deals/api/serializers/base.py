@@ -4,12 +4,20 @@ checked with their precision, and the keyword arguments its service takes."""
 from operator import attrgetter
 from typing import Any
 
+from django.db import models
 from django.utils.functional import cached_property
 from rest_framework import relations, serializers
 
 from startups.vocab import parse_partial_date
 
+from ..fields import FigureField
+
 READ_ONLY_TIMESTAMPS = ("created_at", "updated_at")
+# A model's decimal figures are written as the import and the admin take them (FigureField).
+FIELD_MAPPING = {
+    **serializers.ModelSerializer.serializer_field_mapping,
+    models.DecimalField: FigureField,
+}
 
 
 class ColumnReadsMixin:
@@ -63,6 +71,7 @@ class RecordSerializer(ColumnReadsMixin, serializers.ModelSerializer):
     """
 
     partial_dates: tuple[tuple[str, str | None], ...] = ()
+    serializer_field_mapping = FIELD_MAPPING
 
     def get_validators(self) -> list:
         # Uniqueness and constraints are checked once, by the service's full_clean().

@@ -40,7 +40,7 @@ class StartupSerializer(RecordSerializer):
     products = serializers.CharField(source="products_summary", required=False, allow_blank=True)
     website = OptionalURLField()
     tags = TagsField(required=False)
-    source_urls = SourceUrlsField(required=False)
+    source_urls = SourceUrlsField()
     latest_valuation_usd = serializers.DecimalField(
         max_digits=20,
         decimal_places=2,
@@ -87,7 +87,7 @@ class ModelProductSerializer(RecordSerializer):
 
     startup = SlugOf(queryset=Startup.objects.all())
     launched_on = PartialDateField(required=False, allow_null=True)
-    source_urls = SourceUrlsField(required=False)
+    source_urls = SourceUrlsField()
 
     partial_dates = (("launched_on", "date_precision"),)
 

@@ -22,6 +22,7 @@ from startups.vocab import period_end
 
 from ..fields import MonthField, NameListField, PartialDateField, SlugOf, SourceUrlsField
 from .base import (
+    FIELD_MAPPING,
     READ_ONLY_TIMESTAMPS,
     ColumnReadsMixin,
     PrefetchedListSerializer,
@@ -51,7 +52,7 @@ class InvestorSerializer(RecordSerializer):
 
     aliases = NameListField(required=False)
     parent = SlugOf(queryset=Investor.objects.all(), required=False, allow_null=True)
-    source_urls = SourceUrlsField(required=False)
+    source_urls = SourceUrlsField()
 
     class Meta:
         model = Investor
@@ -76,6 +77,7 @@ class ParticipantSerializer(ColumnReadsMixin, serializers.ModelSerializer):
 
     investor = SlugOf(queryset=Investor.objects.all())
     investor_name = serializers.CharField(source="investor.name_en", read_only=True)
+    serializer_field_mapping = FIELD_MAPPING
 
     class Meta:
         model = Participation
@@ -186,7 +188,7 @@ class ParticipationSerializer(RecordSerializer):
     investor_name = serializers.CharField(source="investor.name_en", read_only=True)
     fx_rate = rate_field("amount_fx_rate")
     compute_credit_fx_rate = rate_field()
-    source_urls = SourceUrlsField(required=False)
+    source_urls = SourceUrlsField()
 
     class Meta:
         model = Participation
