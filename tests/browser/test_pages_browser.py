@@ -23,12 +23,7 @@ def test_every_page_loads_draws_its_charts_and_stays_on_this_machine(site, watch
         for chart, (traces, drawn) in charts.items():
             assert traces >= 1 and drawn == traces, (name, chart, traces, drawn)
         watched.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
-    # The overview at phone width and in the dark theme.
-    watched.set_viewport_size({"width": 390, "height": 844})
-    watched.goto(site + "/")
-    drawn_charts(watched)
-    assert watched.evaluate("document.documentElement.scrollWidth") <= 390 + 1
-    watched.screenshot(path=SCREENSHOTS / "overview-phone.png", full_page=True)
+    # The overview in the dark theme (every page at phone width: test_layout_browser.py).
     watched.set_viewport_size({"width": 1280, "height": 900})
     watched.emulate_media(color_scheme="dark")
     watched.goto(site + "/")
