@@ -1,11 +1,23 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from deals import admin_views
+
+
+class FaviconView(RedirectView):
+    """Browsers and feed readers ask /favicon.ico whatever a page links: send them to the
+    icon the pages link. Temporary, since the static file's hashed name changes with it."""
+
+    def get_redirect_url(self, *args, **kwargs) -> str:
+        return static("favicon.svg")
+
 
 handler400 = "config.request_limits.bad_request"
 
 urlpatterns = [
+    path("favicon.ico", FaviconView.as_view(), name="favicon"),
     path("admin/data/import/", admin.site.admin_view(admin_views.upload_view), name="data-import"),
     path(
         "admin/data/import/<int:pk>/confirm/",

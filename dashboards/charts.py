@@ -9,7 +9,6 @@ text and grid colours follow the light or dark theme in charts.js.
 import datetime as dt
 import math
 from decimal import Decimal
-from html import escape as html_escape
 
 import plotly.graph_objects as go
 from django.urls import reverse
@@ -18,7 +17,8 @@ from django.utils.translation import gettext as _
 
 from startups.vocab import QUALIFIER_SIGNS, format_partial_date
 
-from .formatting import NONE, local_name, money, percent
+from .chart_text import escape, label
+from .formatting import NONE, money, percent
 from .models import NAMED_CHANGES
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999"]
@@ -26,17 +26,11 @@ OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "
 # Names listed in one hover box; the CSV of the chart has them all.
 HOVER_NAMES = NAMED_CHANGES
 YEAR_AXIS = {"type": "date", "tickformat": "%Y", "dtick": "M12"}
+# Pixels above the title, where plotly draws its toolbar (the modebar, 25 px tall), and the
+# top margin that a one-line title and subtitle take below it.
+TOOLBAR_ROW = 28
+TITLED_TOP_MARGIN = 80
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans CJK SC', 'PingFang SC', sans-serif"
-
-
-def escape(text: str) -> str:
-    """Plotly renders a few HTML tags in its text: names and notes must not add any."""
-    return html_escape(text or "", quote=False)
-
-
-def label(record) -> str:
-    """A name for plotly's pseudo-HTML text: escaped, since plotly renders tags in it."""
-    return escape(local_name(record))
 
 
 def base_figure(title: str, units: str, as_of: dt.datetime | None, **layout) -> go.Figure:
@@ -45,18 +39,24 @@ def base_figure(title: str, units: str, as_of: dt.datetime | None, **layout) -> 
     figure = go.Figure(
         layout={
             "template": go.layout.Template(),
+            # Below the toolbar's row, so that the toolbar never covers it; charts.js wraps a
+            # long title to the chart's width and sets the top margin to the lines it takes.
             "title": {
                 "text": escape(title),
                 "subtitle": {"text": escape(footnote), "font": {"size": 11}},
                 "x": 0,
                 "xanchor": "left",
+                "yref": "container",
+                "y": 1,
+                "yanchor": "top",
+                "pad": {"t": TOOLBAR_ROW, "l": 2},  # a Chinese glyph reaches 1 px left of x
                 "font": {"size": 15},
             },
             "font": {"family": FONT, "size": 12},
             "colorway": OKABE_ITO,
             "paper_bgcolor": "rgba(0,0,0,0)",
             "plot_bgcolor": "rgba(0,0,0,0)",
-            "margin": {"l": 56, "r": 16, "t": 72, "b": 48},
+            "margin": {"l": 56, "r": 16, "t": TITLED_TOP_MARGIN, "b": 48},
             "hovermode": "closest",
             "legend": {"orientation": "h", "y": -0.12, "x": 0, "yanchor": "top"},
             **layout,

@@ -7,12 +7,18 @@ import plotly.graph_objects as go
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from .charts import OKABE_ITO, base_figure, label, money_ticks
+from .chart_text import label, shorten, wrap_label
+from .charts import OKABE_ITO, TITLED_TOP_MARGIN, base_figure, money_ticks
 from .formatting import money
 from .network import circle_layout, label_position
 
 CORPORATE = "#D55E00"
 OTHER_INVESTOR = "#56B4E9"
+# Room for a name beside a network node or a capital bar, in columns (a Chinese character
+# takes two): a phone's chart has about 330 px for both sides of the circle, or for names
+# and bars.
+NODE_LABEL_COLUMNS = 20
+BAR_LABEL_COLUMNS = 28
 
 
 def capital(rows: list[dict], as_of) -> go.Figure:
@@ -29,8 +35,14 @@ def capital(rows: list[dict], as_of) -> go.Figure:
         as_of,
         barmode="stack",
         xaxis=money_ticks(top),
-        yaxis={"automargin": True},
-        height=max(360, 28 * len(rows) + 140),
+        # Names wrapped onto two lines leave the bars room on a phone; rows tall enough
+        # for two lines.
+        yaxis={
+            "automargin": True,
+            "tickvals": names,
+            "ticktext": [wrap_label(n, BAR_LABEL_COLUMNS) for n in names],
+        },
+        height=max(360, 34 * len(rows) + 140),
     )
     hover = [
         _(
@@ -95,6 +107,7 @@ def network(data: dict, as_of) -> go.Figure:
         xaxis={"visible": False, "range": [-2.5, 2.5], "fixedrange": True},
         yaxis={"visible": False, "range": [-1.05, 1.05], "fixedrange": True},
         height=600,
+        margin={"l": 8, "r": 8, "t": TITLED_TOP_MARGIN, "b": 48},  # no axes to label
         showlegend=True,
     )
     heaviest = max((e["shared_startups"] for e in edges), default=1)
@@ -133,7 +146,7 @@ def network(data: dict, as_of) -> go.Figure:
                 x=[position[n["id"]][0] for n in group],
                 y=[position[n["id"]][1] for n in group],
                 mode="markers+text",
-                text=[short(label(n)) for n in group],
+                text=[shorten(label(n), NODE_LABEL_COLUMNS) for n in group],
                 textposition=[label_position(on_circle[n["id"]]) for n in group],
                 textfont={"size": 11 if corporate else 10},
                 name=_("big corporate investors") if corporate else _("other investors"),
@@ -161,7 +174,3 @@ def network(data: dict, as_of) -> go.Figure:
             )
         )
     return figure
-
-
-def short(text: str, length: int = 20) -> str:
-    return text if len(text) <= length else text[: length - 1].rstrip() + "…"

@@ -24,6 +24,7 @@ from startups.admin import (
     figure_columns,
     partial_date_column,
     qualifier_sign,
+    stacked_column,
     year_filter,
 )
 from startups.models import Startup
@@ -150,9 +151,10 @@ ROUND_AMOUNT, ROUND_VALUATION, ROUND_CREDITS = FundingRound.MONEY_FIELDS
 
 @admin.register(FundingRound)
 class FundingRoundAdmin(MoneyAdmin):
+    # Few enough columns to fit beside the filters at 1280 px; confidence is a filter.
     list_display = [
-        *("startup", "round_label", "announced", "amount_text", "amount_usd_text"),
-        *("valuation_usd_text", "credits_usd_text", "lead_investors", "confidence"),
+        *("startup", "round_label", "announced", "amount_reported_and_usd"),
+        *("valuation_usd_text", "credits_usd_text", "lead_investors"),
     ]
     list_display_links = ["round_label"]
     list_filter = [
@@ -183,6 +185,9 @@ class FundingRoundAdmin(MoneyAdmin):
 
     announced = partial_date_column("announced_on", _("announced"))
     amount_text, amount_usd_text = money_columns(ROUND_AMOUNT, _("amount"))
+    amount_reported_and_usd = stacked_column(
+        _("amount"), "amount_usd", amount_text, amount_usd_text
+    )
     valuation_usd_text = money_columns(ROUND_VALUATION, _("valuation"))[1]
     credits_usd_text = money_columns(ROUND_CREDITS, _("credits"))[1]
     lead_investors = lead_investors

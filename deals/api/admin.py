@@ -5,9 +5,11 @@ lists and logs. A new token expires after REST_KNOX["TOKEN_TTL"] unless staff ch
 """
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin.widgets import AdminSplitDateTime
+from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from knox.admin import AuthTokenAdmin, AuthTokenCreateForm
 from knox.models import AuthToken
 from knox.settings import knox_settings
@@ -17,11 +19,23 @@ def default_expiry():
     return timezone.now() + knox_settings.TOKEN_TTL
 
 
+def token_name(token: AuthToken) -> str:
+    """The token by its public first characters and its user.
+
+    knox names a token by its digest, a 128-character hash that means nothing to a person,
+    and the admin prints that name in page titles, messages, delete confirmations and its log.
+    """
+    return f"{token.token_key}… ({token.user})"
+
+
+AuthToken.__str__ = token_name
+
+
 class TokenCreateForm(AuthTokenCreateForm):
     expiry = forms.SplitDateTimeField(
         widget=AdminSplitDateTime,
         initial=default_expiry,
-        help_text="Every token expires; the default is the configured lifetime.",
+        help_text=_("Every token expires; the default is the configured lifetime."),
     )
 
 
@@ -34,6 +48,10 @@ class TokenAdmin(AuthTokenAdmin):
     list_display = ("token_key", "user", "created", "expiry")
     list_select_related = ("user",)
     readonly_fields = ("token_key", "user", "created", "expiry")
+    # A user is found by name (the user admin's search), not typed in as an id.
+    raw_id_fields = ()
+    autocomplete_fields = ("user",)
+    search_fields = ("token_key", "user__username", "user__email")
 
     def get_readonly_fields(self, request, obj=None):
         return self.readonly_fields if obj is not None else ()
@@ -44,8 +62,17 @@ class TokenAdmin(AuthTokenAdmin):
     def save_model(self, request, obj, form, change):
         super(AuthTokenAdmin, self).save_model(request, obj, form, change)
         if not change:
-            self.message_user(
-                request,
-                f"The new token for {obj.user}, shown only this once: {form.token}",
-                messages.WARNING,
-            )
+            # Kept on the request for response_add, the one page that shows it; never stored.
+            request.new_token = form.token
+
+    def response_add(self, request, obj, post_url_continue=None):
+        """The new token, once, on a page of its own: not in a message, which the session
+        or a cookie would keep, and not beside the digest that the stock message shows."""
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("New API token"),
+            "token": request.new_token,
+            "record": obj,
+        }
+        return TemplateResponse(request, "admin/api/token_created.html", context)

@@ -1,73 +1,16 @@
 """The dashboard in Debian's Chromium: every page loads on the sample data and draws each of
 its charts, logs no error and asks nothing of another host; the language switch turns it
 Chinese; a chart filter changes the chart and the URL, and reloading restores the view.
-Screenshots of every page go to artifacts/screenshots/ (see docs/dashboards.md)."""
+Screenshots of every page go to artifacts/screenshots/ (see docs/dashboards.md); the site and the
+page fixtures are in conftest.py."""
 
-import json
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from dashboards.refresh import refresh_full
-from deals.importing import import_paths
+from .pages import LOCAL_HOSTS, PAGES, SCREENSHOTS, drawn_charts
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-ROOT = Path(__file__).resolve().parents[2]
-SAMPLE = ROOT / "data" / "sample"
-SCREENSHOTS = ROOT / "artifacts" / "screenshots"
-LOCAL_HOSTS = {"127.0.0.1", "localhost"}
-PAGES = {
-    "overview": "/",
-    "startups": "/startups/",
-    "startup-moonshot": "/startups/moonshot/",
-    "investors": "/investors/",
-    "investor-alibaba": "/investors/alibaba/",
-    "rounds": "/rounds/?investor=tencent&sort=-amount",
-}
-TIMEOUT_MS = 20_000
-
-
-@pytest.fixture
-def site(live_server):
-    assert import_paths([SAMPLE]).ok
-    refresh_full()
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    return live_server.url
-
-
-@pytest.fixture
-def watched(page):
-    """The page, recording console errors and every host it asks; other hosts are refused."""
-    page.errors, page.hosts = [], set()
-    page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda error: page.errors.append(str(error)))
-
-    def guard(route):
-        host = urlsplit(route.request.url).hostname
-        page.hosts.add(host)
-        if host in LOCAL_HOSTS:
-            route.continue_()
-        else:
-            route.abort()
-
-    page.route("**/*", guard)
-    page.set_default_timeout(TIMEOUT_MS)
-    return page
-
-
-def drawn_charts(page) -> dict[str, tuple[int, int]]:
-    """Per chart on the page: (traces in its figure JSON, traces drawn in its SVG)."""
-    page.wait_for_function(
-        "document.querySelectorAll('[data-figure]').length ==="
-        " document.querySelectorAll('[data-drawn=true]').length"
-    )
-    found = {}
-    for chart in page.locator("[data-figure]").all():
-        figure = json.loads(page.locator(f"#{chart.get_attribute('data-figure')}").text_content())
-        drawn = chart.locator(".scatterlayer g.trace, .barlayer g.trace").count()
-        found[chart.get_attribute("id")] = (len(figure["data"]), drawn)
-    return found
 
 
 def test_every_page_loads_draws_its_charts_and_stays_on_this_machine(site, watched):
@@ -80,12 +23,7 @@ def test_every_page_loads_draws_its_charts_and_stays_on_this_machine(site, watch
         for chart, (traces, drawn) in charts.items():
             assert traces >= 1 and drawn == traces, (name, chart, traces, drawn)
         watched.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
-    # The overview at phone width and in the dark theme.
-    watched.set_viewport_size({"width": 390, "height": 844})
-    watched.goto(site + "/")
-    drawn_charts(watched)
-    assert watched.evaluate("document.documentElement.scrollWidth") <= 390 + 1
-    watched.screenshot(path=SCREENSHOTS / "overview-phone.png", full_page=True)
+    # The overview in the dark theme (every page at phone width: test_layout_browser.py).
     watched.set_viewport_size({"width": 1280, "height": 900})
     watched.emulate_media(color_scheme="dark")
     watched.goto(site + "/")

@@ -347,6 +347,7 @@ HAND_WRITTEN = [
     Endpoint("api/v1/^(?P<rest>[\\s\\S]*)$", "GET", (404,) * 5, fixed("/api/v1/nothing-here/")),
     # The rest of the site.
     Endpoint("set_language", "POST", (302,) * 5, fixed("/i18n/setlang/", {"language": "en"})),
+    Endpoint("favicon", "GET", (302,) * 5, fixed("/favicon.ico")),  # to the static icon
 ]
 
 

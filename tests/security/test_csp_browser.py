@@ -9,7 +9,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from dashboards.refresh import refresh_full
 from deals.importing import import_paths
-from tests.browser.test_pages_browser import SAMPLE, TIMEOUT_MS, drawn_charts
+from tests.browser.pages import SAMPLE, TIMEOUT_MS, drawn_charts
 
 from . import plotly_styles
 
