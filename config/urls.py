@@ -1,3 +1,4 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.templatetags.static import static
 from django.urls import include, path
@@ -28,5 +29,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.urls_api")),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("", include("dashboards.urls")),
 ]
+# The pages carry their language in the URL (config/languages.py): English unprefixed.
+urlpatterns += i18n_patterns(path("", include("dashboards.urls")), prefix_default_language=False)

@@ -1,6 +1,9 @@
-"""Template helpers: names and amounts in the reader's language, partial dates, sort links."""
+"""Template helpers: names and amounts in the reader's language, partial dates, sort links,
+the page in each language."""
 
 from django import template
+from django.conf import settings
+from django.urls import translate_url
 from django.utils.http import urlencode
 
 from startups.vocab import format_partial_date
@@ -59,3 +62,14 @@ def sort_mark(context, key: str) -> str:
     if current == f"-{key}":
         return "▼"
     return ""
+
+
+@register.simple_tag(takes_context=True)
+def language_alternates(context) -> list[tuple[str, str]]:
+    """(language, absolute URL) of this page in each language, for hreflang links."""
+    request = context["request"]
+    here = request.get_full_path()
+    return [
+        (code, request.build_absolute_uri(translate_url(here, code)))
+        for code, _ in settings.LANGUAGES
+    ]
