@@ -5,6 +5,12 @@ at 1,000: on a million rounds, more than 1,000 on one day would break it. Here t
 the pair (ordering field, primary key), which is unique, so no offset is ever needed:
 `WHERE (announced_on, id) < (:date, :id) ORDER BY announced_on DESC, id DESC LIMIT n + 1`
 (a row comparison on PostgreSQL; SQLite gets the equivalent OR of comparisons).
+
+A field that may be null (a round's amount in USD, a startup's latest valuation) sorts its
+nulls last in both directions, on every database (PostgreSQL would put them first in a
+descending order, SQLite first in an ascending one): `?ordering=-amount_usd` starts with the
+largest disclosed amount, and the undisclosed ones follow, by id. A cursor among the nulls
+holds a null value, and the comparison names the nulls explicitly (see `_after`).
 """
 
 import json
@@ -12,8 +18,9 @@ from base64 import b64decode, b64encode
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import F, Lookup, Model, QuerySet
+from django.db.models import F, Model, Q, QuerySet
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import Cursor, CursorPagination
@@ -60,22 +67,10 @@ class KeysetPagination(CursorPagination):
         self.request = request
         self.page_size = self.get_page_size(request)
         self.base_url = request.build_absolute_uri()
-        self.field = self.get_ordering(request, queryset, view)[0]
-        descending = self.field.startswith("-")
-        self.name = self.field.lstrip("-")
-        if self.name == "pk":
-            self.name = queryset.model._meta.pk.name
-        self.model = queryset.model
-        self.cursor = self.decode_cursor(request)
+        self._read_order_and_cursor(queryset, request, view)
         reverse = bool(self.cursor and self.cursor.reverse)
-        # The direction the query walks: the requested order, or its opposite going back.
-        ascending = descending == reverse
-        sign = "" if ascending else "-"
-        keys = [f"{sign}{self.name}", f"{sign}pk"] if self.name != "id" else [f"{sign}pk"]
-        queryset = queryset.order_by(*keys)
-        if self.cursor is not None:
-            queryset = queryset.filter(self._after(queryset.model, self.cursor.position, ascending))
-        rows = list(self._with_cursor_keys(queryset)[: self.page_size + 1])
+        position = self.cursor.position if self.cursor else None
+        rows = list(self._walk(queryset, position, forward=not reverse)[: self.page_size + 1])
         more = len(rows) > self.page_size
         self.page = rows[: self.page_size]
         if reverse:
@@ -86,6 +81,42 @@ class KeysetPagination(CursorPagination):
         self.display_page_controls = (self.has_next or self.has_previous) and bool(self.template)
         return self.page
 
+    def _read_order_and_cursor(self, queryset: QuerySet, request: Request, view) -> None:
+        self.field = self.get_ordering(request, queryset, view)[0]
+        self.descending = self.field.startswith("-")
+        self.name = self.field.lstrip("-")
+        self.model = queryset.model
+        pk_name = self.model._meta.pk.name
+        if self.name == "pk":
+            self.name = pk_name
+        self.by_pk = self.name == pk_name
+        try:
+            self.value_field = self.model._meta.get_field(self.name)
+            self.nullable = self.value_field.null
+        except FieldDoesNotExist:  # a figure annotated by the selector (latest valuation)
+            self.value_field = queryset.query.annotations[self.name].output_field
+            self.nullable = True
+        self.cursor = self.decode_cursor(request)
+
+    def _walk(self, queryset: QuerySet, position: tuple[Any, int] | None, forward: bool):
+        """The rows after `position` (or from the start) walking `forward` in the requested
+        order, or backward against it. Nulls come last in the requested order whichever its
+        direction, so first when walking backward."""
+        ascending = self.descending != forward
+        sign = "" if ascending else "-"
+        if self.by_pk:
+            keys: list = [f"{sign}pk"]
+        elif self.nullable:
+            value = F(self.name).asc if ascending else F(self.name).desc
+            nulls = {"nulls_last": True} if forward else {"nulls_first": True}
+            keys = [value(**nulls), f"{sign}pk"]
+        else:
+            keys = [f"{sign}{self.name}", f"{sign}pk"]
+        queryset = self._with_cursor_keys(queryset.order_by(*keys))
+        if position is not None:
+            queryset = queryset.filter(self._after(position, ascending, nulls_last=forward))
+        return queryset
+
     def _with_cursor_keys(self, queryset: QuerySet) -> QuerySet:
         """A page read as `.values()` rows (deals.api.views) reads the cursor's keys too."""
         columns = queryset._fields
@@ -94,21 +125,36 @@ class KeysetPagination(CursorPagination):
         missing = {self.name, self.model._meta.pk.name}.difference(columns)
         return queryset.values(*columns, *missing) if missing else queryset
 
-    def _position(self, record: Model | dict) -> str:
+    def _key(self, record: Model | dict) -> tuple[Any, int]:
         if isinstance(record, dict):
-            value, pk = record[self.name], record[self.model._meta.pk.name]
-        else:
-            value, pk = getattr(record, self.name), record.pk
+            return record[self.name], record[self.model._meta.pk.name]
+        return getattr(record, self.name), record.pk
+
+    def _position(self, record: Model | dict) -> str:
+        value, pk = self._key(record)
         return json.dumps([None if value is None else str(value), pk])
 
-    def _after(self, model: type[Model], position: tuple[Any, int], ascending: bool) -> Lookup:
+    def _after(self, position: tuple[Any, int], ascending: bool, nulls_last: bool) -> Q:
         """Rows after `position` in the walking direction, pk breaking ties: a row comparison
-        `(field, id) > (value, pk)` that PostgreSQL answers from an index on (field, id)."""
+        `(field, id) > (value, pk)` that PostgreSQL answers from an index on (field, id).
+        A null sorts past every value when `nulls_last`, before them otherwise; a row
+        comparison with a null is never true, so nulls are named on their own."""
         value, pk = position
         after = TupleGreaterThan if ascending else TupleLessThan
-        if self.name == "id":
-            return after(Tuple(F("pk")), (pk,))
-        return after(Tuple(F(self.name), F("pk")), (value, pk))
+        pk_after = Q(after(Tuple(F("pk")), (pk,)))
+        if self.by_pk:
+            return pk_after
+        if value is None:  # the position is among the nulls
+            among_nulls_after = Q(**{f"{self.name}__isnull": True}) & pk_after
+            if nulls_last:
+                return among_nulls_after
+            return Q(**{f"{self.name}__isnull": False}) | among_nulls_after
+        value_after = Q(after(Tuple(F(self.name), F("pk")), (value, pk)))
+        if not self.nullable:
+            return value_after
+        if nulls_last:
+            return Q(**{f"{self.name}__isnull": True}) | value_after
+        return Q(**{f"{self.name}__isnull": False}) & value_after
 
     def decode_cursor(self, request: Request) -> Cursor | None:
         encoded = request.query_params.get(self.cursor_query_param)
@@ -116,16 +162,14 @@ class KeysetPagination(CursorPagination):
             return None
         try:
             reverse, value, pk = json.loads(b64decode(encoded.encode("ascii")).decode("utf-8"))
-            field = (
-                self.model._meta.pk if self.name == "id" else self.model._meta.get_field(self.name)
-            )
+            field = self.model._meta.pk if self.by_pk else self.value_field
             value = None if value is None else field.to_python(value)
             pk = int(pk)
         except (ValueError, TypeError, UnicodeError, DjangoValidationError):
             raise ValidationError(
                 {self.cursor_query_param: [self.invalid_cursor_message]}
             ) from None
-        if (value is None and self.name != "id") or "\x00" in str(value):
+        if (value is None and not self.nullable) or "\x00" in str(value):
             raise ValidationError({self.cursor_query_param: [self.invalid_cursor_message]})
         return Cursor(offset=0, reverse=bool(reverse), position=(value, pk))
 

@@ -81,7 +81,7 @@ class StartupViewSet(RecordViewSet):
     lookup_field = "slug"
     lookup_value_regex = SLUG
     search_fields = [*NAME_SEARCH, "slug"]
-    ordering_fields = ["name_en", "slug", *RecordViewSet.ordering_fields]
+    ordering_fields = ["name_en", "slug", "latest_valuation_usd", *RecordViewSet.ordering_fields]
     ordering = ["name_en"]
 
 
@@ -110,7 +110,12 @@ class FundingRoundViewSet(RecordViewSet):
     create_service = staticmethod(deals_services.funding_round_create)
     update_service = staticmethod(deals_services.funding_round_update)
     search_fields = [*STARTUP_NAME_SEARCH, "round_label"]
-    ordering_fields = ["announced_on", *RecordViewSet.ordering_fields]
+    ordering_fields = [
+        "announced_on",
+        "amount_usd",
+        "post_money_valuation_usd",
+        *RecordViewSet.ordering_fields,
+    ]
     ordering = ["-announced_on"]
 
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.db.models import F
 from rest_framework import serializers
 
 from deals.api.renderers import JSONRenderer
@@ -73,6 +74,9 @@ def instance_page(ordering: tuple[str, ...], size: int) -> bytes:
         ("id", ("pk",)),
         ("-updated_at", ("-updated_at", "-pk")),
         ("created_at", ("created_at", "pk")),
+        # Nulls last, in both directions.
+        ("-amount_usd", (F("amount_usd").desc(nulls_last=True), "-pk")),
+        ("amount_usd", (F("amount_usd").asc(nulls_last=True), "pk")),
     ],
 )
 def test_a_page_of_rows_is_what_the_serializer_writes_from_instances(anonymous, ordering, keys):
