@@ -15,6 +15,7 @@ holds a null value, and the comparison names the nulls explicitly (see `_after`)
 
 import json
 from base64 import b64decode, b64encode
+from collections.abc import Iterator
 from typing import Any
 
 from django.conf import settings
@@ -80,6 +81,28 @@ class KeysetPagination(CursorPagination):
             self.has_next, self.has_previous = more, self.cursor is not None
         self.display_page_controls = (self.has_next or self.has_previous) and bool(self.template)
         return self.page
+
+    def chunks(
+        self, queryset: QuerySet, request: Request, view, size: int
+    ) -> Iterator[list[Model] | list[dict]]:
+        """The whole list in its order (from a `next` link's cursor on, if given), `size`
+        records a query: what a page of that size reads, walked to the end. The order, the
+        cursor and the filters are checked now, so that bad input is a 400 before any row is
+        sent; the rows are read as the chunks are consumed."""
+        self._read_order_and_cursor(queryset, request, view)
+        if self.cursor is not None and self.cursor.reverse:
+            message = "must come from a next link here: the list is read forward to its end."
+            raise ValidationError({self.cursor_query_param: [message]})
+        return self._read_chunks(queryset, self.cursor.position if self.cursor else None, size)
+
+    def _read_chunks(self, queryset: QuerySet, position, size: int) -> Iterator[list]:
+        while True:
+            rows = list(self._walk(queryset, position, forward=True)[:size])
+            if rows:
+                yield rows
+            if len(rows) < size:
+                return
+            position = self._key(rows[-1])
 
     def _read_order_and_cursor(self, queryset: QuerySet, request: Request, view) -> None:
         self.field = self.get_ordering(request, queryset, view)[0]
