@@ -90,6 +90,19 @@ def test_each_list_names_the_orderings_it_takes(openapi):
 
 
 @pytest.mark.django_db
+def test_every_derived_figure_has_its_bound_beside_it(openapi):
+    schemas = openapi["components"]["schemas"]
+    bound = {"$ref": "#/components/schemas/QualifierEnum"}
+
+    for field in (
+        schemas["Startup"]["properties"]["latest_valuation_qualifier"],
+        schemas["ComputeShareRow"]["properties"]["compute_share_qualifier"],
+    ):
+        assert field["readOnly"] and field["nullable"]
+        assert bound in field["oneOf"]
+
+
+@pytest.mark.django_db
 def test_swagger_ui_is_served_from_our_static_files(client):
     page = client.get("/api/v1/docs/").content.decode()
 
