@@ -9,8 +9,9 @@ the pair (ordering field, primary key), which is unique, so no offset is ever ne
 A field that may be null (a round's amount in USD, a startup's latest valuation) sorts its
 nulls last in both directions, on every database (PostgreSQL would put them first in a
 descending order, SQLite first in an ascending one): `?ordering=-amount_usd` starts with the
-largest disclosed amount, and the undisclosed ones follow, by id. A cursor among the nulls
-holds a null value, and the comparison names the nulls explicitly (see `_after`).
+largest disclosed amount, and the undisclosed ones follow, by id in the same direction. A
+cursor among the nulls holds a null value. The values and the nulls are read as two
+segments, each its own keyset query (see `_read`).
 """
 
 import json
@@ -21,7 +22,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import F, Model, Q, QuerySet
+from django.db.models import F, Model, QuerySet, prefetch_related_objects
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import Cursor, CursorPagination
@@ -71,7 +72,7 @@ class KeysetPagination(CursorPagination):
         self._read_order_and_cursor(queryset, request, view)
         reverse = bool(self.cursor and self.cursor.reverse)
         position = self.cursor.position if self.cursor else None
-        rows = list(self._walk(queryset, position, forward=not reverse)[: self.page_size + 1])
+        rows = self._read(queryset, position, forward=not reverse, limit=self.page_size + 1)
         more = len(rows) > self.page_size
         self.page = rows[: self.page_size]
         if reverse:
@@ -97,7 +98,7 @@ class KeysetPagination(CursorPagination):
 
     def _read_chunks(self, queryset: QuerySet, position, size: int) -> Iterator[list]:
         while True:
-            rows = list(self._walk(queryset, position, forward=True)[:size])
+            rows = self._read(queryset, position, forward=True, limit=size)
             if rows:
                 yield rows
             if len(rows) < size:
@@ -121,24 +122,54 @@ class KeysetPagination(CursorPagination):
             self.nullable = True
         self.cursor = self.decode_cursor(request)
 
-    def _walk(self, queryset: QuerySet, position: tuple[Any, int] | None, forward: bool):
-        """The rows after `position` (or from the start) walking `forward` in the requested
-        order, or backward against it. Nulls come last in the requested order whichever its
-        direction, so first when walking backward."""
+    def _read(
+        self, queryset: QuerySet, position: tuple[Any, int] | None, forward: bool, limit: int
+    ) -> list:
+        """Up to `limit` rows after `position` (or from the start), walking `forward` in the
+        requested order or backward against it. A nullable field is walked as two segments,
+        its values then its nulls (nulls then values going backward), each a plain keyset
+        query that PostgreSQL reads from an index on (field, id); a page that crosses from
+        one to the other takes a second query. (One query ordered NULLS LAST with `IS NULL OR
+        (field, id) > ...` cannot use the index: 500 ms a page on a million rounds.)"""
         ascending = self.descending != forward
         sign = "" if ascending else "-"
+        after = TupleGreaterThan if ascending else TupleLessThan
+        queryset = self._with_cursor_keys(queryset)
         if self.by_pk:
-            keys: list = [f"{sign}pk"]
-        elif self.nullable:
-            value = F(self.name).asc if ascending else F(self.name).desc
-            nulls = {"nulls_last": True} if forward else {"nulls_first": True}
-            keys = [value(**nulls), f"{sign}pk"]
-        else:
-            keys = [f"{sign}{self.name}", f"{sign}pk"]
-        queryset = self._with_cursor_keys(queryset.order_by(*keys))
+            rows = queryset.order_by(f"{sign}pk")
+            if position is not None:
+                rows = rows.filter(after(Tuple(F("pk")), (position[1],)))
+            return list(rows[:limit])
+        values = queryset.order_by(f"{sign}{self.name}", f"{sign}pk")
+        if not self.nullable:
+            if position is not None:
+                values = values.filter(after(Tuple(F(self.name), F("pk")), position))
+            return list(values[:limit])
+        values = values.filter(**{f"{self.name}__isnull": False})
+        nulls = queryset.filter(**{f"{self.name}__isnull": True}).order_by(f"{sign}pk")
+        segments = [values, nulls] if forward else [nulls, values]
         if position is not None:
-            queryset = queryset.filter(self._after(position, ascending, nulls_last=forward))
-        return queryset
+            value, pk = position
+            if value is None:
+                start, rest = segments.index(nulls), nulls.filter(after(Tuple(F("pk")), (pk,)))
+            else:
+                start = segments.index(values)
+                rest = values.filter(after(Tuple(F(self.name), F("pk")), position))
+            segments = [rest, *segments[start + 1 :]]
+        return self._rows_of(segments, limit)
+
+    @staticmethod
+    def _rows_of(segments: list[QuerySet], limit: int) -> list:
+        """The first `limit` rows of the segments in turn, their related records fetched
+        once for all of them (as for one query), not once per segment."""
+        lookups = segments[0]._prefetch_related_lookups
+        rows: list = []
+        for segment in segments:
+            rows += segment.prefetch_related(None)[: limit - len(rows)]
+            if len(rows) >= limit:
+                break
+        prefetch_related_objects(rows, *lookups)
+        return rows
 
     def _with_cursor_keys(self, queryset: QuerySet) -> QuerySet:
         """A page read as `.values()` rows (deals.api.views) reads the cursor's keys too."""
@@ -156,28 +187,6 @@ class KeysetPagination(CursorPagination):
     def _position(self, record: Model | dict) -> str:
         value, pk = self._key(record)
         return json.dumps([None if value is None else str(value), pk])
-
-    def _after(self, position: tuple[Any, int], ascending: bool, nulls_last: bool) -> Q:
-        """Rows after `position` in the walking direction, pk breaking ties: a row comparison
-        `(field, id) > (value, pk)` that PostgreSQL answers from an index on (field, id).
-        A null sorts past every value when `nulls_last`, before them otherwise; a row
-        comparison with a null is never true, so nulls are named on their own."""
-        value, pk = position
-        after = TupleGreaterThan if ascending else TupleLessThan
-        pk_after = Q(after(Tuple(F("pk")), (pk,)))
-        if self.by_pk:
-            return pk_after
-        if value is None:  # the position is among the nulls
-            among_nulls_after = Q(**{f"{self.name}__isnull": True}) & pk_after
-            if nulls_last:
-                return among_nulls_after
-            return Q(**{f"{self.name}__isnull": False}) | among_nulls_after
-        value_after = Q(after(Tuple(F(self.name), F("pk")), (value, pk)))
-        if not self.nullable:
-            return value_after
-        if nulls_last:
-            return Q(**{f"{self.name}__isnull": True}) | value_after
-        return Q(**{f"{self.name}__isnull": False}) & value_after
 
     def decode_cursor(self, request: Request) -> Cursor | None:
         encoded = request.query_params.get(self.cursor_query_param)

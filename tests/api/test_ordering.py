@@ -6,9 +6,12 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from deals import services
 from tests.api.resources import RESOURCES
+from tests.api.test_lists import LIST_QUERIES
 from tests.factories import FundingRoundFactory, StartupFactory, ValuationMarkFactory
 
 pytestmark = pytest.mark.django_db
@@ -180,3 +183,55 @@ def test_a_cursor_among_the_nulls_is_a_cursor_of_this_api(anonymous, rounds_with
 
     assert [row["amount_usd"] for row in second["results"]] == [None, None]
     assert second["next"] is None
+
+
+@pytest.mark.parametrize(
+    ("world", "path", "ordering", "page_size"),
+    [
+        # Amounts 1, 3, 5 | 5, none, none: the second page crosses.
+        ("rounds_with_gaps", "rounds", "amount_usd", 3),
+        # $1bn, $1bn | $3bn, none: the second page crosses.
+        ("valued_startups", "startups", "latest_valuation_usd", 2),
+    ],
+)
+def test_a_page_across_the_nulls_reads_them_with_one_more_query(
+    anonymous, request, world, path, ordering, page_size
+):
+    request.getfixturevalue(world)
+    first = anonymous.get(f"/api/v1/{path}/", {"ordering": ordering, "page_size": page_size})
+
+    with CaptureQueriesContext(connection) as queries:
+        second = anonymous.get(first.json()["next"]).json()["results"]
+
+    figure = ordering.lstrip("-")
+    assert second[0][figure] is not None and second[-1][figure] is None
+    # The rows by two keyset queries, the values' then the nulls'; their related records
+    # (participants or tags, and sources) by one query each for the whole page.
+    assert len(queries) == LIST_QUERIES[path] + 1
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    ("ordering", "page_size"),
+    [("amount_usd", 3), ("-amount_usd", 3), ("-post_money_valuation_usd", 1)],
+)
+def test_pages_by_amount_or_valuation_are_read_from_an_index(
+    anonymous, rounds_with_gaps, ordering, page_size
+):
+    """No sort: each keyset query (values, then nulls) walks an index in its own order, so a
+    page deep in a million rounds costs what the first does."""
+    response = anonymous.get("/api/v1/rounds/", {"ordering": ordering, "page_size": page_size})
+    with CaptureQueriesContext(connection) as queries:
+        anonymous.get(response.json()["next"])  # a page that crosses from the values to the nulls
+    pages = [q["sql"] for q in queries if q["sql"].startswith('SELECT "deals_fundinground"')]
+
+    plans = []
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_sort = off", [])
+        cursor.execute("SET LOCAL enable_seqscan = off", [])
+        for sql in pages:
+            cursor.execute(f"EXPLAIN {sql.replace('%', '%%')}", [])
+            plans.append("\n".join(line for (line,) in cursor.fetchall()))
+
+    assert len(plans) == 2
+    assert not [plan for plan in plans if "Sort" in plan], plans
