@@ -147,15 +147,14 @@ class KeysetPagination(CursorPagination):
             return list(values[:limit])
         values = values.filter(**{f"{self.name}__isnull": False})
         nulls = queryset.filter(**{f"{self.name}__isnull": True}).order_by(f"{sign}pk")
-        segments = [values, nulls] if forward else [nulls, values]
-        if position is not None:
-            value, pk = position
-            if value is None:
-                start, rest = segments.index(nulls), nulls.filter(after(Tuple(F("pk")), (pk,)))
-            else:
-                start = segments.index(values)
-                rest = values.filter(after(Tuple(F(self.name), F("pk")), position))
-            segments = [rest, *segments[start + 1 :]]
+        if position is None:
+            segments = [values, nulls] if forward else [nulls, values]
+        elif position[0] is None:  # among the nulls: the values are all behind, or all ahead
+            rest = nulls.filter(after(Tuple(F("pk")), (position[1],)))
+            segments = [rest] if forward else [rest, values]
+        else:
+            rest = values.filter(after(Tuple(F(self.name), F("pk")), position))
+            segments = [rest, nulls] if forward else [rest]
         return self._rows_of(segments, limit)
 
     @staticmethod
