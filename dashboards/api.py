@@ -4,9 +4,16 @@ Every answer is `{"data_as_of", "refresh_pending", "results"}`; ratios are numbe
 and 1, money whole USD, dates ISO 8601.
 """
 
+from decimal import Decimal
+
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -14,6 +21,7 @@ from rest_framework.views import APIView
 
 from deals.models import Investor
 from startups.models import Startup
+from startups.vocab import Qualifier, ratio_qualifier
 
 from . import selectors
 from .models import PeriodKind
@@ -87,12 +95,37 @@ class ComputeShareRow(serializers.Serializer):
     compute_credits_qualifier = serializers.CharField()
     compute_credits_disclosed = serializers.IntegerField()
     compute_share = serializers.SerializerMethodField()
+    compute_share_qualifier = serializers.SerializerMethodField()
 
     def get_compute_share(self, row) -> float | None:
         """Credits / own contribution where both are known, else credits / capital."""
-        credits = row["compute_credits_usd"]
-        base = row["own_contribution_usd"] or row["capital_usd"]
-        return float(credits / base) if credits is not None and base else None
+        share, _ = credits_share(row)
+        return None if share is None else float(share)
+
+    @extend_schema_field(
+        serializers.ChoiceField(
+            choices=Qualifier.choices,
+            allow_null=True,
+            help_text="The bound of compute_share, from those of its two figures: at least "
+            "$300M of about $800M is at least 37.5%, exactly $300M of at least $800M at most "
+            "37.5%; bounds both ways make it approx. Null when compute_share is.",
+        )
+    )
+    def get_compute_share_qualifier(self, row) -> str | None:
+        return credits_share(row)[1]
+
+
+def credits_share(row: dict) -> tuple[Decimal | None, str | None]:
+    """Credits / own contribution where both are known, else credits / capital; with the
+    bound that the two figures' bounds put on the ratio (ratio_qualifier). None, None when
+    either is unknown."""
+    credits, base = row["compute_credits_usd"], row["own_contribution_usd"]
+    base_qualifier = row["own_contribution_qualifier"]
+    if not base:
+        base, base_qualifier = row["capital_usd"], row["capital_qualifier"]
+    if credits is None or not base:
+        return None, None
+    return credits / base, ratio_qualifier(row["compute_credits_qualifier"], base_qualifier)
 
 
 class CoInvestmentRow(serializers.Serializer):

@@ -284,10 +284,13 @@ class FundingRound(WithMoney):
         ]
         indexes = [
             models.Index(fields=["startup", "announced_on"]),
-            # API pages walk rounds by (date, id) and (updated_at, id): keyset pagination
-            # reads the next page straight from these, however many rounds share a day.
+            # API pages walk rounds by (date, id), (updated_at, id), (amount_usd, id) and
+            # (post_money_valuation_usd, id): keyset pagination reads the next page straight
+            # from these, however many rounds share a day (or an amount).
             models.Index(fields=["announced_on", "id"], name="round_announced_keyset"),
             models.Index(fields=["updated_at", "id"], name="round_updated_keyset"),
+            models.Index(fields=["amount_usd", "id"], name="round_amount_keyset"),
+            models.Index(fields=["post_money_valuation_usd", "id"], name="round_valuation_keyset"),
         ]
 
     def __str__(self) -> str:

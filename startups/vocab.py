@@ -176,6 +176,25 @@ def sum_qualifier(at_least: int, approx: int, at_most: int) -> str:
     return Qualifier.APPROX if approx else Qualifier.EXACT
 
 
+# The bound a figure puts on a ratio when it is the denominator: the larger the denominator,
+# the smaller the ratio.
+_TURNED = {Qualifier.AT_LEAST: Qualifier.AT_MOST, Qualifier.AT_MOST: Qualifier.AT_LEAST}
+
+
+def ratio_qualifier(numerator: str, denominator: str) -> str:
+    """The qualifier of numerator / denominator, from theirs. A ratio grows with its
+    numerator and shrinks with its denominator, so a denominator's bound turns around (credits
+    of exactly $300M over at least $800M are at most 37.5%); the two bounds then combine as
+    the parts of a sum do (sum_qualifier): at least over approximately is at least, bounds
+    pulling both ways (at least over at least) leave the ratio only approximate."""
+    bounds = [numerator, _TURNED.get(denominator, denominator)]
+    return sum_qualifier(
+        bounds.count(Qualifier.AT_LEAST),
+        bounds.count(Qualifier.APPROX),
+        bounds.count(Qualifier.AT_MOST),
+    )
+
+
 def split_list(text: str) -> list[str]:
     """Split a `;` list as the import format writes it, dropping blanks and stray spaces."""
     return [part.strip() for part in (text or "").split(";") if part.strip()]

@@ -259,7 +259,7 @@ REST_FRAMEWORK = {
         # django-filter's backend, skipping the FilterSet when no filter is named.
         "deals.api.filter_backend.FilterBackend",
         "deals.api.filters.SearchFilter",
-        "rest_framework.filters.OrderingFilter",
+        "deals.api.ordering.OrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "deals.api.pagination.KeysetPagination",
     "PAGE_SIZE": API_PAGE_SIZE,

@@ -5,15 +5,24 @@ at 1,000: on a million rounds, more than 1,000 on one day would break it. Here t
 the pair (ordering field, primary key), which is unique, so no offset is ever needed:
 `WHERE (announced_on, id) < (:date, :id) ORDER BY announced_on DESC, id DESC LIMIT n + 1`
 (a row comparison on PostgreSQL; SQLite gets the equivalent OR of comparisons).
+
+A field that may be null (a round's amount in USD, a startup's latest valuation) sorts its
+nulls last in both directions, on every database (PostgreSQL would put them first in a
+descending order, SQLite first in an ascending one): `?ordering=-amount_usd` starts with the
+largest disclosed amount, and the undisclosed ones follow, by id in the same direction. A
+cursor among the nulls holds a null value. The values and the nulls are read as two
+segments, each its own keyset query (see `_read`).
 """
 
 import json
 from base64 import b64decode, b64encode
+from collections.abc import Iterator
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import F, Lookup, Model, QuerySet
+from django.db.models import F, Model, QuerySet, prefetch_related_objects
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import Cursor, CursorPagination
@@ -60,22 +69,10 @@ class KeysetPagination(CursorPagination):
         self.request = request
         self.page_size = self.get_page_size(request)
         self.base_url = request.build_absolute_uri()
-        self.field = self.get_ordering(request, queryset, view)[0]
-        descending = self.field.startswith("-")
-        self.name = self.field.lstrip("-")
-        if self.name == "pk":
-            self.name = queryset.model._meta.pk.name
-        self.model = queryset.model
-        self.cursor = self.decode_cursor(request)
+        self._read_order_and_cursor(queryset, request, view)
         reverse = bool(self.cursor and self.cursor.reverse)
-        # The direction the query walks: the requested order, or its opposite going back.
-        ascending = descending == reverse
-        sign = "" if ascending else "-"
-        keys = [f"{sign}{self.name}", f"{sign}pk"] if self.name != "id" else [f"{sign}pk"]
-        queryset = queryset.order_by(*keys)
-        if self.cursor is not None:
-            queryset = queryset.filter(self._after(queryset.model, self.cursor.position, ascending))
-        rows = list(self._with_cursor_keys(queryset)[: self.page_size + 1])
+        position = self.cursor.position if self.cursor else None
+        rows = self._read(queryset, position, forward=not reverse, limit=self.page_size + 1)
         more = len(rows) > self.page_size
         self.page = rows[: self.page_size]
         if reverse:
@@ -86,6 +83,93 @@ class KeysetPagination(CursorPagination):
         self.display_page_controls = (self.has_next or self.has_previous) and bool(self.template)
         return self.page
 
+    def chunks(
+        self, queryset: QuerySet, request: Request, view, size: int
+    ) -> Iterator[list[Model] | list[dict]]:
+        """The whole list in its order (from a `next` link's cursor on, if given), `size`
+        records a query: what a page of that size reads, walked to the end. The order, the
+        cursor and the filters are checked now, so that bad input is a 400 before any row is
+        sent; the rows are read as the chunks are consumed."""
+        self._read_order_and_cursor(queryset, request, view)
+        if self.cursor is not None and self.cursor.reverse:
+            message = "must come from a next link here: the list is read forward to its end."
+            raise ValidationError({self.cursor_query_param: [message]})
+        return self._read_chunks(queryset, self.cursor.position if self.cursor else None, size)
+
+    def _read_chunks(self, queryset: QuerySet, position, size: int) -> Iterator[list]:
+        while True:
+            rows = self._read(queryset, position, forward=True, limit=size)
+            if rows:
+                yield rows
+            if len(rows) < size:
+                return
+            position = self._key(rows[-1])
+
+    def _read_order_and_cursor(self, queryset: QuerySet, request: Request, view) -> None:
+        self.field = self.get_ordering(request, queryset, view)[0]
+        self.descending = self.field.startswith("-")
+        self.name = self.field.lstrip("-")
+        self.model = queryset.model
+        pk_name = self.model._meta.pk.name
+        if self.name == "pk":
+            self.name = pk_name
+        self.by_pk = self.name == pk_name
+        try:
+            self.value_field = self.model._meta.get_field(self.name)
+            self.nullable = self.value_field.null
+        except FieldDoesNotExist:  # a figure annotated by the selector (latest valuation)
+            self.value_field = queryset.query.annotations[self.name].output_field
+            self.nullable = True
+        self.cursor = self.decode_cursor(request)
+
+    def _read(
+        self, queryset: QuerySet, position: tuple[Any, int] | None, forward: bool, limit: int
+    ) -> list:
+        """Up to `limit` rows after `position` (or from the start), walking `forward` in the
+        requested order or backward against it. A nullable field is walked as two segments,
+        its values then its nulls (nulls then values going backward), each a plain keyset
+        query that PostgreSQL reads from an index on (field, id); a page that crosses from
+        one to the other takes a second query. (One query ordered NULLS LAST with `IS NULL OR
+        (field, id) > ...` cannot use the index: 500 ms a page on a million rounds.)"""
+        ascending = self.descending != forward
+        sign = "" if ascending else "-"
+        after = TupleGreaterThan if ascending else TupleLessThan
+        queryset = self._with_cursor_keys(queryset)
+        if self.by_pk:
+            rows = queryset.order_by(f"{sign}pk")
+            if position is not None:
+                rows = rows.filter(after(Tuple(F("pk")), (position[1],)))
+            return list(rows[:limit])
+        values = queryset.order_by(f"{sign}{self.name}", f"{sign}pk")
+        if not self.nullable:
+            if position is not None:
+                values = values.filter(after(Tuple(F(self.name), F("pk")), position))
+            return list(values[:limit])
+        values = values.filter(**{f"{self.name}__isnull": False})
+        nulls = queryset.filter(**{f"{self.name}__isnull": True}).order_by(f"{sign}pk")
+        if position is None:
+            segments = [values, nulls] if forward else [nulls, values]
+        elif position[0] is None:  # among the nulls: the values are all behind, or all ahead
+            rest = nulls.filter(after(Tuple(F("pk")), (position[1],)))
+            segments = [rest] if forward else [rest, values]
+        else:
+            rest = values.filter(after(Tuple(F(self.name), F("pk")), position))
+            segments = [rest, nulls] if forward else [rest]
+        return self._rows_of(segments, limit)
+
+    @staticmethod
+    def _rows_of(segments: list[QuerySet], limit: int) -> list:
+        """The first `limit` rows of the segments in turn, their related records fetched
+        once for all of them (as for one query), not once per segment."""
+        lookups = segments[0]._prefetch_related_lookups
+        rows: list = []
+        for segment in segments:
+            rows += segment.prefetch_related(None)[: limit - len(rows)]
+            if len(rows) >= limit:
+                break
+        prefetch_related_objects(rows, *lookups)
+        return rows
+
     def _with_cursor_keys(self, queryset: QuerySet) -> QuerySet:
         """A page read as `.values()` rows (deals.api.views) reads the cursor's keys too."""
         columns = queryset._fields
@@ -94,21 +178,14 @@ class KeysetPagination(CursorPagination):
         missing = {self.name, self.model._meta.pk.name}.difference(columns)
         return queryset.values(*columns, *missing) if missing else queryset
 
-    def _position(self, record: Model | dict) -> str:
+    def _key(self, record: Model | dict) -> tuple[Any, int]:
         if isinstance(record, dict):
-            value, pk = record[self.name], record[self.model._meta.pk.name]
-        else:
-            value, pk = getattr(record, self.name), record.pk
-        return json.dumps([None if value is None else str(value), pk])
+            return record[self.name], record[self.model._meta.pk.name]
+        return getattr(record, self.name), record.pk
 
-    def _after(self, model: type[Model], position: tuple[Any, int], ascending: bool) -> Lookup:
-        """Rows after `position` in the walking direction, pk breaking ties: a row comparison
-        `(field, id) > (value, pk)` that PostgreSQL answers from an index on (field, id)."""
-        value, pk = position
-        after = TupleGreaterThan if ascending else TupleLessThan
-        if self.name == "id":
-            return after(Tuple(F("pk")), (pk,))
-        return after(Tuple(F(self.name), F("pk")), (value, pk))
+    def _position(self, record: Model | dict) -> str:
+        value, pk = self._key(record)
+        return json.dumps([None if value is None else str(value), pk])
 
     def decode_cursor(self, request: Request) -> Cursor | None:
         encoded = request.query_params.get(self.cursor_query_param)
@@ -116,16 +193,14 @@ class KeysetPagination(CursorPagination):
             return None
         try:
             reverse, value, pk = json.loads(b64decode(encoded.encode("ascii")).decode("utf-8"))
-            field = (
-                self.model._meta.pk if self.name == "id" else self.model._meta.get_field(self.name)
-            )
+            field = self.model._meta.pk if self.by_pk else self.value_field
             value = None if value is None else field.to_python(value)
             pk = int(pk)
         except (ValueError, TypeError, UnicodeError, DjangoValidationError):
             raise ValidationError(
                 {self.cursor_query_param: [self.invalid_cursor_message]}
             ) from None
-        if (value is None and self.name != "id") or "\x00" in str(value):
+        if (value is None and not self.nullable) or "\x00" in str(value):
             raise ValidationError({self.cursor_query_param: [self.invalid_cursor_message]})
         return Cursor(offset=0, reverse=bool(reverse), position=(value, pk))
 

@@ -26,25 +26,35 @@ SOURCE_URLS = Prefetch(
 
 
 def with_latest_valuation(startups: QuerySet[Startup]) -> QuerySet[Startup]:
-    """Annotate `latest_valuation_usd` and `latest_valuation_on`: the latest post-money
-    valuation of a round or valuation mark known in USD; on the same day the round wins."""
+    """Annotate `latest_valuation_usd`, its bound `latest_valuation_qualifier` (exact,
+    approx, at_least, at_most: the figure's own) and `latest_valuation_on`: the latest
+    post-money valuation of a round or valuation mark known in USD; on the same day the round
+    wins."""
     rounds = FundingRound.objects.filter(
         startup=OuterRef("pk"), post_money_valuation_usd__isnull=False
     ).order_by("-announced_on", "-pk")
     marks = ValuationMark.objects.filter(startup=OuterRef("pk"), value_usd__isnull=False).order_by(
         "-valued_on", "-pk"
     )
-    mark_wins = Q(_mark_on__isnull=False) & (
-        Q(_round_on__isnull=True) | Q(_mark_on__gt=F("_round_on"))
+    # Each figure of the latest valuation: (its column on a round, on a mark).
+    latest = {
+        "latest_valuation_usd": ("post_money_valuation_usd", "value_usd"),
+        "latest_valuation_qualifier": ("valuation_qualifier", "value_qualifier"),
+        "latest_valuation_on": ("announced_on", "valued_on"),
+    }
+    candidates = {}
+    for name, (round_column, mark_column) in latest.items():
+        candidates[f"_round_{name}"] = Subquery(rounds.values(round_column)[:1])
+        candidates[f"_mark_{name}"] = Subquery(marks.values(mark_column)[:1])
+    mark_wins = Q(_mark_latest_valuation_on__isnull=False) & (
+        Q(_round_latest_valuation_on__isnull=True)
+        | Q(_mark_latest_valuation_on__gt=F("_round_latest_valuation_on"))
     )
-    return startups.annotate(
-        _round_on=Subquery(rounds.values("announced_on")[:1]),
-        _round_usd=Subquery(rounds.values("post_money_valuation_usd")[:1]),
-        _mark_on=Subquery(marks.values("valued_on")[:1]),
-        _mark_usd=Subquery(marks.values("value_usd")[:1]),
-    ).annotate(
-        latest_valuation_usd=Case(When(mark_wins, then=F("_mark_usd")), default=F("_round_usd")),
-        latest_valuation_on=Case(When(mark_wins, then=F("_mark_on")), default=F("_round_on")),
+    return startups.annotate(**candidates).annotate(
+        **{
+            name: Case(When(mark_wins, then=F(f"_mark_{name}")), default=F(f"_round_{name}"))
+            for name in latest
+        }
     )
 
 

@@ -1,6 +1,8 @@
 """Each list filter, named after what it filters, on a small world built by hand."""
 
+import csv
 import datetime as dt
+import io
 from decimal import Decimal
 
 import pytest
@@ -117,6 +119,49 @@ def test_startups_by_latest_valuation_in_usd(anonymous, world):
     assert slugs(anonymous, "startups", min_valuation_usd=2_000_000_000) == ["unitree", "zhipu"]
     assert slugs(anonymous, "startups", min_valuation_usd=2_500_000_000) == ["unitree"]
     assert slugs(anonymous, "startups", max_valuation_usd=2_000_000_000) == ["zhipu"]
+
+
+def test_the_latest_valuation_carries_its_bound_in_json_and_csv(anonymous):
+    # Over $2bn at a round, then about $3bn at a later mark; up to $1bn; never valued.
+    marked, capped, _ = (StartupFactory(slug=s) for s in ("marked", "capped", "unvalued"))
+    FundingRoundFactory(
+        startup=marked,
+        announced_on=dt.date(2024, 1, 1),
+        post_money_valuation=Decimal("2e9"),
+        valuation_currency="USD",
+        valuation_qualifier="at_least",
+    )
+    ValuationMarkFactory(
+        startup=marked,
+        valued_on=dt.date(2024, 6, 1),
+        value=Decimal("3e9"),
+        value_qualifier="approx",
+    )
+    FundingRoundFactory(
+        startup=capped,
+        post_money_valuation=Decimal("1e9"),
+        valuation_currency="USD",
+        valuation_qualifier="at_most",
+    )
+    services.usd_recompute()
+
+    listed = anonymous.get("/api/v1/startups/", {"ordering": "slug"}).json()["results"]
+    as_csv = anonymous.get("/api/v1/startups/", {"ordering": "slug", "format": "csv"})
+
+    expected = [
+        ("capped", "1000000000.00", "at_most"),
+        ("marked", "3000000000.00", "approx"),
+        ("unvalued", None, None),
+    ]
+    figures = ("slug", "latest_valuation_usd", "latest_valuation_qualifier")
+    assert [tuple(row[name] for name in figures) for row in listed] == expected
+    rows = csv.DictReader(io.StringIO(as_csv.getvalue().decode()))
+    assert [tuple(row[name] for name in figures) for row in rows] == [
+        tuple(value or "" for value in row) for row in expected
+    ]
+    assert anonymous.get("/api/v1/startups/marked/").json()["latest_valuation_qualifier"] == (
+        "approx"
+    )
 
 
 def test_on_the_same_day_a_round_valuation_wins_over_a_mark(anonymous):

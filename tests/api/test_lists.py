@@ -1,10 +1,7 @@
-"""Lists: keyset pages that neither skip nor repeat, a capped page size, CSV for spreadsheets,
-JSON by orjson, and a number of queries that does not grow with the page size."""
+"""Lists: keyset pages that neither skip nor repeat, a capped page size, JSON by orjson, and a
+number of queries that does not grow with the page size. CSV: tests/api/test_csv.py."""
 
-import csv
 import datetime as dt
-import io
-from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -92,58 +89,6 @@ def test_page_size_is_capped_at_500(anonymous):
 
     assert len(capped["results"]) == 500 and capped["next"]
     assert len(default["results"]) == 100
-
-
-def test_csv_flattens_nested_fields_into_one_row_per_record(anonymous):
-    funding_round = FundingRoundFactory(notes="Led by the state fund")
-    ParticipationFactory(round=funding_round, investor=InvestorFactory(slug="a"), is_lead=True)
-    ParticipationFactory(
-        round=funding_round,
-        investor=InvestorFactory(slug="b"),
-        amount=Decimal("5"),
-        amount_currency="USD",
-    )
-    funding_round.sources.add(
-        SourceFactory(url="https://x.example/1"), SourceFactory(url="https://x.example/2")
-    )
-
-    response = anonymous.get("/api/v1/rounds/", {"format": "csv"})
-
-    assert response.status_code == 200
-    assert response["Content-Type"] == "text/csv; charset=utf-8"
-    (row,) = csv.DictReader(io.StringIO(response.content.decode()))
-    assert row["participants.investor"] == "a; b"
-    assert row["participants.is_lead"] == "true; false"
-    assert row["participants.amount"] == "; 5.00"
-    assert row["source_urls"] == "https://x.example/1; https://x.example/2"
-    assert row["notes"] == "Led by the state fund"
-
-
-@pytest.mark.parametrize("text", ['=HYPERLINK("http://evil")', "+1+1", "-2+3", "@SUM(A1)"])
-def test_csv_cells_that_a_spreadsheet_would_run_are_made_text(anonymous, text):
-    StartupFactory(slug="s", name_en=text, notes=text)
-
-    response = anonymous.get("/api/v1/startups/", {"format": "csv"})
-
-    (row,) = csv.DictReader(io.StringIO(response.content.decode()))
-    assert row["name_en"] == f"'{text}"
-    assert row["notes"] == f"'{text}"
-
-
-def test_csv_of_an_empty_page_still_has_its_header(anonymous):
-    response = anonymous.get("/api/v1/investors/", {"format": "csv"})
-
-    header = response.content.decode().splitlines()[0].split(",")
-    assert header[:3] == ["id", "slug", "name_en"]
-
-
-def test_csv_by_accept_header_and_json_by_default(anonymous):
-    StartupFactory()
-
-    assert anonymous.get("/api/v1/startups/", HTTP_ACCEPT="text/csv")["Content-Type"].startswith(
-        "text/csv"
-    )
-    assert anonymous.get("/api/v1/startups/")["Content-Type"] == "application/json"
 
 
 def make_many(path: str, count: int) -> None:

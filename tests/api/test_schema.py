@@ -62,6 +62,47 @@ def test_nullable_and_read_only_fields_are_marked(openapi):
 
 
 @pytest.mark.django_db
+def test_each_list_names_the_orderings_it_takes(openapi):
+    def orderings(path: str) -> list[str]:
+        parameters = openapi["paths"][f"/api/v1/{path}/"]["get"]["parameters"]
+        return next(p for p in parameters if p["name"] == "ordering")["schema"]["enum"]
+
+    every_list = ["id", "-id", "updated_at", "-updated_at", "created_at", "-created_at"]
+    assert orderings("rounds") == [
+        "announced_on",
+        "-announced_on",
+        "amount_usd",
+        "-amount_usd",
+        "post_money_valuation_usd",
+        "-post_money_valuation_usd",
+        *every_list,
+    ]
+    assert orderings("startups") == [
+        "name_en",
+        "-name_en",
+        "slug",
+        "-slug",
+        "latest_valuation_usd",
+        "-latest_valuation_usd",
+        *every_list,
+    ]
+    assert orderings("participations") == every_list
+
+
+@pytest.mark.django_db
+def test_every_derived_figure_has_its_bound_beside_it(openapi):
+    schemas = openapi["components"]["schemas"]
+    bound = {"$ref": "#/components/schemas/QualifierEnum"}
+
+    for field in (
+        schemas["Startup"]["properties"]["latest_valuation_qualifier"],
+        schemas["ComputeShareRow"]["properties"]["compute_share_qualifier"],
+    ):
+        assert field["readOnly"] and field["nullable"]
+        assert bound in field["oneOf"]
+
+
+@pytest.mark.django_db
 def test_swagger_ui_is_served_from_our_static_files(client):
     page = client.get("/api/v1/docs/").content.decode()
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from dashboards.api import credits_share
 from dashboards.refresh import refresh_full
 from tests.factories import FxRateFactory, StartupFactory
 
@@ -116,7 +117,32 @@ def test_compute_share_sums_cny_rounds_in_usd_with_their_bounds(reader, deals):
         10_000_000,
         "at_least",
     )
-    assert year["compute_share"] == 0.2
+    # At least $10M of exactly $50M: at least a fifth.
+    assert (year["compute_share"], year["compute_share_qualifier"]) == (0.2, "at_least")
+
+
+@pytest.mark.parametrize(
+    ("own", "capital", "share"),
+    [
+        # Over the investor's own part where it is known...
+        (("500", "approx"), ("1000", "at_least"), (Decimal("0.2"), "approx")),
+        # ...else over the capital of its rounds: exactly $100 of at least $1000 is at most 10%.
+        ((None, "exact"), ("1000", "at_least"), (Decimal("0.1"), "at_most")),
+        # No base, or no credits: no share, and no bound.
+        ((None, "exact"), (None, "exact"), (None, None)),
+    ],
+)
+def test_the_compute_share_is_bounded_by_its_credits_and_its_base(own, capital, share):
+    row = {
+        "compute_credits_usd": Decimal("100"),
+        "compute_credits_qualifier": "exact",
+        "own_contribution_usd": own[0] and Decimal(own[0]),
+        "own_contribution_qualifier": own[1],
+        "capital_usd": capital[0] and Decimal(capital[0]),
+        "capital_qualifier": capital[1],
+    }
+
+    assert credits_share(row) == share
 
 
 def test_unicorns_valuations_and_co_investments(anonymous, deals):
@@ -160,6 +186,9 @@ def test_statistics_as_csv(reader, deals):
     unicorns = reader.get("/api/v1/stats/unicorns/", {"period": "quarter", "format": "csv"})
     first = next(csv.DictReader(io.StringIO(unicorns.content.decode())))
     assert (first["period_end"], first["startups"]) == ("2024-03-31", "dragon")
+    shares = reader.get("/api/v1/stats/compute-share/", {"investor": "alibaba", "format": "csv"})
+    (year,) = csv.DictReader(io.StringIO(shares.content.decode()))
+    assert (year["compute_share"], year["compute_share_qualifier"]) == ("0.2", "at_least")
 
 
 def test_a_change_through_the_api_shows_as_a_pending_refresh(reader, writer, deals):

@@ -51,6 +51,9 @@ def test_compute_share_gives_whole_usd_and_the_credits_part(client, sample):
     assert year_2024["compute_credits_usd"] == 300_000_000
     assert year_2024["compute_credits_qualifier"] == "at_least"
     assert year_2024["compute_share"] == 0.375
+    # At least $300M of about $800M: at least 37.5%, as a sum of a bound and an estimate is.
+    assert year_2024["own_contribution_qualifier"] == "approx"
+    assert year_2024["compute_share_qualifier"] == "at_least"
 
 
 def test_unicorns_valuations_co_investments_and_reported_figures(client, sample):

@@ -57,12 +57,12 @@ def test_the_api_csv_neutralises_every_text_cell_and_keeps_negative_numbers(writ
     ReportedMetricFactory(value=Decimal("-0.25"), metric="=cmd")
 
     for resource in ["startups", "investors", "rounds", "products", "sources", "fx-rates"]:
-        body = anonymous.get(f"/api/v1/{resource}/", {"format": "csv"}).content.decode()
+        body = anonymous.get(f"/api/v1/{resource}/", {"format": "csv"}).getvalue().decode()
 
         cells = cells_of(body)
         assert cells >= NEUTRALISED, resource
         assert not set(FORMULAS) & cells, resource
-    metrics = cells_of(anonymous.get("/api/v1/reported-metrics/?format=csv").content.decode())
+    metrics = cells_of(anonymous.get("/api/v1/reported-metrics/?format=csv").getvalue().decode())
     assert {"-0.250000", "'=cmd"} <= metrics
 
 

@@ -5,7 +5,13 @@ from decimal import Decimal
 
 import pytest
 
-from startups.vocab import format_money, format_partial_date, parse_partial_date, period_end
+from startups.vocab import (
+    format_money,
+    format_partial_date,
+    parse_partial_date,
+    period_end,
+    ratio_qualifier,
+)
 
 
 @pytest.mark.parametrize(
@@ -51,3 +57,35 @@ def test_money_is_shown_with_its_qualifier():
     assert format_money(Decimal("800000000"), "USD", "approx") == "≈ $800M"
     assert format_money(Decimal("2500000000"), "CNY", "exact") == "CNY 2.5B"
     assert format_money(None) == "undisclosed"
+
+
+@pytest.mark.parametrize(
+    ("numerator", "denominator", "ratio"),
+    [
+        ("exact", "exact", "exact"),
+        # A bound on the numerator bounds the ratio the same way.
+        ("at_least", "exact", "at_least"),
+        ("at_most", "exact", "at_most"),
+        ("approx", "exact", "approx"),
+        # A bound on the denominator bounds it the other way: $300M of at least $800M is at
+        # most 37.5%.
+        ("exact", "at_least", "at_most"),
+        ("exact", "at_most", "at_least"),
+        ("exact", "approx", "approx"),
+        # Bounds pulling the same way keep it; an approximate part does not undo a bound.
+        ("at_least", "at_most", "at_least"),
+        ("at_most", "at_least", "at_most"),
+        ("at_least", "approx", "at_least"),
+        ("at_most", "approx", "at_most"),
+        ("approx", "at_least", "at_most"),
+        ("approx", "at_most", "at_least"),
+        ("approx", "approx", "approx"),
+        # Bounds pulling both ways leave no bound: approximately.
+        ("at_least", "at_least", "approx"),
+        ("at_most", "at_most", "approx"),
+    ],
+)
+def test_a_ratio_is_bounded_as_its_numerator_and_against_its_denominator(
+    numerator, denominator, ratio
+):
+    assert ratio_qualifier(numerator, denominator) == ratio

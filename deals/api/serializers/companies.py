@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from startups.models import ModelProduct, Source, Startup
+from startups.vocab import Qualifier
 
 from ..fields import NameListField, OptionalURLField, PartialDateField, SlugOf, SourceUrlsField
 from .base import READ_ONLY_TIMESTAMPS, RecordSerializer
@@ -48,6 +49,12 @@ class StartupSerializer(RecordSerializer):
         allow_null=True,
         help_text="The latest post-money valuation or valuation mark known in USD.",
     )
+    latest_valuation_qualifier = serializers.ChoiceField(
+        choices=Qualifier.choices,
+        read_only=True,
+        allow_null=True,
+        help_text="The bound of latest_valuation_usd, as its source gives it (null: none).",
+    )
     latest_valuation_on = serializers.DateField(read_only=True, allow_null=True)
 
     partial_dates = (("founded", "founded_precision"),)
@@ -76,6 +83,7 @@ class StartupSerializer(RecordSerializer):
             "tags",
             *EVIDENCE,
             "latest_valuation_usd",
+            "latest_valuation_qualifier",
             "latest_valuation_on",
             *READ_ONLY_TIMESTAMPS,
         )
