@@ -124,7 +124,9 @@ class Client:
             ),
         )
         if self.rng.random() < CHINESE_SHARE:
-            request.headers["Accept-Language"] = "zh-hans"
+            # A Chinese reader's page has its language in the URL (a browser preferring
+            # Chinese is redirected there from the English one first).
+            request.path = "/zh-hans" + request.path
             request.label += " (zh-hans)"
         return request
 
