@@ -1,7 +1,6 @@
 """Reads for the startups, investors and rounds pages: one queryset per table (sorted and
 filtered in SQL, paginated by the view) and a fixed number of prefetches per page."""
 
-import datetime as dt
 from typing import Any
 
 from django.db.models import (
@@ -36,10 +35,9 @@ from .models import (
     InvestorPeriodStat,
     InvestorTotal,
     PeriodKind,
-    UnicornMembership,
     ValuationPoint,
 )
-from .page_selectors import subquery_count
+from .page_selectors import subquery_count, unicorns_on
 from .selectors import sources_by_owner, valuation_point_row
 
 CO_INVESTORS_SHOWN = 20
@@ -197,9 +195,7 @@ def startups_table(filters: dict[str, Any], sort: str | None) -> QuerySet[Startu
     if tag := filters.get("tag"):
         startups = startups.filter(tags__slug=tag)
     if day := filters.get("unicorn_at"):
-        startups = startups.filter(
-            Exists(UnicornMembership.objects.filter(startup=OuterRef("pk"), period_end=day))
-        )
+        startups = startups.filter(pk__in=unicorns_on(day).values("pk"))
     if filters.get("products"):
         startups = startups.filter(Exists(ModelProduct.objects.filter(startup=OuterRef("pk"))))
     order = {
@@ -363,12 +359,3 @@ def investor_detail(slug: str) -> dict[str, Any] | None:
             )
         ),
     }
-
-
-def unicorn_dates() -> list[dt.date]:
-    return list(
-        UnicornMembership.objects.filter(period_kind=PeriodKind.QUARTER)
-        .order_by("-period_end")
-        .values_list("period_end", flat=True)
-        .distinct()
-    )

@@ -378,7 +378,10 @@ def chart_view(slug: str, f: ChartFilters, status: dict) -> ChartView:
 
 
 def headline(status: dict) -> dict:
-    figures = cached(status, "page-headline", page_selectors.headline)
+    """The headline figures; "unicorns now" counts the unicorns of the calendar day (UTC, as
+    the unicorn periods run), so it is cached per day too."""
+    day = timezone.now().date()
+    figures = cached(status, "page-headline", lambda: page_selectors.headline(day), day)
     return {
         **figures,
         "capital_text": money(figures["capital_usd"], "USD", figures["capital_qualifier"]),

@@ -22,6 +22,7 @@ from deals.models import FundingRound, Participation, ReportedMetric, ValuationM
 from startups.models import Startup
 from startups.vocab import sum_qualifier
 
+from .aggregates import UNICORN_USD
 from .models import (
     CoInvestment,
     DatasetTotal,
@@ -91,9 +92,27 @@ def top_investors(limit: int) -> list[dict]:
     ]
 
 
-def headline() -> dict[str, Any]:
-    """Startups tracked, unicorns now, disclosed capital, the part paid in compute credits:
-    read from the precomputed totals."""
+def unicorns_on(day: dt.date) -> QuerySet[Startup]:
+    """The unicorns of any day, as the unicorn aggregates count them at a period's end: AI
+    startups not listed by then whose valuation in force that day (the latest valuation point
+    on or before it, ties in the aggregates' order) is $1B or more."""
+    in_force = Subquery(
+        ValuationPoint.objects.filter(startup=OuterRef("pk"), valued_on__lte=day)
+        # The reverse of the order in which the aggregates' LEAD window lets the last one hold.
+        .order_by("-valued_on", "-mark_id", "-round_id")
+        .values("valuation_usd")[:1]
+    )
+    return (
+        Startup.objects.filter(is_ai=True)
+        .filter(Q(ipo_date__isnull=True) | Q(ipo_date__gt=day))
+        .annotate(valuation_in_force=in_force)
+        .filter(valuation_in_force__gte=UNICORN_USD)
+    )
+
+
+def headline(today: dt.date) -> dict[str, Any]:
+    """Startups tracked, unicorns on `today`, disclosed capital, the part paid in compute
+    credits: read from the precomputed totals and valuation points."""
     totals = DatasetTotal.objects.first()
     credits = InvestorTotal.objects.filter(
         investor__parent__isnull=True, compute_credits_usd__isnull=False
@@ -103,15 +122,12 @@ def headline() -> dict[str, Any]:
         deals=Sum("compute_credits_disclosed"),
         **{q: Count("pk", filter=Q(**{f"credits_{q}": True})) for q in BOUNDS},
     )
-    latest = UnicornPeriodStat.objects.filter(period_kind=PeriodKind.QUARTER).order_by(
-        "-period_end"
-    ).values("period_end", "count").first() or {"period_end": None, "count": 0}
     share = credits["credits"] / credits["base"] if credits["credits"] and credits["base"] else None
     return {
         "startups": totals.startups if totals else 0,
         "ai_startups": totals.ai_startups if totals else 0,
-        "unicorns": latest["count"],
-        "unicorns_as_of": latest["period_end"],
+        "unicorns": unicorns_on(today).count(),
+        "unicorns_as_of": today,
         "capital_usd": totals.capital_usd if totals else None,
         "capital_qualifier": sum_qualifier(
             *((totals.capital_at_least, totals.capital_approx, totals.capital_at_most))
