@@ -3,7 +3,6 @@
 Bad values never break a page: the form reports them and the page falls back to the default
 for that field."""
 
-import datetime as dt
 import re
 
 from django import forms
@@ -17,15 +16,12 @@ from startups.vocab import Confidence
 from .models import PeriodKind
 from .overview import DEFAULT_INVESTORS, MAX_INVESTORS, ChartFilters
 
-FIRST_YEAR = 2010
 SLUG = re.compile(r"^[A-Za-z0-9_-]{1,80}$")
 YES_NO = [("", _("any")), ("1", _("yes")), ("0", _("no"))]
 
 
-def year_choices() -> list[tuple[str, str]]:
-    return [("", "—")] + [
-        (str(y), str(y)) for y in range(dt.date.today().year + 1, FIRST_YEAR - 1, -1)
-    ]
+def year_choices(years) -> list[tuple[str, str]]:
+    return [("", "—")] + [(str(y), str(y)) for y in sorted(years, reverse=True)]
 
 
 class SlugsField(forms.Field):
@@ -64,12 +60,15 @@ class FilterForm(forms.Form):
 class ChartFilterForm(FilterForm):
     investor = SlugsField(limit=MAX_INVESTORS, label=_("Investors"))
     period = forms.ChoiceField(label=_("Period"), choices=PeriodKind.choices, required=False)
-    since = forms.TypedChoiceField(
-        label=_("From"), coerce=int, empty_value=None, required=False, choices=year_choices
-    )
-    until = forms.TypedChoiceField(
-        label=_("To"), coerce=int, empty_value=None, required=False, choices=year_choices
-    )
+    since = forms.TypedChoiceField(label=_("From"), coerce=int, empty_value=None, required=False)
+    until = forms.TypedChoiceField(label=_("To"), coerce=int, empty_value=None, required=False)
+
+    def __init__(self, *args, years=(), **kwargs):
+        """`years`: those the data covers (page_selectors.years_with_data), the only ones
+        offered."""
+        super().__init__(*args, **kwargs)
+        for name in ("since", "until"):
+            self.fields[name].choices = year_choices(years)
 
     def filters(self) -> ChartFilters:
         since, until = self.value("since"), self.value("until")

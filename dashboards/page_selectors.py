@@ -11,6 +11,7 @@ from django.db.models import (
     F,
     Func,
     Max,
+    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -144,6 +145,17 @@ def headline(today: dt.date) -> dict[str, Any]:
         "credits_deals": credits["deals"] or 0,
         "credits_share": share,
     }
+
+
+def years_with_data() -> list[int]:
+    """From the first to the last year with an investor's deal: the years the charts can be
+    filtered by."""
+    span = InvestorPeriodStat.objects.filter(period_kind=PeriodKind.YEAR).aggregate(
+        first=Min("period_start"), last=Max("period_start")
+    )
+    if span["first"] is None:
+        return []
+    return list(range(span["first"].year, span["last"].year + 1))
 
 
 def ai_share_series(

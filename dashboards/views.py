@@ -61,15 +61,18 @@ def _status() -> dict:
     return selectors.data_status()
 
 
-def _chart_filters(request: HttpRequest) -> tuple[ChartFilterForm, overview.ChartFilters]:
-    form = ChartFilterForm(request.GET or None)
+def _chart_filters(
+    request: HttpRequest, status: dict
+) -> tuple[ChartFilterForm, overview.ChartFilters]:
+    years = overview.cached(status, "page-years", page_selectors.years_with_data)
+    form = ChartFilterForm(request.GET or None, years=years)
     return form, form.filters() if request.GET else overview.ChartFilters()
 
 
 @require_GET
 def overview_page(request: HttpRequest) -> HttpResponse:
     status = _status()
-    form, filters = _chart_filters(request)
+    form, filters = _chart_filters(request, status)
     offered = overview.cached(
         status, "page-investor-choices", lambda: page_selectors.top_investors(FILTER_INVESTORS)
     )
@@ -99,7 +102,7 @@ def chart_csv(request: HttpRequest, slug: str) -> HttpResponse:
     if slug not in overview.CHART_SLUGS:
         raise Http404
     status = _status()
-    _form, filters = _chart_filters(request)
+    _form, filters = _chart_filters(request, status)
     header, rows = chart_tables.chart_table(slug, overview.table_data(slug, filters, status))
     return csv_response(f"{slug}.csv", header, rows)
 
