@@ -159,14 +159,15 @@ def investor_choices(limit: int = 100) -> list[dict]:
 
 
 def named(model, slugs: list[str]) -> list[dict]:
-    """Names of the records with these slugs, in the order given (for filter chips)."""
+    """Names of the records with these slugs, in the order given (for filter chips); a slug
+    of no record has none (the filter form reports it)."""
     if not slugs:
         return []
     found = {
         r["slug"]: r
         for r in model.objects.filter(slug__in=slugs).values("slug", "name_en", "name_zh")
     }
-    return [found.get(slug, {"slug": slug, "name_en": slug, "name_zh": ""}) for slug in slugs]
+    return [found[slug] for slug in slugs if slug in found]
 
 
 def _latest_valuation(field: str) -> Subquery:

@@ -4,7 +4,7 @@ import csv
 from collections.abc import Iterable
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -97,12 +97,25 @@ def overview_page(request: HttpRequest) -> HttpResponse:
     )
 
 
+def filters_refused(form) -> HttpResponse | None:
+    """A CSV is read by programs more than by people: a filter it cannot apply is a 400
+    naming each problem, never a file of other rows than those asked for."""
+    problems = form.problems()
+    if not problems:
+        return None
+    return HttpResponseBadRequest(
+        "\n".join(problems) + "\n", content_type="text/plain; charset=utf-8"
+    )
+
+
 @require_GET
 def chart_csv(request: HttpRequest, slug: str) -> HttpResponse:
     if slug not in overview.CHART_SLUGS:
         raise Http404
     status = _status()
-    _form, filters = _chart_filters(request, status)
+    form, filters = _chart_filters(request, status)
+    if refused := filters_refused(form):
+        return refused
     header, rows = chart_tables.chart_table(slug, overview.table_data(slug, filters, status))
     return csv_response(f"{slug}.csv", header, rows)
 
@@ -199,7 +212,7 @@ def rounds_page(request: HttpRequest) -> HttpResponse:
                 for kind, model in (("startup", Startup), ("investor", Investor))
                 for record in directory_selectors.named(model, filters.get(kind, []))
             ],
-            "csv_url": reverse("dashboards:rounds-csv") + "?" + request.GET.urlencode(),
+            "csv_url": reverse("dashboards:rounds-csv") + "?" + form.valid_query(),
             "query": query.urlencode(),
         },
     )
@@ -207,7 +220,9 @@ def rounds_page(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def rounds_csv(request: HttpRequest) -> HttpResponse:
-    _form, _filters, _sort, page = _rounds_page(request)
+    form, _filters, _sort, page = _rounds_page(request)
+    if refused := filters_refused(form):
+        return refused
     return csv_response("rounds.csv", ROUND_COLUMNS, _round_rows(page.object_list))
 
 
