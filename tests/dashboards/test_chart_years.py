@@ -3,17 +3,14 @@ last year with a deal, and nothing outside them."""
 
 import datetime as dt
 import re
-from pathlib import Path
 
 import pytest
 
 from dashboards.refresh import refresh_full
 from deals import services
-from deals.importing import import_paths
 from tests.factories import FundingRoundFactory, ParticipationFactory
 
 pytestmark = pytest.mark.django_db
-SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
 
 
 def offered_years(html: str, name: str) -> list[str]:
@@ -34,10 +31,7 @@ def test_the_year_lists_run_from_the_first_to_the_last_year_with_data(client):
     assert offered_years(html, "until") == ["2022", "2021", "2020", "2019"]
 
 
-def test_the_sample_offers_2019_to_2026(client):
-    assert import_paths([SAMPLE]).ok
-    refresh_full()
-
+def test_the_sample_offers_2019_to_2026(client, sample):
     html = client.get("/").content.decode()
 
     assert offered_years(html, "since") == [str(year) for year in range(2026, 2018, -1)]

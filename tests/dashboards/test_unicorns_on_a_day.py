@@ -4,7 +4,6 @@ end; today's list is the overview's "unicorns now"."""
 
 import datetime as dt
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -12,11 +11,9 @@ from django.utils import timezone
 from dashboards.models import UnicornMembership
 from dashboards.refresh import refresh_full
 from deals import services
-from deals.importing import import_paths
 from tests.factories import FxRateFactory, StartupFactory
 
 pytestmark = pytest.mark.django_db
-SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
 SOURCE = ["https://example.com/valuations"]
 
 
@@ -79,9 +76,7 @@ def test_a_period_end_lists_what_the_unicorn_aggregates_hold(client, valuations)
         assert unicorns_at(client, end) == members, end
 
 
-def test_today_lists_the_overview_figure_of_unicorns_now(client):
-    assert import_paths([SAMPLE]).ok
-    refresh_full()
+def test_today_lists_the_overview_figure_of_unicorns_now(client, sample):
     today = timezone.now().date()
 
     headline = client.get("/").context["headline"]

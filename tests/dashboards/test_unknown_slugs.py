@@ -5,23 +5,13 @@ apply. A CSV endpoint answers 400 naming it, rather than a file of other rows.""
 import csv
 import io
 import re
-from pathlib import Path
 
 import pytest
 
-from dashboards.refresh import refresh_full
-from deals.importing import import_paths
 from deals.models import FundingRound
 from startups.models import Startup
 
 pytestmark = pytest.mark.django_db
-SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
-
-
-@pytest.fixture
-def sample():
-    assert import_paths([SAMPLE]).ok
-    refresh_full()
 
 
 def problems(html: str) -> list[str]:
