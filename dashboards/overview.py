@@ -49,6 +49,13 @@ class ChartFilters:
     def key(self) -> str:
         return f"{','.join(self.investors)}|{self.period}|{self.since}|{self.until}"
 
+    def days(self) -> dict[str, str]:
+        """The years chosen as the rounds table's date filters (its since and until)."""
+        return {
+            "since": dt.date(self.since, 1, 1).isoformat() if self.since else "",
+            "until": dt.date(self.until, 12, 31).isoformat() if self.until else "",
+        }
+
 
 @dataclass
 class ChartView:
@@ -68,7 +75,7 @@ class ChartView:
 
 # Bump when the figures' code changes, so that a deploy does not serve figures cached by the
 # previous code until the next refresh.
-FIGURES_VERSION = 1
+FIGURES_VERSION = 2
 
 
 def cache_token(status: dict) -> str | None:
@@ -234,12 +241,10 @@ def _ai_share_view(data: dict, f: ChartFilters, status: dict) -> dict:
     external = [
         (_("Published figures (%(host)s)") % {"host": urlsplit(url).hostname}, url) for url in urls
     ]
-    since = dt.date(f.since, 1, 1).isoformat() if f.since else ""
-    until = dt.date(f.until, 12, 31).isoformat() if f.until else ""
     return {
         "figure": charts.ai_share(series, published, f.period, status["data_as_of"]),
         "coverage": coverage,
-        "sources_url": charts.rounds_url(investor=list(f.investors), since=since, until=until),
+        "sources_url": charts.rounds_url(investor=list(f.investors), **f.days()),
         "external": external,
     }
 
@@ -290,12 +295,11 @@ def _capital_view(data: list, f: ChartFilters, status: dict) -> dict:
         if with_credits
         else _("No compute credits disclosed for these investors."),
     ]
-    since = dt.date(f.since, 1, 1).isoformat() if f.since else ""
-    until = dt.date(f.until, 12, 31).isoformat() if f.until else ""
     return {
         "figure": investor_charts.capital(data, status["data_as_of"]),
         "coverage": coverage,
-        "sources_url": charts.rounds_url(credits="1", since=since, until=until),
+        # The rounds the bars sum: those the charted investors joined in the years chosen.
+        "sources_url": charts.rounds_url(investor=[r["slug"] for r in data], **f.days()),
     }
 
 
