@@ -68,7 +68,18 @@ def money(
     return f"{sign}{number}{CHINESE_CURRENCIES.get(code, ' ' + code)}"
 
 
-def percent(ratio: Decimal | float | None, digits: int = 0) -> str:
+def percent(ratio: Decimal | float | None, digits: int = 0, qualifier: str = "") -> str:
+    """A ratio as a percentage with its qualifier: '≈ 37.5%'."""
     if ratio is None:
         return NONE
-    return f"{Decimal(ratio) * 100:.{digits}f}%"
+    sign = QUALIFIER_SIGNS.get(qualifier or Qualifier.EXACT, "")
+    return f"{sign}{Decimal(ratio) * 100:.{digits}f}%"
+
+
+def stake(value: Decimal | float | None, qualifier: str = "") -> str:
+    """A stake in percent with its qualifier, to two decimals at most: '≈ 36%', '19.5%'."""
+    if value is None:
+        return NONE
+    sign = QUALIFIER_SIGNS.get(qualifier or Qualifier.EXACT, "")
+    text = f"{Decimal(value):.2f}".rstrip("0").rstrip(".")
+    return f"{sign}{text}%"

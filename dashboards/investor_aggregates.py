@@ -245,6 +245,24 @@ def _derive(row: InvestorPeriodStat, stamp: dict) -> None:
     row.computed_at, row.data_version = stamp["computed_at"], stamp["data_version"]
 
 
+# What compute credits are part of, in a year with credits: the investor's own contribution
+# where disclosed, else the rounds joined.
+CREDITS_BASE = (
+    "CASE WHEN compute_credits_usd IS NOT NULL THEN COALESCE(own_contribution_usd, capital_usd) END"
+)
+# The totals' bound flags: per figure, its value and qualifier in the year rows.
+TOTAL_BOUNDS = {
+    "capital": ("capital_usd", "capital_qualifier"),
+    "own": ("own_contribution_usd", "own_contribution_qualifier"),
+    "credits": ("compute_credits_usd", "compute_credits_qualifier"),
+    "credits_base": (
+        CREDITS_BASE,
+        "CASE WHEN own_contribution_usd IS NOT NULL THEN own_contribution_qualifier "
+        "ELSE capital_qualifier END",
+    ),
+}
+
+
 def investor_totals_insert(
     investors: set[int] | None,
     stamp: dict,
@@ -255,16 +273,13 @@ def investor_totals_insert(
     where, params = id_filter("investor_id", investors)
     flags = ", ".join(
         f"MAX(CASE WHEN {value} IS NOT NULL AND {qualifier} = '{q}' THEN 1 ELSE 0 END) = 1"
-        for value, qualifier in (
-            ("capital_usd", "capital_qualifier"),
-            ("compute_credits_usd", "compute_credits_qualifier"),
-        )
+        for value, qualifier in TOTAL_BOUNDS.values()
         for q in BOUNDS
     )
+    flag_names = ", ".join(f"{figure}_{q}" for figure in TOTAL_BOUNDS for q in BOUNDS)
     columns = (
         "investor_id, deals_total, deals_ai, deals_disclosed, capital_usd, own_contribution_usd, "
-        "compute_credits_usd, compute_credits_disclosed, credits_base_usd, capital_at_least, "
-        "capital_approx, capital_at_most, credits_at_least, credits_approx, credits_at_most, "
+        f"compute_credits_usd, compute_credits_disclosed, credits_base_usd, {flag_names}, "
         "computed_at, data_version"
     )
     execute(
@@ -272,9 +287,7 @@ def investor_totals_insert(
         INSERT INTO {into} ({columns})
         SELECT investor_id, SUM(deals_total), SUM(deals_ai), SUM(deals_disclosed),
                SUM(capital_usd), SUM(own_contribution_usd), SUM(compute_credits_usd),
-               SUM(compute_credits_disclosed),
-               SUM(CASE WHEN compute_credits_usd IS NOT NULL
-                        THEN COALESCE(own_contribution_usd, capital_usd) END),
+               SUM(compute_credits_disclosed), SUM({CREDITS_BASE}),
                {flags}, %s, %s
         FROM {stats}
         WHERE period_kind = %s AND {where}

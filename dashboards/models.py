@@ -158,6 +158,12 @@ class InvestorTotal(Aggregate):
             "joined, over the years with credits."
         ),
     )
+    own_at_least = models.BooleanField(default=False)
+    own_approx = models.BooleanField(default=False)
+    own_at_most = models.BooleanField(default=False)
+    credits_base_at_least = models.BooleanField(default=False)
+    credits_base_approx = models.BooleanField(default=False)
+    credits_base_at_most = models.BooleanField(default=False)
 
     class Meta:
         indexes = [

@@ -392,7 +392,10 @@ def headline(status: dict) -> dict:
         "credits_text": money(figures["credits_usd"], "USD", figures["credits_qualifier"])
         if figures["credits_usd"] is not None
         else None,
-        "credits_share_text": percent(figures["credits_share"], 1)
-        if figures["credits_share"] is not None
-        else NONE,
+        "credits_base_text": money(
+            figures["credits_base_usd"], "USD", figures["credits_base_qualifier"]
+        ),
+        "credits_share_text": percent(
+            figures["credits_share"], 1, figures["credits_share_qualifier"]
+        ),
     }

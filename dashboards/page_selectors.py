@@ -21,7 +21,7 @@ from django.db.models import (
 
 from deals.models import FundingRound, Participation, ReportedMetric, ValuationMark
 from startups.models import Startup
-from startups.vocab import sum_qualifier
+from startups.vocab import ratio_qualifier, sum_qualifier
 
 from .aggregates import UNICORN_USD
 from .models import (
@@ -121,7 +121,15 @@ def headline(today: dt.date) -> dict[str, Any]:
         credits=Sum("compute_credits_usd"),
         base=Sum("credits_base_usd"),
         deals=Sum("compute_credits_disclosed"),
-        **{q: Count("pk", filter=Q(**{f"credits_{q}": True})) for q in BOUNDS},
+        **{
+            f"{figure}_{q}": Count("pk", filter=Q(**{f"{figure}_{q}": True}))
+            for figure in ("credits", "credits_base")
+            for q in BOUNDS
+        },
+    )
+    credits_qualifier, base_qualifier = (
+        sum_qualifier(*(credits[f"{figure}_{q}"] for q in BOUNDS))
+        for figure in ("credits", "credits_base")
     )
     share = credits["credits"] / credits["base"] if credits["credits"] and credits["base"] else None
     return {
@@ -138,12 +146,12 @@ def headline(today: dt.date) -> dict[str, Any]:
         "rounds": totals.rounds if totals else 0,
         "rounds_disclosed": totals.rounds_disclosed if totals else 0,
         "credits_usd": credits["credits"],
-        "credits_qualifier": sum_qualifier(
-            credits["at_least"], credits["approx"], credits["at_most"]
-        ),
+        "credits_qualifier": credits_qualifier,
         "credits_base_usd": credits["base"],
+        "credits_base_qualifier": base_qualifier,
         "credits_deals": credits["deals"] or 0,
         "credits_share": share,
+        "credits_share_qualifier": ratio_qualifier(credits_qualifier, base_qualifier),
     }
 
 
@@ -342,24 +350,35 @@ def unicorn_counts(kind: str, members: bool = False) -> list[dict]:
     return periods
 
 
+# The capital chart's figures: the totals' flag prefix, and the year rows' value and
+# qualifier columns.
+CAPITAL_FIGURES = {
+    "capital": ("capital", "capital_usd", "capital_qualifier"),
+    "credits": ("credits", "compute_credits_usd", "compute_credits_qualifier"),
+    "own": ("own", "own_contribution_usd", "own_contribution_qualifier"),
+}
+
+
 def capital_by_investor(
     since: int | None, until: int | None, limit: int = CAPITAL_BARS
 ) -> list[dict]:
-    """Capital of the rounds each top-level investor joined, and the compute credits in it,
-    summed over the years chosen, the `limit` largest: over all years, the first rows of an
-    index on the investors' totals; over some years, one GROUP BY of their year rows."""
+    """Capital of the rounds each top-level investor joined, the compute credits in it and
+    its own contribution, each with its bound, summed over the years chosen, the `limit`
+    largest: over all years, the first rows of an index on the investors' totals; over some
+    years, one GROUP BY of their year rows (the bound counted over them)."""
     if since is None and until is None:
         rows = (
             InvestorTotal.objects.filter(investor__parent__isnull=True, capital_usd__isnull=False)
             .values(*INVESTOR_FIELDS, "investor__kind")
             .annotate(
-                capital=F("capital_usd"),
-                credits=F("compute_credits_usd"),
-                own=F("own_contribution_usd"),
+                **{name: F(value) for name, (_, value, _) in CAPITAL_FIGURES.items()},
                 deals=F("deals_total"),
                 disclosed=F("deals_disclosed"),
-                **{q: F(f"capital_{q}") for q in BOUNDS},
-                **{f"c_{q}": F(f"credits_{q}") for q in BOUNDS},
+                **{
+                    f"{name}_{q}_n": F(f"{flags}_{q}")
+                    for name, (flags, _, _) in CAPITAL_FIGURES.items()
+                    for q in BOUNDS
+                },
             )
             .order_by("-capital_usd", "investor__slug")[:limit]
         )
@@ -374,20 +393,14 @@ def capital_by_investor(
             )
             .values(*INVESTOR_FIELDS, "investor__kind")
             .annotate(
-                capital=Sum("capital_usd"),
-                credits=Sum("compute_credits_usd"),
-                own=Sum("own_contribution_usd"),
+                **{name: Sum(value) for name, (_, value, _) in CAPITAL_FIGURES.items()},
                 deals=Sum("deals_total"),
                 disclosed=Sum("deals_disclosed"),
                 **{
-                    q: Count("pk", filter=Q(capital_qualifier=q, capital_usd__isnull=False))
-                    for q in BOUNDS
-                },
-                **{
-                    f"c_{q}": Count(
-                        "pk",
-                        filter=Q(compute_credits_qualifier=q, compute_credits_usd__isnull=False),
+                    f"{name}_{q}_n": Count(
+                        "pk", filter=Q(**{qualifier: q, f"{value}__isnull": False})
                     )
+                    for name, (_, value, qualifier) in CAPITAL_FIGURES.items()
                     for q in BOUNDS
                 },
             )
@@ -398,18 +411,23 @@ def capital_by_investor(
         {
             **_investor(row),
             "kind": row["investor__kind"],
-            "capital_usd": row["capital"],
-            "capital_qualifier": sum_qualifier(row["at_least"], row["approx"], row["at_most"]),
-            "credits_usd": row["credits"],
-            "credits_qualifier": sum_qualifier(
-                row["c_at_least"], row["c_approx"], row["c_at_most"]
-            ),
-            "own_usd": row["own"],
+            **_capital_figures(row),
             "deals": row["deals"],
             "deals_disclosed": row["disclosed"],
         }
         for row in rows
     ]
+
+
+def _capital_figures(row: dict) -> dict:
+    """Each figure in USD with the qualifier of its sum (none for an unknown figure)."""
+    found = {}
+    for name in CAPITAL_FIGURES:
+        found[f"{name}_usd"] = row[name]
+        found[f"{name}_qualifier"] = (
+            sum_qualifier(*(row[f"{name}_{q}_n"] for q in BOUNDS)) if row[name] is not None else ""
+        )
+    return found
 
 
 def co_investment_network(

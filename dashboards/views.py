@@ -2,6 +2,7 @@
 
 import csv
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
@@ -33,7 +34,13 @@ FILTER_INVESTORS = 12  # checkboxes offered on the overview
 
 
 def safe_cell(value) -> str:
-    return neutralise("" if value is None else str(value))
+    """A CSV cell: a number as a plain decimal (40, never 4E+1), any text safe from
+    spreadsheet formulas."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        value = Decimal(repr(value))
+    return neutralise(format(value, "f") if isinstance(value, Decimal) else str(value))
 
 
 def csv_response(filename: str, header: list[str], rows: Iterable[list]) -> HttpResponse:
@@ -136,12 +143,14 @@ def _round_rows(rounds) -> list[list]:
                 r.startup.city,
                 "yes" if r.startup.is_ai else "no",
                 r.round_label,
-                r.amount if r.amount is not None else "",
+                r.amount,
                 r.amount_currency,
                 r.amount_qualifier if r.amount is not None else "",
-                r.amount_usd if r.amount_usd is not None else "",
-                r.post_money_valuation_usd if r.post_money_valuation_usd is not None else "",
-                r.compute_credit_amount_usd if r.compute_credit_amount_usd is not None else "",
+                r.amount_usd,
+                r.post_money_valuation_usd,
+                r.valuation_qualifier if r.post_money_valuation_usd is not None else "",
+                r.compute_credit_amount_usd,
+                r.compute_credit_qualifier if r.compute_credit_amount_usd is not None else "",
                 ";".join(i.slug for i in leads),
                 ";".join(i.slug for i in others),
                 r.confidence,
@@ -165,7 +174,9 @@ ROUND_COLUMNS = [
     "amount_qualifier",
     "amount_usd",
     "post_money_valuation_usd",
+    "valuation_qualifier",
     "compute_credits_usd",
+    "compute_credits_qualifier",
     "leads",
     "participants",
     "confidence",

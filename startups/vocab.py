@@ -155,6 +155,29 @@ def sum_qualifier(at_least: int, approx: int, at_most: int) -> str:
     return Qualifier.APPROX if approx else Qualifier.EXACT
 
 
+# How a bound on each term of a ratio moves the ratio: a numerator at least, or a
+# denominator at most, leaves the ratio at least what it reads; the reverse, at most.
+_RATIO_PULLS = {
+    (Qualifier.AT_LEAST, "numerator"): Qualifier.AT_LEAST,
+    (Qualifier.AT_MOST, "numerator"): Qualifier.AT_MOST,
+    (Qualifier.AT_LEAST, "denominator"): Qualifier.AT_MOST,
+    (Qualifier.AT_MOST, "denominator"): Qualifier.AT_LEAST,
+}
+
+
+def ratio_qualifier(numerator_qualifier: str, denominator_qualifier: str) -> str:
+    """The qualifier of a ratio from those of its numerator and denominator (">= $300M of
+    ~ $800M" is about 37.5%): an approximate term makes it approximate; bounds that pull it
+    the same way make it that bound; bounds pulling both ways make it approximate."""
+    terms = ((numerator_qualifier, "numerator"), (denominator_qualifier, "denominator"))
+    if any(qualifier == Qualifier.APPROX for qualifier, _ in terms):
+        return Qualifier.APPROX
+    pulls = {_RATIO_PULLS[term] for term in terms if term in _RATIO_PULLS}
+    if len(pulls) > 1:
+        return Qualifier.APPROX
+    return pulls.pop() if pulls else Qualifier.EXACT
+
+
 def split_list(text: str) -> list[str]:
     """Split a `;` list as the import format writes it, dropping blanks and stray spaces."""
     return [part.strip() for part in (text or "").split(";") if part.strip()]

@@ -28,6 +28,12 @@ def money(value, currency: str = "USD", qualifier: str = "") -> str:
     return formatting.money(value, currency or "USD", qualifier)
 
 
+@register.simple_tag
+def stake(value, qualifier: str = "") -> str:
+    """`{% stake part.stake_percent part.stake_qualifier %}`: ≈ 36%."""
+    return formatting.stake(value, qualifier)
+
+
 @register.filter
 def percent(ratio, digits: int = 0) -> str:
     return formatting.percent(ratio, int(digits))
