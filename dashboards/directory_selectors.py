@@ -4,6 +4,7 @@ filtered in SQL, paginated by the view) and a fixed number of prefetches per pag
 from typing import Any
 
 from django.db.models import (
+    Case,
     Count,
     Exists,
     F,
@@ -15,6 +16,8 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Value,
+    When,
 )
 
 from deals.models import (
@@ -38,8 +41,13 @@ from .models import (
     ValuationPoint,
 )
 from .page_selectors import subquery_count, unicorns_on
+from .periods import PRECISIONS
 from .selectors import sources_by_owner, valuation_point_row
 
+# Finer first, as dashboards.periods orders dates of the same day.
+PRECISION_RANK = Case(
+    *(When(date_precision=name, then=Value(rank)) for rank, name in enumerate(PRECISIONS))
+)
 CO_INVESTORS_SHOWN = 20
 INVESTOR_DEALS_SHOWN = 200  # the rest are one click away in /rounds/?investor=...
 
@@ -290,6 +298,7 @@ def investor_detail(slug: str) -> dict[str, Any] | None:
     if investor is None:
         return None
     joined = rounds_joined_by(investor)
+    in_startup = joined.filter(startup=OuterRef("startup"))
     portfolio = [
         {
             "slug": row["startup__slug"],
@@ -299,16 +308,33 @@ def investor_detail(slug: str) -> dict[str, Any] | None:
             "city": row["startup__city"],
             "rounds": row["rounds"],
             "first": row["first"],
+            "first_precision": row["first_precision"],
             "last": row["last"],
+            "last_precision": row["last_precision"],
         }
         for row in joined.values(
+            "startup",
             "startup__slug",
             "startup__name_en",
             "startup__name_zh",
             "startup__is_ai",
             "startup__city",
         )
-        .annotate(rounds=Count("pk"), first=Min("announced_on"), last=Max("announced_on"))
+        .annotate(
+            rounds=Count("pk"),
+            first=Min("announced_on"),
+            last=Max("announced_on"),
+            # The first round's precision (on a tie, the finest: the earliest it can be) and
+            # the last one's (the coarsest: the latest it can be).
+            first_precision=Subquery(
+                in_startup.order_by("announced_on", PRECISION_RANK).values("date_precision")[:1]
+            ),
+            last_precision=Subquery(
+                in_startup.order_by("-announced_on", PRECISION_RANK.desc()).values(
+                    "date_precision"
+                )[:1]
+            ),
+        )
         .order_by("-last", "startup__name_en")
     ]
     pairs = (
@@ -322,6 +348,7 @@ def investor_detail(slug: str) -> dict[str, Any] | None:
             "shared_startups": pair.shared_startups,
             "shared_rounds": pair.shared_rounds,
             "first_together": pair.first_together,
+            "first_together_precision": pair.first_together_precision,
         }
         for pair in pairs
     ]

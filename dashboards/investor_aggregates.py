@@ -30,7 +30,8 @@ IR = InvestorRound._meta.db_table
 # The figures whose bounds are counted, as the investor rounds' flag columns name them.
 FIGURES = ("capital", "own", "credits")
 # What an incremental refresh reads of a row: enough to know whose figures and pairs it fed.
-Footprint = tuple[int, int, int, dt.date, bool]  # investor, round, startup, date, top level
+# investor, round, startup, date, its precision, top level
+Footprint = tuple[int, int, int, dt.date, str, bool]
 
 
 def investor_rounds_insert(startups: set[int] | None, stamp: dict, into: str = IR) -> None:
@@ -49,8 +50,8 @@ def investor_rounds_insert(startups: set[int] | None, stamp: dict, into: str = I
         for q in BOUNDS
     )
     columns = (
-        "investor_id, round_id, startup_id, announced_on, top_level, is_ai, amount_usd, "
-        "amount_qualifier, own_usd, own_known, own_at_least, own_approx, own_at_most, "
+        "investor_id, round_id, startup_id, announced_on, date_precision, top_level, is_ai, "
+        "amount_usd, amount_qualifier, own_usd, own_known, own_at_least, own_approx, own_at_most, "
         "credits_usd, credits_at_least, credits_approx, credits_at_most, computed_at, "
         "data_version"
     )
@@ -80,7 +81,8 @@ def investor_rounds_insert(startups: set[int] | None, stamp: dict, into: str = I
             -- disk.
             GROUP BY p.round_id, a.ancestor_id
         ), per_round AS (
-            SELECT j.*, r.startup_id, r.announced_on, r.amount_usd, r.amount_qualifier,
+            SELECT j.*, r.startup_id, r.announced_on, r.date_precision, r.amount_usd,
+                   r.amount_qualifier,
                    s.is_ai, i.parent_id IS NULL AS top_level,
                    CASE WHEN j.part_credits_known > 0 THEN j.part_credits
                         WHEN j.family_leads = 1 AND j.round_leads = 1
@@ -93,8 +95,9 @@ def investor_rounds_insert(startups: set[int] | None, stamp: dict, into: str = I
             JOIN {T["startup"]} s ON s.id = r.startup_id
             JOIN {T["investor"]} i ON i.id = j.ancestor_id
         )
-        SELECT ancestor_id, round_id, startup_id, announced_on, top_level, is_ai, amount_usd,
-               amount_qualifier, own_usd, own_known > 0, own_at_least, own_approx, own_at_most,
+        SELECT ancestor_id, round_id, startup_id, announced_on, date_precision, top_level,
+               is_ai, amount_usd, amount_qualifier, own_usd, own_known > 0, own_at_least,
+               own_approx, own_at_most,
                credits, {credit_flags}, %s, %s
         FROM per_round
         """,
@@ -105,7 +108,7 @@ def investor_rounds_insert(startups: set[int] | None, stamp: dict, into: str = I
 def investor_rounds_of(startups: set[int]) -> list[Footprint]:
     return list(
         InvestorRound.objects.filter(startup_id__in=startups).values_list(
-            "investor_id", "round_id", "startup_id", "announced_on", "top_level"
+            "investor_id", "round_id", "startup_id", "announced_on", "date_precision", "top_level"
         )
     )
 

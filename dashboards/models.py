@@ -66,6 +66,9 @@ class InvestorRound(Aggregate):
     round_id = models.BigIntegerField()
     startup_id = models.BigIntegerField()
     announced_on = models.DateField()
+    date_precision = models.CharField(
+        max_length=7, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
     top_level = models.BooleanField(help_text=_("The investor has no parent."))
     is_ai = models.BooleanField()
     amount_usd = models.DecimalField(**MONEY, help_text=_("The whole round."))
@@ -264,6 +267,10 @@ class CoInvestment(Aggregate):
     shared_startups = models.PositiveIntegerField()
     shared_rounds = models.PositiveIntegerField()
     first_together = models.DateField()
+    # As precise as the round that set it: "2024-02" for a round known to the month.
+    first_together_precision = models.CharField(
+        max_length=7, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
 
     class Meta:
         constraints = [
