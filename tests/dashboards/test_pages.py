@@ -19,6 +19,7 @@ from dashboards.refresh import refresh_full
 from deals import services
 from deals.models import FundingRound, Investor, Participation
 from startups.models import ModelProduct, Startup
+from tests.dashboards.data import analyze
 from tests.factories import FxRateFactory, InvestorFactory, StartupFactory
 
 pytestmark = pytest.mark.django_db
@@ -98,6 +99,7 @@ def large_dataset(startups: int = 150, investors: int = 60, rounds: int = 900) -
         for i in range(300)
     )
     refresh_full()
+    analyze()
 
 
 def pages(startup: str, investor: str) -> dict[str, int]:
