@@ -40,9 +40,10 @@ from .models import (
     PeriodKind,
     ValuationPoint,
 )
-from .page_selectors import subquery_count, unicorns_on
+from .page_selectors import subquery_count
 from .periods import PRECISIONS
 from .selectors import sources_by_owner, valuation_point_row
+from .unicorn_selectors import unicorns_on
 
 # Finer first, as dashboards.periods orders dates of the same day.
 PRECISION_RANK = Case(

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from deals.models import ReportedMetric
 
-from . import charts, investor_charts, page_selectors, selectors
+from . import charts, investor_charts, page_selectors, selectors, unicorn_selectors
 from .formatting import NONE, local_name, money, percent
 from .models import PeriodKind, ProductPeriodStat
 
@@ -131,8 +131,8 @@ def _products_data(f: ChartFilters) -> dict:
 
 DATA: dict[str, Callable[[ChartFilters], Any]] = {
     "ai-share": _ai_share_data,
-    "valuations": lambda f: page_selectors.unicorn_valuations(),
-    "unicorns": lambda f: page_selectors.unicorn_counts(f.period),
+    "valuations": lambda f: unicorn_selectors.unicorn_valuations(),
+    "unicorns": lambda f: unicorn_selectors.unicorn_counts(f.period),
     "capital": lambda f: page_selectors.capital_by_investor(f.since, f.until),
     "network": lambda f: page_selectors.co_investment_network(),
     "products": _products_data,
@@ -159,7 +159,7 @@ QUESTIONS = {
 
 # What a chart's CSV holds beyond what the chart draws.
 TABLE_DATA: dict[str, Callable[[ChartFilters], Any]] = {
-    "unicorns": lambda f: page_selectors.unicorn_counts(f.period, members=True),
+    "unicorns": lambda f: unicorn_selectors.unicorn_counts(f.period, members=True),
     "network": lambda f: page_selectors.co_investment_network(edges=None),
 }
 
