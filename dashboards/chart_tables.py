@@ -22,6 +22,7 @@ def chart_table(slug: str, data: Any) -> tuple[list[str], list[list]]:
             "ai_share",
             "deals_disclosed",
             "published_value",
+            "published_qualifier",
             "published_unit",
             "source_urls",
         ]
@@ -36,6 +37,7 @@ def chart_table(slug: str, data: Any) -> tuple[list[str], list[list]]:
                 p["deals_ai"],
                 p["ai_share"],
                 p["deals_disclosed"],
+                "",
                 "",
                 "",
                 "",
@@ -55,7 +57,9 @@ def chart_table(slug: str, data: Any) -> tuple[list[str], list[list]]:
                 r["deals_ai"],
                 "",
                 "",
+                # Without its stored zeros: 40, not 40.000000.
                 r["value"].normalize(),
+                r["qualifier"],
                 r["unit"],
                 ";".join(r["source_urls"]),
             ]
@@ -116,6 +120,7 @@ def chart_table(slug: str, data: Any) -> tuple[list[str], list[list]]:
             "compute_credits_usd",
             "compute_credits_qualifier",
             "own_contribution_usd",
+            "own_contribution_qualifier",
             "deals",
             "deals_disclosed",
         ]
@@ -129,6 +134,7 @@ def chart_table(slug: str, data: Any) -> tuple[list[str], list[list]]:
                 r["credits_usd"],
                 r["credits_qualifier"],
                 r["own_usd"],
+                r["own_qualifier"],
                 r["deals"],
                 r["deals_disclosed"],
             ]

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from startups.vocab import QUALIFIER_SIGNS, format_partial_date
 
 from .chart_text import escape, label
-from .formatting import NONE, money, percent
+from .formatting import NONE, money, percent, valuation_kind
 from .models import NAMED_CHANGES
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999"]
@@ -216,7 +216,7 @@ def _valuation_hover(entry: dict, point: dict) -> str:
     what = (
         escape(point["round"])
         if point["round"]
-        else _("valuation report (%(kind)s)") % {"kind": point["kind"].replace("_", " ")}
+        else _("valuation report (%(kind)s)") % {"kind": valuation_kind(point["kind"])}
     )
     sources = "<br>".join(escape(url[:70]) for url in point["source_urls"][:2]) or NONE
     return _(

@@ -14,12 +14,19 @@ from django.db import connection
 from .aggregates import execute, fetch, rows_replace
 from .investor_aggregates import IR, Footprint
 from .models import CoInvestment
-from .periods import as_date
+from .periods import (
+    PRECISIONS,
+    as_date,
+    dated_key_sql,
+    precision_of_key,
+    precision_of_key_sql,
+)
 
 
 def co_investments_insert(stamp: dict, into: str, rounds: str = IR) -> None:
     """Pairs of top-level investors in the same startups: how many, in how many rounds
-    together, and since when (the first day both were in a shared startup).
+    together, and since when (the first day both were in a shared startup), at the
+    precision of the round that day comes from (dated_key_sql orders the ties).
 
     The intermediate sets go into temporary tables. SQLite needs them indexed for its
     self-joins; PostgreSQL hashes them faster without (with an index it chose a nested loop
@@ -29,7 +36,8 @@ def co_investments_insert(stamp: dict, into: str, rounds: str = IR) -> None:
     execute(
         f"""
         CREATE TEMPORARY TABLE tmp_rp AS
-        SELECT investor_id AS root, round_id, startup_id, announced_on
+        SELECT investor_id AS root, round_id, startup_id, announced_on,
+               {dated_key_sql("announced_on", "date_precision")} AS dated
         FROM {rounds} WHERE top_level
         """,
         [],
@@ -41,7 +49,7 @@ def co_investments_insert(stamp: dict, into: str, rounds: str = IR) -> None:
         execute(
             """
             CREATE TEMPORARY TABLE tmp_sp AS
-            SELECT root, startup_id, MIN(announced_on) AS first_on
+            SELECT root, startup_id, MIN(announced_on) AS first_on, MIN(dated) AS first_dated
             FROM tmp_rp GROUP BY root, startup_id
             """,
             [],
@@ -54,16 +62,19 @@ def co_investments_insert(stamp: dict, into: str, rounds: str = IR) -> None:
             execute("ANALYZE tmp_sp", [])
         columns = (
             "investor_a_id, investor_b_id, shared_startups, shared_rounds, first_together, "
-            "computed_at, data_version"
+            "first_together_precision, computed_at, data_version"
         )
         execute(
             f"""
             INSERT INTO {into} ({columns})
-            SELECT s.a, s.b, s.shared, COALESCE(r.rounds, 0), s.first_on, %s, %s
+            SELECT s.a, s.b, s.shared, COALESCE(r.rounds, 0), s.first_on,
+                   {precision_of_key_sql("s.first_dated")}, %s, %s
             FROM (
                 SELECT x.root AS a, y.root AS b, COUNT(*) AS shared,
                        MIN(CASE WHEN x.first_on > y.first_on THEN x.first_on
-                                ELSE y.first_on END) AS first_on
+                                ELSE y.first_on END) AS first_on,
+                       MIN(CASE WHEN x.first_dated > y.first_dated THEN x.first_dated
+                                ELSE y.first_dated END) AS first_dated
                 FROM tmp_sp x JOIN tmp_sp y ON x.startup_id = y.startup_id AND x.root < y.root
                 GROUP BY x.root, y.root
             ) s LEFT JOIN (
@@ -79,15 +90,23 @@ def co_investments_insert(stamp: dict, into: str, rounds: str = IR) -> None:
         execute("DROP TABLE IF EXISTS tmp_rp", [])
 
 
+# A day with its precision, ordered as dated_key_sql orders them: by day, then finer first.
+Dated = tuple[dt.date, int]
+
+
+def dated(day: dt.date, precision: str) -> Dated:
+    return day, PRECISIONS.index(precision)
+
+
 def pair_terms(rows: list[Footprint]) -> dict[tuple[int, int], list]:
     """What the rows of some startups add to each pair of top-level investors in them:
-    [shared startups, shared rounds, first day together]."""
-    firsts: dict[int, dict[int, dt.date]] = defaultdict(dict)
+    [shared startups, shared rounds, first day together (Dated)]."""
+    firsts: dict[int, dict[int, Dated]] = defaultdict(dict)
     in_round: dict[int, set[int]] = defaultdict(set)
-    for investor, round_id, startup, day, top_level in rows:
+    for investor, round_id, startup, day, precision, top_level in rows:
         if top_level:
-            seen = firsts[startup].get(investor)
-            firsts[startup][investor] = day if seen is None else min(seen, day)
+            seen, this = firsts[startup].get(investor), dated(day, precision)
+            firsts[startup][investor] = this if seen is None else min(seen, this)
             in_round[round_id].add(investor)
     terms: dict[tuple[int, int], list] = defaultdict(lambda: [0, 0, None])
     for roots in firsts.values():
@@ -128,25 +147,30 @@ def co_investments_update(before: list[Footprint], after: list[Footprint], stamp
         row.shared_startups += now[0] - was[0]
         row.shared_rounds += now[1] - was[1]
         row.computed_at, row.data_version = stamp["computed_at"], stamp["data_version"]
-        first = row.first_together if row.pk else None
+        first = dated(row.first_together, row.first_together_precision) if row.pk else None
         if row.shared_startups == 0:
             continue
         if first is not None and was[2] == first and (now[2] is None or now[2] > first):
-            row.first_together = _first_together(*pair)
+            first = _first_together(*pair)
         else:
-            row.first_together = min(day for day in (first, now[2]) if day is not None)
+            first = min(day for day in (first, now[2]) if day is not None)
+        row.first_together, row.first_together_precision = first[0], PRECISIONS[first[1]]
     rows_replace(CoInvestment, rows, keep=lambda row: row.shared_startups > 0)
 
 
-def _first_together(a: int, b: int) -> dt.date:
-    ((first,),) = fetch(
+def _first_together(a: int, b: int) -> Dated:
+    firsts = f"""
+        SELECT startup_id, MIN(announced_on) AS first_on,
+               MIN({dated_key_sql("announced_on", "date_precision")}) AS first_dated
+        FROM {IR} WHERE investor_id = %s GROUP BY startup_id
+    """
+    ((first, key),) = fetch(
         f"""
-        SELECT MIN(CASE WHEN x.first_on > y.first_on THEN x.first_on ELSE y.first_on END)
-        FROM (SELECT startup_id, MIN(announced_on) AS first_on FROM {IR}
-              WHERE investor_id = %s GROUP BY startup_id) x
-        JOIN (SELECT startup_id, MIN(announced_on) AS first_on FROM {IR}
-              WHERE investor_id = %s GROUP BY startup_id) y ON x.startup_id = y.startup_id
+        SELECT MIN(CASE WHEN x.first_on > y.first_on THEN x.first_on ELSE y.first_on END),
+               MIN(CASE WHEN x.first_dated > y.first_dated THEN x.first_dated
+                        ELSE y.first_dated END)
+        FROM ({firsts}) x JOIN ({firsts}) y ON x.startup_id = y.startup_id
         """,
         [a, b],
     )
-    return as_date(first)
+    return dated(as_date(first), precision_of_key(key))

@@ -1,10 +1,10 @@
 """Reads for the startups, investors and rounds pages: one queryset per table (sorted and
 filtered in SQL, paginated by the view) and a fixed number of prefetches per page."""
 
-import datetime as dt
 from typing import Any
 
 from django.db.models import (
+    Case,
     Count,
     Exists,
     F,
@@ -16,6 +16,8 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Value,
+    When,
 )
 
 from deals.models import (
@@ -36,12 +38,17 @@ from .models import (
     InvestorPeriodStat,
     InvestorTotal,
     PeriodKind,
-    UnicornMembership,
     ValuationPoint,
 )
 from .page_selectors import subquery_count
+from .periods import PRECISIONS
 from .selectors import sources_by_owner, valuation_point_row
+from .unicorn_selectors import unicorns_on
 
+# Finer first, as dashboards.periods orders dates of the same day.
+PRECISION_RANK = Case(
+    *(When(date_precision=name, then=Value(rank)) for rank, name in enumerate(PRECISIONS))
+)
 CO_INVESTORS_SHOWN = 20
 INVESTOR_DEALS_SHOWN = 200  # the rest are one click away in /rounds/?investor=...
 
@@ -161,14 +168,15 @@ def investor_choices(limit: int = 100) -> list[dict]:
 
 
 def named(model, slugs: list[str]) -> list[dict]:
-    """Names of the records with these slugs, in the order given (for filter chips)."""
+    """Names of the records with these slugs, in the order given (for filter chips); a slug
+    of no record has none (the filter form reports it)."""
     if not slugs:
         return []
     found = {
         r["slug"]: r
         for r in model.objects.filter(slug__in=slugs).values("slug", "name_en", "name_zh")
     }
-    return [found.get(slug, {"slug": slug, "name_en": slug, "name_zh": ""}) for slug in slugs]
+    return [found[slug] for slug in slugs if slug in found]
 
 
 def _latest_valuation(field: str) -> Subquery:
@@ -197,9 +205,7 @@ def startups_table(filters: dict[str, Any], sort: str | None) -> QuerySet[Startu
     if tag := filters.get("tag"):
         startups = startups.filter(tags__slug=tag)
     if day := filters.get("unicorn_at"):
-        startups = startups.filter(
-            Exists(UnicornMembership.objects.filter(startup=OuterRef("pk"), period_end=day))
-        )
+        startups = startups.filter(pk__in=unicorns_on(day).values("pk"))
     if filters.get("products"):
         startups = startups.filter(Exists(ModelProduct.objects.filter(startup=OuterRef("pk"))))
     order = {
@@ -293,6 +299,7 @@ def investor_detail(slug: str) -> dict[str, Any] | None:
     if investor is None:
         return None
     joined = rounds_joined_by(investor)
+    in_startup = joined.filter(startup=OuterRef("startup"))
     portfolio = [
         {
             "slug": row["startup__slug"],
@@ -302,16 +309,33 @@ def investor_detail(slug: str) -> dict[str, Any] | None:
             "city": row["startup__city"],
             "rounds": row["rounds"],
             "first": row["first"],
+            "first_precision": row["first_precision"],
             "last": row["last"],
+            "last_precision": row["last_precision"],
         }
         for row in joined.values(
+            "startup",
             "startup__slug",
             "startup__name_en",
             "startup__name_zh",
             "startup__is_ai",
             "startup__city",
         )
-        .annotate(rounds=Count("pk"), first=Min("announced_on"), last=Max("announced_on"))
+        .annotate(
+            rounds=Count("pk"),
+            first=Min("announced_on"),
+            last=Max("announced_on"),
+            # The first round's precision (on a tie, the finest: the earliest it can be) and
+            # the last one's (the coarsest: the latest it can be).
+            first_precision=Subquery(
+                in_startup.order_by("announced_on", PRECISION_RANK).values("date_precision")[:1]
+            ),
+            last_precision=Subquery(
+                in_startup.order_by("-announced_on", PRECISION_RANK.desc()).values(
+                    "date_precision"
+                )[:1]
+            ),
+        )
         .order_by("-last", "startup__name_en")
     ]
     pairs = (
@@ -325,6 +349,7 @@ def investor_detail(slug: str) -> dict[str, Any] | None:
             "shared_startups": pair.shared_startups,
             "shared_rounds": pair.shared_rounds,
             "first_together": pair.first_together,
+            "first_together_precision": pair.first_together_precision,
         }
         for pair in pairs
     ]
@@ -363,12 +388,3 @@ def investor_detail(slug: str) -> dict[str, Any] | None:
             )
         ),
     }
-
-
-def unicorn_dates() -> list[dt.date]:
-    return list(
-        UnicornMembership.objects.filter(period_kind=PeriodKind.QUARTER)
-        .order_by("-period_end")
-        .values_list("period_end", flat=True)
-        .distinct()
-    )

@@ -6,7 +6,16 @@ from decimal import Decimal
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from startups.vocab import QUALIFIER_SIGNS, Qualifier, format_money
+from deals.models import ValuationKind
+from deals.vocab import unit_label
+from startups.vocab import (
+    CURRENCIES,
+    MODALITY_LABELS,
+    QUALIFIER_SIGNS,
+    TAG_LABELS,
+    Qualifier,
+    format_money,
+)
 
 # Chinese counts in 万 (10^4), 亿 (10^8) and 万亿 (10^12), not in thousands and millions.
 NONE = "\u2013"  # an en dash, for a figure that is not known
@@ -56,19 +65,63 @@ def money(
         return _("undisclosed")
     if not is_chinese(language):
         return format_money(Decimal(value), currency or "USD", qualifier)
-    value = Decimal(value)
     sign = QUALIFIER_SIGNS.get(qualifier or Qualifier.EXACT, "")
+    code = currency or "USD"
+    return f"{sign}{_chinese_number(Decimal(value))}{CHINESE_CURRENCIES.get(code, ' ' + code)}"
+
+
+def _chinese_number(value: Decimal) -> str:
     for threshold, unit in CHINESE_UNITS:
         if abs(value) >= threshold:
-            number = _significant(value / threshold) + unit
-            break
-    else:
-        number = _significant(value)
-    code = currency or "USD"
-    return f"{sign}{number}{CHINESE_CURRENCIES.get(code, ' ' + code)}"
+            return _significant(value / threshold) + unit
+    return _significant(value)
 
 
-def percent(ratio: Decimal | float | None, digits: int = 0) -> str:
+def metric_value(
+    value: Decimal, unit: str, qualifier: str = "", language: str | None = None
+) -> str:
+    """A published figure in its unit and the reader's language: '40%', '≥ 190 products',
+    '≥ 190款产品', '≈ 631亿元'."""
+    if unit in CURRENCIES:
+        return money(value, unit, qualifier, language)
+    sign = QUALIFIER_SIGNS.get(qualifier or Qualifier.EXACT, "")
+    chinese = is_chinese(language)
+    number = _chinese_number(Decimal(value)) if chinese else f"{Decimal(value).normalize():,f}"
+    label = unit_label(unit)
+    joiner = "" if chinese or label == "%" else " "
+    return f"{sign}{number}{joiner}{label}"
+
+
+def valuation_kind(kind: str) -> str:
+    """A valuation mark's kind as the reader's language names it ('press report')."""
+    if kind in ValuationKind.values:
+        return str(ValuationKind(kind).label)
+    return kind.replace("_", " ")
+
+
+def modality(value: str) -> str:
+    label = MODALITY_LABELS.get(value)
+    return str(label) if label is not None else value
+
+
+def tag_name(tag) -> str:
+    """A tag's label in the reader's language where known, else its name or slug."""
+    label = TAG_LABELS.get(tag.slug)
+    return str(label) if label is not None else str(tag)
+
+
+def percent(ratio: Decimal | float | None, digits: int = 0, qualifier: str = "") -> str:
+    """A ratio as a percentage with its qualifier: '≥ 37.5%'."""
     if ratio is None:
         return NONE
-    return f"{Decimal(ratio) * 100:.{digits}f}%"
+    sign = QUALIFIER_SIGNS.get(qualifier or Qualifier.EXACT, "")
+    return f"{sign}{Decimal(ratio) * 100:.{digits}f}%"
+
+
+def stake(value: Decimal | float | None, qualifier: str = "") -> str:
+    """A stake in percent with its qualifier, to two decimals at most: '≈ 36%', '19.5%'."""
+    if value is None:
+        return NONE
+    sign = QUALIFIER_SIGNS.get(qualifier or Qualifier.EXACT, "")
+    text = f"{Decimal(value):.2f}".rstrip("0").rstrip(".")
+    return f"{sign}{text}%"

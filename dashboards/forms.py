@@ -1,31 +1,30 @@
 """Filters read from the query string, so that every view of a page is a URL to share.
 
 Bad values never break a page: the form reports them and the page falls back to the default
-for that field."""
+for that field. A slug that names no record is reported too, and only it is dropped: the
+other slugs of the same filter still apply."""
 
-import datetime as dt
 import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from deals.models import InvestorKind
-from startups.models import StartupStatus
+from deals.models import Investor, InvestorKind
+from startups.models import Startup, StartupStatus, Tag
 from startups.vocab import Confidence
 
 from .models import PeriodKind
 from .overview import DEFAULT_INVESTORS, MAX_INVESTORS, ChartFilters
 
-FIRST_YEAR = 2010
 SLUG = re.compile(r"^[A-Za-z0-9_-]{1,80}$")
 YES_NO = [("", _("any")), ("1", _("yes")), ("0", _("no"))]
 
 
-def year_choices() -> list[tuple[str, str]]:
-    return [("", "—")] + [
-        (str(y), str(y)) for y in range(dt.date.today().year + 1, FIRST_YEAR - 1, -1)
-    ]
+def year_choices(years) -> list[tuple[str, str]]:
+    return [("", "—")] + [(str(y), str(y)) for y in sorted(years, reverse=True)]
 
 
 class SlugsField(forms.Field):
@@ -53,6 +52,56 @@ class SlugsField(forms.Field):
 class FilterForm(forms.Form):
     """A GET form whose invalid fields fall back to their defaults."""
 
+    # The filters that name records by slug, and the model of those records.
+    named_records: dict[str, type] = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unknown: dict[str, list[str]] = {}
+
+    def clean(self):
+        """Drop the slugs that name no record (one query per filter given), noting them."""
+        cleaned = super().clean()
+        for name, model in self.named_records.items():
+            value = cleaned.get(name)
+            slugs = value if isinstance(value, list) else [value] if value else []
+            if not slugs:
+                continue
+            known = set(model.objects.filter(slug__in=slugs).values_list("slug", flat=True))
+            if unknown := [slug for slug in slugs if slug not in known]:
+                self.unknown[name] = unknown
+                kept = [slug for slug in slugs if slug in known]
+                cleaned[name] = kept if isinstance(value, list) else ""
+        return cleaned
+
+    def problems(self) -> list[str]:
+        """What the page says it did not apply: each refused value and each unknown slug,
+        after the filter's label."""
+        if not self.is_bound or (self.is_valid() and not self.unknown):
+            return []
+        found = [
+            f"{self[name].label}: {error}"
+            for name, errors in self.errors.items()
+            for error in errors
+            if name in self.fields
+        ]
+        found += [f"{error}" for error in self.non_field_errors()]
+        for name, slugs in self.unknown.items():
+            message = ngettext("%(slugs)s is unknown.", "%(slugs)s are unknown.", len(slugs))
+            found.append(f"{self[name].label}: {message % {'slugs': ', '.join(slugs)}}")
+        return found
+
+    def valid_query(self) -> str:
+        """The query string without what the form refused or dropped: a link to the same view
+        that needs no message."""
+        params = []
+        for name, values in self.data.lists():
+            if name in self.errors:
+                continue
+            dropped = set(self.unknown.get(name, []))
+            params += [(name, value) for value in values if value.strip() not in dropped]
+        return urlencode(params)
+
     def value(self, name: str, default=None):
         if not self.is_bound:
             return default
@@ -62,14 +111,18 @@ class FilterForm(forms.Form):
 
 
 class ChartFilterForm(FilterForm):
+    named_records = {"investor": Investor}
     investor = SlugsField(limit=MAX_INVESTORS, label=_("Investors"))
     period = forms.ChoiceField(label=_("Period"), choices=PeriodKind.choices, required=False)
-    since = forms.TypedChoiceField(
-        label=_("From"), coerce=int, empty_value=None, required=False, choices=year_choices
-    )
-    until = forms.TypedChoiceField(
-        label=_("To"), coerce=int, empty_value=None, required=False, choices=year_choices
-    )
+    since = forms.TypedChoiceField(label=_("From"), coerce=int, empty_value=None, required=False)
+    until = forms.TypedChoiceField(label=_("To"), coerce=int, empty_value=None, required=False)
+
+    def __init__(self, *args, years=(), **kwargs):
+        """`years`: those the data covers (page_selectors.years_with_data), the only ones
+        offered."""
+        super().__init__(*args, **kwargs)
+        for name in ("since", "until"):
+            self.fields[name].choices = year_choices(years)
 
     def filters(self) -> ChartFilters:
         since, until = self.value("since"), self.value("until")
@@ -98,6 +151,7 @@ def sort_choices(keys) -> list[tuple[str, str]]:
 
 
 class RoundFilterForm(FilterForm):
+    named_records = {"startup": Startup, "investor": Investor}
     q = forms.CharField(label=_("Startup name"), required=False, max_length=100)
     startup = SlugsField(label=_("Startups"))
     investor = SlugsField(label=_("Investors"))
@@ -116,7 +170,7 @@ class RoundFilterForm(FilterForm):
     )
     disclosed = forms.BooleanField(label=_("Amount disclosed"), required=False)
     credits = forms.BooleanField(label=_("With compute credits"), required=False)
-    sort = forms.ChoiceField(choices=sort_choices(ROUND_SORTS), required=False)
+    sort = forms.ChoiceField(label=_("Sort"), choices=sort_choices(ROUND_SORTS), required=False)
 
     def filters(self) -> dict:
         names = (
@@ -141,6 +195,7 @@ STARTUP_SORTS = ("name", "valuation", "rounds", "founded")
 
 
 class StartupFilterForm(FilterForm):
+    named_records = {"tag": Tag}
     q = forms.CharField(label=_("Name"), required=False, max_length=100)
     city = forms.CharField(label=_("City"), required=False, max_length=100)
     ai = forms.ChoiceField(label=_("AI startups only"), choices=YES_NO, required=False)
@@ -152,7 +207,7 @@ class StartupFilterForm(FilterForm):
         label=_("Unicorn on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     products = forms.BooleanField(label=_("With model products"), required=False)
-    sort = forms.ChoiceField(choices=sort_choices(STARTUP_SORTS), required=False)
+    sort = forms.ChoiceField(label=_("Sort"), choices=sort_choices(STARTUP_SORTS), required=False)
 
     def filters(self) -> dict:
         names = ("q", "city", "ai", "status", "tag", "unicorn_at", "products")
@@ -168,7 +223,7 @@ class InvestorFilterForm(FilterForm):
     kind = forms.ChoiceField(
         label=_("Kind"), choices=[("", _("any")), *InvestorKind.choices], required=False
     )
-    sort = forms.ChoiceField(choices=sort_choices(INVESTOR_SORTS), required=False)
+    sort = forms.ChoiceField(label=_("Sort"), choices=sort_choices(INVESTOR_SORTS), required=False)
 
     def filters(self) -> dict:
         found = {name: self.value(name) for name in ("q", "kind")}

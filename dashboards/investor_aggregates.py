@@ -30,7 +30,8 @@ IR = InvestorRound._meta.db_table
 # The figures whose bounds are counted, as the investor rounds' flag columns name them.
 FIGURES = ("capital", "own", "credits")
 # What an incremental refresh reads of a row: enough to know whose figures and pairs it fed.
-Footprint = tuple[int, int, int, dt.date, bool]  # investor, round, startup, date, top level
+# investor, round, startup, date, its precision, top level
+Footprint = tuple[int, int, int, dt.date, str, bool]
 
 
 def investor_rounds_insert(startups: set[int] | None, stamp: dict, into: str = IR) -> None:
@@ -49,8 +50,8 @@ def investor_rounds_insert(startups: set[int] | None, stamp: dict, into: str = I
         for q in BOUNDS
     )
     columns = (
-        "investor_id, round_id, startup_id, announced_on, top_level, is_ai, amount_usd, "
-        "amount_qualifier, own_usd, own_known, own_at_least, own_approx, own_at_most, "
+        "investor_id, round_id, startup_id, announced_on, date_precision, top_level, is_ai, "
+        "amount_usd, amount_qualifier, own_usd, own_known, own_at_least, own_approx, own_at_most, "
         "credits_usd, credits_at_least, credits_approx, credits_at_most, computed_at, "
         "data_version"
     )
@@ -80,7 +81,8 @@ def investor_rounds_insert(startups: set[int] | None, stamp: dict, into: str = I
             -- disk.
             GROUP BY p.round_id, a.ancestor_id
         ), per_round AS (
-            SELECT j.*, r.startup_id, r.announced_on, r.amount_usd, r.amount_qualifier,
+            SELECT j.*, r.startup_id, r.announced_on, r.date_precision, r.amount_usd,
+                   r.amount_qualifier,
                    s.is_ai, i.parent_id IS NULL AS top_level,
                    CASE WHEN j.part_credits_known > 0 THEN j.part_credits
                         WHEN j.family_leads = 1 AND j.round_leads = 1
@@ -93,8 +95,9 @@ def investor_rounds_insert(startups: set[int] | None, stamp: dict, into: str = I
             JOIN {T["startup"]} s ON s.id = r.startup_id
             JOIN {T["investor"]} i ON i.id = j.ancestor_id
         )
-        SELECT ancestor_id, round_id, startup_id, announced_on, top_level, is_ai, amount_usd,
-               amount_qualifier, own_usd, own_known > 0, own_at_least, own_approx, own_at_most,
+        SELECT ancestor_id, round_id, startup_id, announced_on, date_precision, top_level,
+               is_ai, amount_usd, amount_qualifier, own_usd, own_known > 0, own_at_least,
+               own_approx, own_at_most,
                credits, {credit_flags}, %s, %s
         FROM per_round
         """,
@@ -105,7 +108,7 @@ def investor_rounds_insert(startups: set[int] | None, stamp: dict, into: str = I
 def investor_rounds_of(startups: set[int]) -> list[Footprint]:
     return list(
         InvestorRound.objects.filter(startup_id__in=startups).values_list(
-            "investor_id", "round_id", "startup_id", "announced_on", "top_level"
+            "investor_id", "round_id", "startup_id", "announced_on", "date_precision", "top_level"
         )
     )
 
@@ -245,6 +248,24 @@ def _derive(row: InvestorPeriodStat, stamp: dict) -> None:
     row.computed_at, row.data_version = stamp["computed_at"], stamp["data_version"]
 
 
+# What compute credits are part of, in a year with credits: the investor's own contribution
+# where disclosed, else the rounds joined.
+CREDITS_BASE = (
+    "CASE WHEN compute_credits_usd IS NOT NULL THEN COALESCE(own_contribution_usd, capital_usd) END"
+)
+# The totals' bound flags: per figure, its value and qualifier in the year rows.
+TOTAL_BOUNDS = {
+    "capital": ("capital_usd", "capital_qualifier"),
+    "own": ("own_contribution_usd", "own_contribution_qualifier"),
+    "credits": ("compute_credits_usd", "compute_credits_qualifier"),
+    "credits_base": (
+        CREDITS_BASE,
+        "CASE WHEN own_contribution_usd IS NOT NULL THEN own_contribution_qualifier "
+        "ELSE capital_qualifier END",
+    ),
+}
+
+
 def investor_totals_insert(
     investors: set[int] | None,
     stamp: dict,
@@ -255,16 +276,13 @@ def investor_totals_insert(
     where, params = id_filter("investor_id", investors)
     flags = ", ".join(
         f"MAX(CASE WHEN {value} IS NOT NULL AND {qualifier} = '{q}' THEN 1 ELSE 0 END) = 1"
-        for value, qualifier in (
-            ("capital_usd", "capital_qualifier"),
-            ("compute_credits_usd", "compute_credits_qualifier"),
-        )
+        for value, qualifier in TOTAL_BOUNDS.values()
         for q in BOUNDS
     )
+    flag_names = ", ".join(f"{figure}_{q}" for figure in TOTAL_BOUNDS for q in BOUNDS)
     columns = (
         "investor_id, deals_total, deals_ai, deals_disclosed, capital_usd, own_contribution_usd, "
-        "compute_credits_usd, compute_credits_disclosed, credits_base_usd, capital_at_least, "
-        "capital_approx, capital_at_most, credits_at_least, credits_approx, credits_at_most, "
+        f"compute_credits_usd, compute_credits_disclosed, credits_base_usd, {flag_names}, "
         "computed_at, data_version"
     )
     execute(
@@ -272,9 +290,7 @@ def investor_totals_insert(
         INSERT INTO {into} ({columns})
         SELECT investor_id, SUM(deals_total), SUM(deals_ai), SUM(deals_disclosed),
                SUM(capital_usd), SUM(own_contribution_usd), SUM(compute_credits_usd),
-               SUM(compute_credits_disclosed),
-               SUM(CASE WHEN compute_credits_usd IS NOT NULL
-                        THEN COALESCE(own_contribution_usd, capital_usd) END),
+               SUM(compute_credits_disclosed), SUM({CREDITS_BASE}),
                {flags}, %s, %s
         FROM {stats}
         WHERE period_kind = %s AND {where}

@@ -57,7 +57,9 @@ def capital(rows: list[dict], as_of) -> go.Figure:
             "credits": money(r["credits_usd"], "USD", r["credits_qualifier"])
             if r["credits_usd"] is not None
             else _("none disclosed"),
-            "own": money(r["own_usd"]) if r["own_usd"] is not None else _("none"),
+            "own": money(r["own_usd"], "USD", r["own_qualifier"])
+            if r["own_usd"] is not None
+            else _("none"),
         }
         for name, r in zip(names, rows, strict=True)
     ]

@@ -66,6 +66,9 @@ class InvestorRound(Aggregate):
     round_id = models.BigIntegerField()
     startup_id = models.BigIntegerField()
     announced_on = models.DateField()
+    date_precision = models.CharField(
+        max_length=7, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
     top_level = models.BooleanField(help_text=_("The investor has no parent."))
     is_ai = models.BooleanField()
     amount_usd = models.DecimalField(**MONEY, help_text=_("The whole round."))
@@ -158,6 +161,12 @@ class InvestorTotal(Aggregate):
             "joined, over the years with credits."
         ),
     )
+    own_at_least = models.BooleanField(default=False)
+    own_approx = models.BooleanField(default=False)
+    own_at_most = models.BooleanField(default=False)
+    credits_base_at_least = models.BooleanField(default=False)
+    credits_base_approx = models.BooleanField(default=False)
+    credits_base_at_most = models.BooleanField(default=False)
 
     class Meta:
         indexes = [
@@ -258,6 +267,10 @@ class CoInvestment(Aggregate):
     shared_startups = models.PositiveIntegerField()
     shared_rounds = models.PositiveIntegerField()
     first_together = models.DateField()
+    # As precise as the round that set it: "2024-02" for a round known to the month.
+    first_together_precision = models.CharField(
+        max_length=7, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
 
     class Meta:
         constraints = [

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from deals.models import ReportedMetric
 
-from . import charts, investor_charts, page_selectors, selectors
+from . import charts, investor_charts, page_selectors, selectors, unicorn_selectors
 from .formatting import NONE, local_name, money, percent
 from .models import PeriodKind, ProductPeriodStat
 
@@ -49,6 +49,13 @@ class ChartFilters:
     def key(self) -> str:
         return f"{','.join(self.investors)}|{self.period}|{self.since}|{self.until}"
 
+    def days(self) -> dict[str, str]:
+        """The years chosen as the rounds table's date filters (its since and until)."""
+        return {
+            "since": dt.date(self.since, 1, 1).isoformat() if self.since else "",
+            "until": dt.date(self.until, 12, 31).isoformat() if self.until else "",
+        }
+
 
 @dataclass
 class ChartView:
@@ -68,7 +75,7 @@ class ChartView:
 
 # Bump when the figures' code changes, so that a deploy does not serve figures cached by the
 # previous code until the next refresh.
-FIGURES_VERSION = 1
+FIGURES_VERSION = 2
 
 
 def cache_token(status: dict) -> str | None:
@@ -124,8 +131,8 @@ def _products_data(f: ChartFilters) -> dict:
 
 DATA: dict[str, Callable[[ChartFilters], Any]] = {
     "ai-share": _ai_share_data,
-    "valuations": lambda f: page_selectors.unicorn_valuations(),
-    "unicorns": lambda f: page_selectors.unicorn_counts(f.period),
+    "valuations": lambda f: unicorn_selectors.unicorn_valuations(),
+    "unicorns": lambda f: unicorn_selectors.unicorn_counts(f.period),
     "capital": lambda f: page_selectors.capital_by_investor(f.since, f.until),
     "network": lambda f: page_selectors.co_investment_network(),
     "products": _products_data,
@@ -152,7 +159,7 @@ QUESTIONS = {
 
 # What a chart's CSV holds beyond what the chart draws.
 TABLE_DATA: dict[str, Callable[[ChartFilters], Any]] = {
-    "unicorns": lambda f: page_selectors.unicorn_counts(f.period, members=True),
+    "unicorns": lambda f: unicorn_selectors.unicorn_counts(f.period, members=True),
     "network": lambda f: page_selectors.co_investment_network(edges=None),
 }
 
@@ -234,12 +241,10 @@ def _ai_share_view(data: dict, f: ChartFilters, status: dict) -> dict:
     external = [
         (_("Published figures (%(host)s)") % {"host": urlsplit(url).hostname}, url) for url in urls
     ]
-    since = dt.date(f.since, 1, 1).isoformat() if f.since else ""
-    until = dt.date(f.until, 12, 31).isoformat() if f.until else ""
     return {
         "figure": charts.ai_share(series, published, f.period, status["data_as_of"]),
         "coverage": coverage,
-        "sources_url": charts.rounds_url(investor=list(f.investors), since=since, until=until),
+        "sources_url": charts.rounds_url(investor=list(f.investors), **f.days()),
         "external": external,
     }
 
@@ -290,12 +295,11 @@ def _capital_view(data: list, f: ChartFilters, status: dict) -> dict:
         if with_credits
         else _("No compute credits disclosed for these investors."),
     ]
-    since = dt.date(f.since, 1, 1).isoformat() if f.since else ""
-    until = dt.date(f.until, 12, 31).isoformat() if f.until else ""
     return {
         "figure": investor_charts.capital(data, status["data_as_of"]),
         "coverage": coverage,
-        "sources_url": charts.rounds_url(credits="1", since=since, until=until),
+        # The rounds the bars sum: those the charted investors joined in the years chosen.
+        "sources_url": charts.rounds_url(investor=[r["slug"] for r in data], **f.days()),
     }
 
 
@@ -378,14 +382,20 @@ def chart_view(slug: str, f: ChartFilters, status: dict) -> ChartView:
 
 
 def headline(status: dict) -> dict:
-    figures = cached(status, "page-headline", page_selectors.headline)
+    """The headline figures; "unicorns now" counts the unicorns of the calendar day (UTC, as
+    the unicorn periods run), so it is cached per day too."""
+    day = timezone.now().date()
+    figures = cached(status, "page-headline", lambda: page_selectors.headline(day), day)
     return {
         **figures,
         "capital_text": money(figures["capital_usd"], "USD", figures["capital_qualifier"]),
         "credits_text": money(figures["credits_usd"], "USD", figures["credits_qualifier"])
         if figures["credits_usd"] is not None
         else None,
-        "credits_share_text": percent(figures["credits_share"], 1)
-        if figures["credits_share"] is not None
-        else NONE,
+        "credits_base_text": money(
+            figures["credits_base_usd"], "USD", figures["credits_base_qualifier"]
+        ),
+        "credits_share_text": percent(
+            figures["credits_share"], 1, figures["credits_share_qualifier"]
+        ),
     }

@@ -11,6 +11,7 @@ from django.db.models import (
     F,
     Func,
     Max,
+    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -18,9 +19,8 @@ from django.db.models import (
     Sum,
 )
 
-from deals.models import FundingRound, Participation, ReportedMetric, ValuationMark
-from startups.models import Startup
-from startups.vocab import sum_qualifier
+from deals.models import FundingRound, Participation, ReportedMetric
+from startups.vocab import ratio_qualifier, sum_qualifier
 
 from .models import (
     CoInvestment,
@@ -29,11 +29,8 @@ from .models import (
     InvestorTotal,
     PeriodKind,
     ProductPeriodStat,
-    UnicornMembership,
-    UnicornPeriodStat,
-    ValuationPoint,
 )
-from .selectors import sources_by_owner, valuation_point_row
+from .unicorn_selectors import unicorns_on
 
 # What a person can take in on one chart; the rest stays in the tables and the CSV.
 CAPITAL_BARS = 15
@@ -41,9 +38,7 @@ NETWORK_NODES = 30
 # Lines the network draws at most (the CSV lists every pair).
 NETWORK_EDGES = 100
 PAIR = ("investor_a_id", "investor_b_id")
-VALUATION_LINES = 10
 PRODUCT_LINES = 8
-MEMBERSHIP_PAGE = 500
 SHARE_METRIC = "share_of_china_deals_in_ai_startups"
 DEALS_METRIC = "external_investment_deals"
 INVESTOR_FIELDS = ("investor_id", "investor__slug", "investor__name_en", "investor__name_zh")
@@ -91,9 +86,9 @@ def top_investors(limit: int) -> list[dict]:
     ]
 
 
-def headline() -> dict[str, Any]:
-    """Startups tracked, unicorns now, disclosed capital, the part paid in compute credits:
-    read from the precomputed totals."""
+def headline(today: dt.date) -> dict[str, Any]:
+    """Startups tracked, unicorns on `today`, disclosed capital, the part paid in compute
+    credits: read from the precomputed totals and valuation points."""
     totals = DatasetTotal.objects.first()
     credits = InvestorTotal.objects.filter(
         investor__parent__isnull=True, compute_credits_usd__isnull=False
@@ -101,17 +96,22 @@ def headline() -> dict[str, Any]:
         credits=Sum("compute_credits_usd"),
         base=Sum("credits_base_usd"),
         deals=Sum("compute_credits_disclosed"),
-        **{q: Count("pk", filter=Q(**{f"credits_{q}": True})) for q in BOUNDS},
+        **{
+            f"{figure}_{q}": Count("pk", filter=Q(**{f"{figure}_{q}": True}))
+            for figure in ("credits", "credits_base")
+            for q in BOUNDS
+        },
     )
-    latest = UnicornPeriodStat.objects.filter(period_kind=PeriodKind.QUARTER).order_by(
-        "-period_end"
-    ).values("period_end", "count").first() or {"period_end": None, "count": 0}
+    credits_qualifier, base_qualifier = (
+        sum_qualifier(*(credits[f"{figure}_{q}"] for q in BOUNDS))
+        for figure in ("credits", "credits_base")
+    )
     share = credits["credits"] / credits["base"] if credits["credits"] and credits["base"] else None
     return {
         "startups": totals.startups if totals else 0,
         "ai_startups": totals.ai_startups if totals else 0,
-        "unicorns": latest["count"],
-        "unicorns_as_of": latest["period_end"],
+        "unicorns": unicorns_on(today).count(),
+        "unicorns_as_of": today,
         "capital_usd": totals.capital_usd if totals else None,
         "capital_qualifier": sum_qualifier(
             *((totals.capital_at_least, totals.capital_approx, totals.capital_at_most))
@@ -121,13 +121,24 @@ def headline() -> dict[str, Any]:
         "rounds": totals.rounds if totals else 0,
         "rounds_disclosed": totals.rounds_disclosed if totals else 0,
         "credits_usd": credits["credits"],
-        "credits_qualifier": sum_qualifier(
-            credits["at_least"], credits["approx"], credits["at_most"]
-        ),
+        "credits_qualifier": credits_qualifier,
         "credits_base_usd": credits["base"],
+        "credits_base_qualifier": base_qualifier,
         "credits_deals": credits["deals"] or 0,
         "credits_share": share,
+        "credits_share_qualifier": ratio_qualifier(credits_qualifier, base_qualifier),
     }
+
+
+def years_with_data() -> list[int]:
+    """From the first to the last year with an investor's deal: the years the charts can be
+    filtered by."""
+    span = InvestorPeriodStat.objects.filter(period_kind=PeriodKind.YEAR).aggregate(
+        first=Min("period_start"), last=Max("period_start")
+    )
+    if span["first"] is None:
+        return []
+    return list(range(span["first"].year, span["last"].year + 1))
 
 
 def ai_share_series(
@@ -211,127 +222,35 @@ def published_figures(slugs: list[str]) -> dict[str, list[dict]]:
     return found
 
 
-def most_valuable_unicorns(limit: int) -> list[int]:
-    """Ids of the `limit` startups with the highest valuation as unicorns: the first ones met
-    walking down the valuation index (a startup first appears at its peak), a few hundred rows
-    at most instead of a GROUP BY over every membership."""
-    walk = UnicornMembership.objects.order_by("-valuation_usd", "startup_id").values_list(
-        "startup_id", flat=True
-    )
-    found: list[int] = []
-    start = 0
-    while len(found) < limit:
-        # Pages of the index (LIMIT/OFFSET): a server-side cursor would read it all.
-        page = list(walk[start : start + MEMBERSHIP_PAGE])
-        found.extend(dict.fromkeys(i for i in page if i not in found))
-        if len(page) < MEMBERSHIP_PAGE:
-            break
-        start += MEMBERSHIP_PAGE
-    return found[:limit]
-
-
-def unicorn_valuations(limit: int = VALUATION_LINES) -> list[dict]:
-    """Valuation histories of the startups that have been unicorns (the `limit` most valuable),
-    each mark with its round, leads and sources: four queries."""
-    points = list(
-        ValuationPoint.objects.filter(startup_id__in=most_valuable_unicorns(limit))
-        .select_related("startup", "round", "mark")
-        .order_by("startup_id", "valued_on", "mark_id", "round_id")
-    )
-    round_ids = [p.round_id for p in points if p.round_id]
-    leads: dict[int, list[dict]] = {}
-    for part in (
-        Participation.objects.filter(round_id__in=round_ids, is_lead=True)
-        .select_related("investor")
-        .order_by("investor__name_en")
-    ):
-        leads.setdefault(part.round_id, []).append(
-            {
-                "slug": part.investor.slug,
-                "name_en": part.investor.name_en,
-                "name_zh": part.investor.name_zh,
-            }
-        )
-    round_sources = sources_by_owner(FundingRound, round_ids)
-    mark_sources = sources_by_owner(ValuationMark, [p.mark_id for p in points if p.mark_id])
-    series: dict[int, dict] = {}
-    for point in points:
-        startup = point.startup
-        entry = series.setdefault(
-            startup.pk,
-            {
-                "slug": startup.slug,
-                "name_en": startup.name_en,
-                "name_zh": startup.name_zh,
-                "ipo_date": startup.ipo_date,
-                "points": [],
-            },
-        )
-        entry["points"].append(valuation_point_row(point, round_sources, mark_sources, leads))
-    return sorted(series.values(), key=lambda s: -max(p["valuation_usd"] for p in s["points"]))
-
-
-def unicorn_counts(kind: str, members: bool = False) -> list[dict]:
-    """Unicorns at each period's end, with who joined and who left: two queries.
-
-    For the chart, the first few who joined or left, named, and how many in all; with
-    `members` (the chart's CSV), every slug, the period's whole membership included.
-    """
-    if members:
-        periods = list(
-            UnicornPeriodStat.objects.filter(period_kind=kind)
-            .order_by("period_end")
-            .values("period_start", "period_end", "count", "joined", "left", "startups")
-        )
-        for period in periods:
-            for change in ("joined", "left"):
-                period[change] = [{"slug": slug} for slug in period[change]]
-        return periods
-    periods = list(
-        UnicornPeriodStat.objects.filter(period_kind=kind)
-        .order_by("period_end")
-        .values(
-            "period_start",
-            "period_end",
-            "count",
-            "joined_count",
-            "left_count",
-            "joined_first",
-            "left_first",
-        )
-    )
-    slugs = {slug for p in periods for slug in (*p["joined_first"], *p["left_first"])}
-    names = {
-        s["slug"]: s
-        for s in Startup.objects.filter(slug__in=slugs).values("slug", "name_en", "name_zh")
-    }
-    for period in periods:
-        for change in ("joined", "left"):
-            period[change] = [
-                names.get(slug, {"slug": slug, "name_en": slug})
-                for slug in period.pop(f"{change}_first")
-            ]
-    return periods
+# The capital chart's figures: the totals' flag prefix, and the year rows' value and
+# qualifier columns.
+CAPITAL_FIGURES = {
+    "capital": ("capital", "capital_usd", "capital_qualifier"),
+    "credits": ("credits", "compute_credits_usd", "compute_credits_qualifier"),
+    "own": ("own", "own_contribution_usd", "own_contribution_qualifier"),
+}
 
 
 def capital_by_investor(
     since: int | None, until: int | None, limit: int = CAPITAL_BARS
 ) -> list[dict]:
-    """Capital of the rounds each top-level investor joined, and the compute credits in it,
-    summed over the years chosen, the `limit` largest: over all years, the first rows of an
-    index on the investors' totals; over some years, one GROUP BY of their year rows."""
+    """Capital of the rounds each top-level investor joined, the compute credits in it and
+    its own contribution, each with its bound, summed over the years chosen, the `limit`
+    largest: over all years, the first rows of an index on the investors' totals; over some
+    years, one GROUP BY of their year rows (the bound counted over them)."""
     if since is None and until is None:
         rows = (
             InvestorTotal.objects.filter(investor__parent__isnull=True, capital_usd__isnull=False)
             .values(*INVESTOR_FIELDS, "investor__kind")
             .annotate(
-                capital=F("capital_usd"),
-                credits=F("compute_credits_usd"),
-                own=F("own_contribution_usd"),
+                **{name: F(value) for name, (_, value, _) in CAPITAL_FIGURES.items()},
                 deals=F("deals_total"),
                 disclosed=F("deals_disclosed"),
-                **{q: F(f"capital_{q}") for q in BOUNDS},
-                **{f"c_{q}": F(f"credits_{q}") for q in BOUNDS},
+                **{
+                    f"{name}_{q}_n": F(f"{flags}_{q}")
+                    for name, (flags, _, _) in CAPITAL_FIGURES.items()
+                    for q in BOUNDS
+                },
             )
             .order_by("-capital_usd", "investor__slug")[:limit]
         )
@@ -346,20 +265,14 @@ def capital_by_investor(
             )
             .values(*INVESTOR_FIELDS, "investor__kind")
             .annotate(
-                capital=Sum("capital_usd"),
-                credits=Sum("compute_credits_usd"),
-                own=Sum("own_contribution_usd"),
+                **{name: Sum(value) for name, (_, value, _) in CAPITAL_FIGURES.items()},
                 deals=Sum("deals_total"),
                 disclosed=Sum("deals_disclosed"),
                 **{
-                    q: Count("pk", filter=Q(capital_qualifier=q, capital_usd__isnull=False))
-                    for q in BOUNDS
-                },
-                **{
-                    f"c_{q}": Count(
-                        "pk",
-                        filter=Q(compute_credits_qualifier=q, compute_credits_usd__isnull=False),
+                    f"{name}_{q}_n": Count(
+                        "pk", filter=Q(**{qualifier: q, f"{value}__isnull": False})
                     )
+                    for name, (_, value, qualifier) in CAPITAL_FIGURES.items()
                     for q in BOUNDS
                 },
             )
@@ -370,18 +283,23 @@ def capital_by_investor(
         {
             **_investor(row),
             "kind": row["investor__kind"],
-            "capital_usd": row["capital"],
-            "capital_qualifier": sum_qualifier(row["at_least"], row["approx"], row["at_most"]),
-            "credits_usd": row["credits"],
-            "credits_qualifier": sum_qualifier(
-                row["c_at_least"], row["c_approx"], row["c_at_most"]
-            ),
-            "own_usd": row["own"],
+            **_capital_figures(row),
             "deals": row["deals"],
             "deals_disclosed": row["disclosed"],
         }
         for row in rows
     ]
+
+
+def _capital_figures(row: dict) -> dict:
+    """Each figure in USD with the qualifier of its sum (none for an unknown figure)."""
+    found = {}
+    for name in CAPITAL_FIGURES:
+        found[f"{name}_usd"] = row[name]
+        found[f"{name}_qualifier"] = (
+            sum_qualifier(*(row[f"{name}_{q}_n"] for q in BOUNDS)) if row[name] is not None else ""
+        )
+    return found
 
 
 def co_investment_network(

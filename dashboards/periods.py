@@ -25,6 +25,34 @@ def truncate_sql(kind: str, column: str) -> str:
     return f"(strftime('%%Y-', {column}) || printf('%%02d', {month}) || '-01')"
 
 
+# Finer first: a day known to the day sorts before the same day known to the month.
+PRECISIONS = ("day", "month", "quarter", "year")
+
+
+def dated_key_sql(day: str, precision: str) -> str:
+    """SQL for a number that orders (day, precision) pairs by day, then finer first: the MIN
+    of such keys is the earliest day at its finest precision, the MAX the latest day at its
+    coarsest (a month-precision round may fall on any day of its month)."""
+    if connection.vendor == "postgresql":
+        days = f"({day} - DATE '0001-01-01')"
+    else:
+        days = f"CAST(julianday({day}) AS INTEGER)"
+    ranks = " ".join(f"WHEN '{name}' THEN {rank}" for rank, name in enumerate(PRECISIONS))
+    return f"({days} * {len(PRECISIONS)} + CASE {precision} {ranks} END)"
+
+
+def precision_of_key(key: int) -> str:
+    """The precision a dated_key_sql number carries."""
+    return PRECISIONS[key % len(PRECISIONS)]
+
+
+def precision_of_key_sql(key: str) -> str:
+    """SQL for the precision a dated_key_sql number carries (run with a parameter list: the
+    modulo is written %%)."""
+    ranks = " ".join(f"WHEN {rank} THEN '{name}'" for rank, name in enumerate(PRECISIONS))
+    return f"CASE ({key}) %% {len(PRECISIONS)} {ranks} END"
+
+
 def as_date(value) -> dt.date:
     """SQLite returns the truncated date as text, PostgreSQL as a date."""
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)

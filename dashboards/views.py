@@ -2,9 +2,10 @@
 
 import csv
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -33,7 +34,13 @@ FILTER_INVESTORS = 12  # checkboxes offered on the overview
 
 
 def safe_cell(value) -> str:
-    return neutralise("" if value is None else str(value))
+    """A CSV cell: a number as a plain decimal (40, never 4E+1), any text safe from
+    spreadsheet formulas."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        value = Decimal(repr(value))
+    return neutralise(format(value, "f") if isinstance(value, Decimal) else str(value))
 
 
 def csv_response(filename: str, header: list[str], rows: Iterable[list]) -> HttpResponse:
@@ -61,15 +68,18 @@ def _status() -> dict:
     return selectors.data_status()
 
 
-def _chart_filters(request: HttpRequest) -> tuple[ChartFilterForm, overview.ChartFilters]:
-    form = ChartFilterForm(request.GET or None)
+def _chart_filters(
+    request: HttpRequest, status: dict
+) -> tuple[ChartFilterForm, overview.ChartFilters]:
+    years = overview.cached(status, "page-years", page_selectors.years_with_data)
+    form = ChartFilterForm(request.GET or None, years=years)
     return form, form.filters() if request.GET else overview.ChartFilters()
 
 
 @require_GET
 def overview_page(request: HttpRequest) -> HttpResponse:
     status = _status()
-    form, filters = _chart_filters(request)
+    form, filters = _chart_filters(request, status)
     offered = overview.cached(
         status, "page-investor-choices", lambda: page_selectors.top_investors(FILTER_INVESTORS)
     )
@@ -94,12 +104,25 @@ def overview_page(request: HttpRequest) -> HttpResponse:
     )
 
 
+def filters_refused(form) -> HttpResponse | None:
+    """A CSV is read by programs more than by people: a filter it cannot apply is a 400
+    naming each problem, never a file of other rows than those asked for."""
+    problems = form.problems()
+    if not problems:
+        return None
+    return HttpResponseBadRequest(
+        "\n".join(problems) + "\n", content_type="text/plain; charset=utf-8"
+    )
+
+
 @require_GET
 def chart_csv(request: HttpRequest, slug: str) -> HttpResponse:
     if slug not in overview.CHART_SLUGS:
         raise Http404
     status = _status()
-    _form, filters = _chart_filters(request)
+    form, filters = _chart_filters(request, status)
+    if refused := filters_refused(form):
+        return refused
     header, rows = chart_tables.chart_table(slug, overview.table_data(slug, filters, status))
     return csv_response(f"{slug}.csv", header, rows)
 
@@ -120,12 +143,14 @@ def _round_rows(rounds) -> list[list]:
                 r.startup.city,
                 "yes" if r.startup.is_ai else "no",
                 r.round_label,
-                r.amount if r.amount is not None else "",
+                r.amount,
                 r.amount_currency,
                 r.amount_qualifier if r.amount is not None else "",
-                r.amount_usd if r.amount_usd is not None else "",
-                r.post_money_valuation_usd if r.post_money_valuation_usd is not None else "",
-                r.compute_credit_amount_usd if r.compute_credit_amount_usd is not None else "",
+                r.amount_usd,
+                r.post_money_valuation_usd,
+                r.valuation_qualifier if r.post_money_valuation_usd is not None else "",
+                r.compute_credit_amount_usd,
+                r.compute_credit_qualifier if r.compute_credit_amount_usd is not None else "",
                 ";".join(i.slug for i in leads),
                 ";".join(i.slug for i in others),
                 r.confidence,
@@ -149,7 +174,9 @@ ROUND_COLUMNS = [
     "amount_qualifier",
     "amount_usd",
     "post_money_valuation_usd",
+    "valuation_qualifier",
     "compute_credits_usd",
+    "compute_credits_qualifier",
     "leads",
     "participants",
     "confidence",
@@ -196,7 +223,7 @@ def rounds_page(request: HttpRequest) -> HttpResponse:
                 for kind, model in (("startup", Startup), ("investor", Investor))
                 for record in directory_selectors.named(model, filters.get(kind, []))
             ],
-            "csv_url": reverse("dashboards:rounds-csv") + "?" + request.GET.urlencode(),
+            "csv_url": reverse("dashboards:rounds-csv") + "?" + form.valid_query(),
             "query": query.urlencode(),
         },
     )
@@ -204,7 +231,9 @@ def rounds_page(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def rounds_csv(request: HttpRequest) -> HttpResponse:
-    _form, _filters, _sort, page = _rounds_page(request)
+    form, _filters, _sort, page = _rounds_page(request)
+    if refused := filters_refused(form):
+        return refused
     return csv_response("rounds.csv", ROUND_COLUMNS, _round_rows(page.object_list))
 
 

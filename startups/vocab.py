@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class DatePrecision(models.TextChoices):
@@ -193,6 +194,25 @@ def ratio_qualifier(numerator: str, denominator: str) -> str:
         bounds.count(Qualifier.APPROX),
         bounds.count(Qualifier.AT_MOST),
     )
+
+
+# What a model product takes in or puts out, and the tags of startups: open lists, labelled
+# where known (a value without a label is shown as written).
+MODALITY_LABELS = {
+    "text": pgettext_lazy("modality", "text"),
+    "multimodal": pgettext_lazy("modality", "multimodal"),
+    "video": pgettext_lazy("modality", "video"),
+    "image": pgettext_lazy("modality", "image"),
+    "audio": pgettext_lazy("modality", "audio"),
+    "speech": pgettext_lazy("modality", "speech"),
+    "music": pgettext_lazy("modality", "music"),
+    "code": pgettext_lazy("modality", "code"),
+    "agent": pgettext_lazy("modality", "agent"),
+}
+TAG_LABELS = {
+    "little-ai-dragons": pgettext_lazy("tag", "Little AI Dragons"),
+    "robotics": pgettext_lazy("tag", "robotics"),
+}
 
 
 def split_list(text: str) -> list[str]:

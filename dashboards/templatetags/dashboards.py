@@ -6,6 +6,7 @@ from django.conf import settings
 from django.urls import translate_url
 from django.utils.http import urlencode
 
+from deals.vocab import metric_label
 from startups.vocab import format_partial_date
 
 from .. import formatting
@@ -31,9 +32,41 @@ def money(value, currency: str = "USD", qualifier: str = "") -> str:
     return formatting.money(value, currency or "USD", qualifier)
 
 
+@register.simple_tag
+def stake(value, qualifier: str = "") -> str:
+    """`{% stake part.stake_percent part.stake_qualifier %}`: ≈ 36%."""
+    return formatting.stake(value, qualifier)
+
+
 @register.filter
 def percent(ratio, digits: int = 0) -> str:
     return formatting.percent(ratio, int(digits))
+
+
+@register.simple_tag
+def metric_value(value, unit: str, qualifier: str = "") -> str:
+    """`{% metric_value metric.value metric.unit metric.value_qualifier %}`: ≥ 190 products."""
+    return formatting.metric_value(value, unit, qualifier)
+
+
+@register.filter
+def metric_name(code: str) -> str:
+    return metric_label(code)
+
+
+@register.filter
+def valuation_kind(kind: str) -> str:
+    return formatting.valuation_kind(kind)
+
+
+@register.filter
+def modality(value: str) -> str:
+    return formatting.modality(value)
+
+
+@register.filter
+def tag_name(tag) -> str:
+    return formatting.tag_name(tag)
 
 
 @register.filter

@@ -16,8 +16,8 @@ from dashboards.models import (
     InvestorTotal,
     UnicornPeriodStat,
 )
-from dashboards.page_selectors import most_valuable_unicorns
 from dashboards.refresh import refresh_full, refresh_pending
+from dashboards.unicorn_selectors import most_valuable_unicorns
 from deals import services
 from deals.importing import import_paths
 from deals.models import Investor
@@ -300,5 +300,5 @@ def test_the_most_valuable_unicorns_are_ranked_by_their_peak_across_many_periods
     assert most_valuable_unicorns(2) == [rising.pk, steady.pk]
     assert most_valuable_unicorns(10) == [rising.pk, steady.pk, small.pk]
     # The same when the index is read in pages of two rows.
-    monkeypatch.setattr("dashboards.page_selectors.MEMBERSHIP_PAGE", 2)
+    monkeypatch.setattr("dashboards.unicorn_selectors.MEMBERSHIP_PAGE", 2)
     assert most_valuable_unicorns(10) == [rising.pk, steady.pk, small.pk]

@@ -45,6 +45,7 @@ def pair_row(a, b) -> dict:
         "shared_startups": 1,
         "shared_rounds": 1,
         "first_together": dt.date(2024, 1, 1),
+        "first_together_precision": "day",
         "computed_at": timezone.now(),
         "data_version": 1,
     }

@@ -20,6 +20,7 @@ from dashboards.models import (
     UnicornPeriodStat,
     ValuationPoint,
 )
+from dashboards.periods import PRECISIONS
 from dashboards.refresh import refresh_full, refresh_pending
 from deals import services
 from deals.models import FundingRound, Participation
@@ -68,6 +69,7 @@ edit = st.one_of(
         amounts,
     ),
     st.tuples(st.just("move_round"), st.integers(0, 20), dates),
+    st.tuples(st.just("precision"), st.integers(0, 20), st.sampled_from(PRECISIONS)),
     st.tuples(st.just("delete_round"), st.integers(0, 20)),
     st.tuples(st.just("flip_ai"), st.integers(0, 3)),
     st.tuples(st.just("join_round"), st.integers(0, 20), st.integers(0, 3), st.booleans()),
@@ -100,6 +102,8 @@ def apply(action: tuple, startups: list, investors: list, counter: list) -> None
         )
     elif kind == "move_round" and rounds:
         services.funding_round_update(rounds[args[0] % len(rounds)], announced_on=args[1])
+    elif kind == "precision" and rounds:
+        services.funding_round_update(rounds[args[0] % len(rounds)], date_precision=args[1])
     elif kind == "delete_round" and rounds:
         record_delete(rounds[args[0] % len(rounds)])
     elif kind == "join_round" and rounds:

@@ -26,11 +26,11 @@ def refresh_as_full_would() -> None:
     assert snapshot() == incremental
 
 
-def round_of(startup, on: dt.date, investors: list, valuation: int | None = None):
+def round_of(startup, on: dt.date, investors: list, valuation: int | None = None, label: str = ""):
     return services.funding_round_create(
         startup=startup,
         announced_on=on,
-        round_label=f"Round {on}",
+        round_label=label or f"Round {on}",
         amount=10_000_000,
         amount_currency="USD",
         post_money_valuation=valuation,
@@ -121,3 +121,31 @@ def test_a_renamed_unicorn_is_listed_by_its_new_slug(investors, startups):
     refresh_as_full_would()
     periods = UnicornPeriodStat.objects.filter(period_kind="year")
     assert {tuple(p.startups) for p in periods} == {("renamed",)}
+
+
+def test_a_pairs_first_day_together_keeps_the_precision_of_its_round(investors, startups):
+    # The same first day, known to the month for one investor and to the day for the other:
+    # together since some day of that month.
+    by_month = round_of(startups[0], dt.date(2024, 2, 1), investors[:1])
+    services.funding_round_update(by_month, date_precision="month")
+    by_day = round_of(startups[0], dt.date(2024, 2, 1), investors[1:2], label="Series B")
+    refresh_full()
+    assert (pair(*investors[:2]).first_together, pair(*investors[:2]).first_together_precision) == (
+        dt.date(2024, 2, 1),
+        "month",
+    )
+
+    services.funding_round_update(by_month, date_precision="day")
+    refresh_as_full_would()
+    assert pair(*investors[:2]).first_together_precision == "day"
+
+    services.funding_round_update(by_day, date_precision="quarter")
+    refresh_as_full_would()
+    assert pair(*investors[:2]).first_together_precision == "quarter"
+
+    round_of(startups[1], dt.date(2023, 5, 1), investors[:2])
+    refresh_as_full_would()
+    assert (pair(*investors[:2]).first_together, pair(*investors[:2]).first_together_precision) == (
+        dt.date(2023, 5, 1),
+        "day",
+    )

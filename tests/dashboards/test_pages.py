@@ -8,7 +8,6 @@ import io
 import json
 import re
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -18,13 +17,12 @@ from dashboards.models import InvestorPeriodStat
 from dashboards.network import circle_layout
 from dashboards.refresh import refresh_full
 from deals import services
-from deals.importing import import_paths
 from deals.models import FundingRound, Investor, Participation
 from startups.models import ModelProduct, Startup
+from tests.dashboards.data import analyze
 from tests.factories import FxRateFactory, InvestorFactory, StartupFactory
 
 pytestmark = pytest.mark.django_db
-SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
 OVERVIEW_BUDGET_BYTES = 300_000
 CHART_SLUGS = ["ai-share", "valuations", "unicorns", "capital", "network", "products"]
 # The most queries a page may run on a cold cache, whatever the size of the data.
@@ -44,12 +42,6 @@ MAX_QUERIES = {
     "/charts/network.csv": 5,
     "/startups/{startup}/valuations.csv": 14,
 }
-
-
-@pytest.fixture
-def sample():
-    assert import_paths([SAMPLE]).ok
-    refresh_full()
 
 
 def large_dataset(startups: int = 150, investors: int = 60, rounds: int = 900) -> None:
@@ -107,6 +99,7 @@ def large_dataset(startups: int = 150, investors: int = 60, rounds: int = 900) -
         for i in range(300)
     )
     refresh_full()
+    analyze()
 
 
 def pages(startup: str, investor: str) -> dict[str, int]:

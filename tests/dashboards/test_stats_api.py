@@ -1,22 +1,11 @@
 """The statistics endpoints: from the aggregates, in one envelope, bad input refused."""
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from dashboards.refresh import refresh_full
-from deals.importing import import_paths
-
 pytestmark = pytest.mark.django_db
-SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
-
-
-@pytest.fixture
-def sample():
-    assert import_paths([SAMPLE]).ok
-    refresh_full()
 
 
 def get(client, path, **params):

@@ -1,0 +1,10 @@
+"""What the dashboard tests share: the bundled sample data, imported and aggregated."""
+
+import pytest
+
+from tests.dashboards.data import load_sample
+
+
+@pytest.fixture
+def sample():
+    load_sample()
