@@ -154,7 +154,7 @@ def figures(html: str) -> dict[str, dict]:
 def test_overview_html_with_its_chart_json_stays_under_300_kb(client, sample):
     for language in ("en", "zh-hans"):
         client.cookies["django_language"] = language
-        response = client.get("/")
+        response = client.get("/", follow=True)
         assert len(response.content) < OVERVIEW_BUDGET_BYTES
         charts = figures(response.content.decode())
         assert list(charts) == CHART_SLUGS
@@ -312,14 +312,14 @@ def test_names_are_escaped_everywhere(client):
 
 def test_pages_in_chinese(client, sample):
     response = client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
-    assert response.status_code == 302
-    html = client.get("/").content.decode()
+    assert (response.status_code, response["Location"]) == (302, "/zh-hans/")
+    html = client.get("/zh-hans/").content.decode()
     assert '<html lang="zh-hans">' in html
     assert "总览" in html and "科技巨头的投资有多少流向 AI 初创公司" in html
     assert "阿里巴巴" in html and "亿美元" in html
     share = figures(html)["ai-share"]
     assert [t["name"] for t in share["data"]][:2] == ["阿里巴巴", "腾讯"]
-    rounds = client.get("/rounds/?startup=moonshot").content.decode()
+    rounds = client.get("/zh-hans/rounds/?startup=moonshot").content.decode()
     assert "月之暗面" in rounds
     assert "≥ 10亿美元" in rounds  # Series B: at least $1B
     client.cookies["django_language"] = "en"
