@@ -15,7 +15,7 @@ from django.test import Client
 from knox.models import AuthToken
 
 from deals.models import FundingRound, Investor
-from startups.models import Startup
+from startups.models import Source, Startup
 from tests.factories import StaffFactory
 from tests.startups.test_admin import admin_form_data, admin_url, form_errors
 
@@ -92,6 +92,7 @@ def test_admin_writes_refresh_the_figures_with_debug_on(debug_site, admin_client
             "startup": str(Startup.objects.get(slug="minimax").pk),
             "round_label": "Series E",
             "announced_on": "2026-10-15",
+            "sources": [str(Source.objects.first().pk)],
             "participations-TOTAL_FORMS": "1",
             "participations-0-investor": str(investor_pk("alibaba")),
             "participations-0-is_lead": "on",
