@@ -146,3 +146,14 @@ def _sql_logged_as_under_debug() -> None:
 
     for connection in connections.all():
         connection.force_debug_cursor = True
+
+
+@pytest.fixture(autouse=True)
+def _language_reset() -> Iterator[None]:
+    """Each test starts in the default language: a request through the locale middleware
+    activates its language for the rest of the thread, which would leak into the next test."""
+    from django.conf import settings
+    from django.utils import translation
+
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
