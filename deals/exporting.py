@@ -12,7 +12,7 @@ from django.db.models import Model, Prefetch, QuerySet
 
 from startups.models import ModelProduct, Source, Startup
 from startups.spreadsheet import neutralise
-from startups.vocab import format_partial_date
+from startups.vocab import format_partial_date, join_urls
 
 from .models import (
     ComputeDeal,
@@ -52,7 +52,7 @@ def partial(value: dt.date | None, precision: str) -> str:
 
 
 def urls(record: Model) -> str:
-    return " ; ".join(sorted(source.url for source in record.sources.all()))
+    return join_urls(sorted(source.url for source in record.sources.all()))
 
 
 def with_sources(queryset: QuerySet) -> Iterator[Model]:

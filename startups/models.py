@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .fields import HttpURLField
+from .rules import URL_MAX_LENGTH
 from .touch import Touched
 from .vocab import CURRENCIES, Confidence, DatePrecision, Qualifier, split_list
 
@@ -82,7 +84,7 @@ def money_constraints(model: str, value: str, currency: str) -> list[models.Base
 class Source(TimeStamped):
     """A document that a figure rests on: an article, a filing, a statistics series."""
 
-    url = models.URLField(_("URL"), max_length=1000, unique=True)
+    url = HttpURLField(_("URL"), max_length=URL_MAX_LENGTH, unique=True)
     publisher = models.CharField(_("publisher"), max_length=200, blank=True)
     title = models.CharField(_("title"), max_length=500, blank=True)
     published_on = models.DateField(_("published on"), null=True, blank=True)
@@ -136,7 +138,7 @@ class Startup(NamedInBothLanguages, Evidenced):
     )
     ipo_date = models.DateField(_("IPO date"), null=True, blank=True)
     ipo_exchange = models.CharField(_("IPO exchange"), max_length=200, blank=True)
-    website = models.URLField(_("website"), blank=True)
+    website = HttpURLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
     tags = models.ManyToManyField(Tag, blank=True, related_name="startups", verbose_name=_("tags"))
     sources = models.ManyToManyField(Source, blank=True, related_name="startups")

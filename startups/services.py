@@ -9,14 +9,8 @@ from simple_history.utils import bulk_create_with_history
 from .changes import changes_record, touched_by
 from .models import ModelProduct, Source, Startup, Tag
 from .touch import Touched
-from .vocab import split_list
 
 M = TypeVar("M", bound=models.Model)
-
-
-def split_urls(text: str) -> list[str]:
-    """The import format's `source_url` column: one or more URLs separated by ';'."""
-    return list(dict.fromkeys(split_list(text)))
 
 
 # Each failed attempt means another write committed one of the same new keys meanwhile;

@@ -4,6 +4,7 @@ qualifiers, confidence levels and ISO 4217 currencies (see data/sample/README.md
 import calendar
 import datetime as dt
 import re
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db import models
@@ -218,3 +219,23 @@ TAG_LABELS = {
 def split_list(text: str) -> list[str]:
     """Split a `;` list as the import format writes it, dropping blanks and stray spaces."""
     return [part.strip() for part in (text or "").split(";") if part.strip()]
+
+
+# Between two URLs of a cell: a `;` standing alone, the files' separator from the start.
+URL_SEPARATOR = " ; "
+
+
+def split_urls(text: str) -> list[str]:
+    """The URLs of a `source_url` cell, in order, each once.
+
+    URLs are separated by whitespace (spaces, line breaks); a `;` standing alone between
+    two of them, as in `https://a.example/1 ; https://b.example/2`, is a separator too. A
+    URL holds no whitespace (startups.rules.url_problem), so any URL reads back whole,
+    with the `;`, `,` or quotes it may contain: `https://example.com/a;b=c` is one URL.
+    """
+    return list(dict.fromkeys(token for token in (text or "").split() if token.strip(";")))
+
+
+def join_urls(urls: Iterable[str]) -> str:
+    """A `source_url` cell that `split_urls` reads back as `urls`."""
+    return URL_SEPARATOR.join(urls)

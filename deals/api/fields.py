@@ -6,13 +6,14 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from django.core.validators import URLValidator
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.fields import empty
+from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
-from startups.rules import missing_source
+from startups.rules import URL_MAX_LENGTH, HttpURLValidator, missing_source
 from startups.vocab import refuse_exponent, split_list
 
 SLUG_PATTERN = re.compile(r"[A-Za-z0-9_-]+")
@@ -65,7 +66,25 @@ class MonthField(serializers.Field):
         return f"{value:%Y-%m}"
 
 
-http_url = URLValidator(schemes=["http", "https"], message="must be an http(s) URL")
+@extend_schema_field({"type": "string", "format": "uri", "maxLength": URL_MAX_LENGTH})
+class HttpURLField(serializers.CharField):
+    """A web address held to the rule of the admin and the import (startups.rules.url_problem),
+    whose messages are the only ones: DRF's URLField would add "Enter a valid URL." and let
+    ftp:// in. A model's URL field becomes one (RecordSerializer's field mapping)."""
+
+    def __init__(self, *, max_length: int = URL_MAX_LENGTH, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.max_length = max_length
+        # The rule bounds the length and refuses NUL and surrogates, in its own words.
+        kept = [v for v in self.validators if not isinstance(v, REPLACED_BY_THE_RULE)]
+        self.validators = [HttpURLValidator(max_length), *kept]
+
+
+REPLACED_BY_THE_RULE = (
+    HttpURLValidator,  # the model field's, handed over by ModelSerializer
+    ProhibitNullCharactersValidator,
+    ProhibitSurrogateCharactersValidator,
+)
 
 
 @extend_schema_field({"type": "array", "items": {"type": "string", "format": "uri"}})
@@ -78,7 +97,7 @@ class SourceUrlsField(serializers.ListField):
     (prefetched) in URL order.
     """
 
-    child = serializers.CharField(max_length=1000, validators=[http_url])
+    child = HttpURLField()
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("source", "*")
@@ -158,16 +177,14 @@ class NameListField(serializers.ListField):
 @extend_schema_field(
     {"type": "string", "maxLength": 200, "anyOf": [{"format": "uri"}, {"maxLength": 0}]}
 )
-class OptionalURLField(serializers.CharField):
-    """An http(s) URL that may be left empty ("" is not a URI, so the schema says either)."""
+class OptionalURLField(HttpURLField):
+    """A web address that may be left empty ("" is not a URI, so the schema says either)."""
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("allow_blank", True)
         kwargs.setdefault("required", False)
         kwargs.setdefault("max_length", 200)
         super().__init__(**kwargs)
-        # A plain function, so that the schema generator does not add `format: uri` for it.
-        self.validators.append(lambda value: http_url(value))
 
 
 class SlugOf(serializers.SlugRelatedField):
@@ -191,6 +208,7 @@ class SlugOf(serializers.SlugRelatedField):
 
 __all__ = [
     "FigureField",
+    "HttpURLField",
     "MonthField",
     "NameListField",
     "OptionalURLField",

@@ -3,7 +3,8 @@
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
-from startups.vocab import CURRENCIES, parse_partial_date, refuse_exponent, split_list
+from startups.rules import url_problem
+from startups.vocab import CURRENCIES, parse_partial_date, refuse_exponent, split_list, split_urls
 
 
 class CellError(ValueError):
@@ -97,8 +98,17 @@ def slug_list(value: str) -> list[str]:
 
 
 def urls(value: str) -> list[str]:
-    found = list(dict.fromkeys(split_list(value)))
-    for url in found:
-        if not url.lower().startswith(("http://", "https://")):
-            raise CellError(f"must be http(s) URLs separated by ';' (got {url!r})")
+    """A list of URLs in the format of startups.vocab.split_urls, each held to the rule of
+    the API and the admin (startups.rules.url_problem)."""
+    found = split_urls(value)
+    for found_url in found:
+        url(found_url)
     return found
+
+
+def url(value: str) -> str:
+    """One URL (a source's own `url`), held to the rule of the API and the admin."""
+    value = text(value)
+    if value and (problem := url_problem(value)):
+        raise CellError(problem)
+    return value

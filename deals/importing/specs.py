@@ -64,7 +64,7 @@ def stage_fx_rate(row: Row, context: Context) -> Staged:
     rate = read("units_per_usd", cells.decimal)
     if rate is None and not read.problems:
         read.fail("units_per_usd", "is required")
-    sources = read("source_url", cells.urls) or []
+    source_url = read("source_url", cells.url) or None  # a rate has one source
     read.check()
     return Staged(
         row.line,
@@ -75,13 +75,13 @@ def stage_fx_rate(row: Row, context: Context) -> Staged:
             "units_per_usd": rate,
             "source_note": read("source_note"),
         },
-        extra={"source_url": sources[0] if sources else None},
+        extra={"source_url": source_url},
     )
 
 
 def stage_source(row: Row, context: Context) -> Staged:
     read = CellReader(row, context)
-    url = (read("url", cells.urls) or [None])[0]
+    url = read("url", cells.url) or None
     fields = {
         "url": url,
         "publisher": read("publisher"),

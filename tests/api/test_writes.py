@@ -154,7 +154,7 @@ def test_changing_only_the_precision_keeps_the_stored_day(writer):
         ({"announced_on": "2024", "date_precision": "day"}, "date_precision", "cannot have day"),
         ({"startup": "nobody"}, "startup", "names no known record"),
         ({"source_urls": []}, "source_urls", "every figure needs at least one source"),
-        ({"source_urls": ["ftp://example.com/x"]}, "source_urls", "http(s) URL"),
+        ({"source_urls": ["ftp://example.com/x"]}, "source_urls", "must start with http://"),
         ({"compute_credit_amount": "800000000"}, "compute_credit_amount", "must not exceed"),
         ({"amount_qualifier": "roughly"}, "amount_qualifier", "is not a valid choice"),
         ({"confidence": "sure"}, "confidence", "is not a valid choice"),

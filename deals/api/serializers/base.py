@@ -8,15 +8,18 @@ from django.db import models
 from django.utils.functional import cached_property
 from rest_framework import relations, serializers
 
+from startups.fields import HttpURLField as HttpURLModelField
 from startups.vocab import parse_partial_date
 
-from ..fields import FigureField
+from ..fields import FigureField, HttpURLField
 
 READ_ONLY_TIMESTAMPS = ("created_at", "updated_at")
-# A model's decimal figures are written as the import and the admin take them (FigureField).
+# A model's decimal figures and web addresses are written as the import and the admin take
+# them (FigureField, HttpURLField).
 FIELD_MAPPING = {
     **serializers.ModelSerializer.serializer_field_mapping,
     models.DecimalField: FigureField,
+    HttpURLModelField: HttpURLField,
 }
 
 

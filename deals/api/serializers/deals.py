@@ -20,7 +20,14 @@ from deals.models import (
 from startups.models import Startup
 from startups.vocab import period_end
 
-from ..fields import MonthField, NameListField, PartialDateField, SlugOf, SourceUrlsField
+from ..fields import (
+    HttpURLField,
+    MonthField,
+    NameListField,
+    PartialDateField,
+    SlugOf,
+    SourceUrlsField,
+)
 from .base import (
     FIELD_MAPPING,
     READ_ONLY_TIMESTAMPS,
@@ -305,9 +312,7 @@ class FxRateSerializer(RecordSerializer):
     """Average units of a currency per USD in a month."""
 
     month = MonthField()
-    source_url = serializers.URLField(
-        source="source.url", max_length=1000, required=False, allow_null=True
-    )
+    source_url = HttpURLField(source="source.url", required=False, allow_null=True)
 
     class Meta:
         model = FxRate
