@@ -26,6 +26,7 @@ from deals.models import (
     ValuationMark,
 )
 from startups.models import ModelProduct, ProductKind, Source, Startup, StartupStatus, Tag
+from startups.search import search_limit_error
 from startups.vocab import SORTED_CURRENCIES, Confidence, parse_partial_date, period_end
 
 from .fields import PARTIAL_DATE_PATTERN
@@ -285,10 +286,15 @@ class ReportedMetricFilter(RecordFilter):
 
 
 class SearchFilter(drf_filters.SearchFilter):
-    """DRF's search, with a bad term reported under `search` like every other parameter."""
+    """DRF's search, with a bad term reported under `search` like every other parameter, and
+    no more terms, nor longer ones, than startups.search allows."""
 
     def get_search_terms(self, request) -> list[str]:
         try:
-            return super().get_search_terms(request)
+            terms = super().get_search_terms(request)
         except ValidationError as error:
             raise ValidationError({self.search_param: error.detail}) from None
+        refusal = search_limit_error(terms)
+        if refusal:
+            raise ValidationError({self.search_param: [refusal]})
+        return terms
