@@ -255,9 +255,10 @@ REST_FRAMEWORK = {
         "deals.api.renderers.CSVRenderer",
     ],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "deals.api.renderers.ContentNegotiation",
-    # orjson refuses what PostgreSQL could not store either (lone surrogates): a 400, not a 500.
+    # orjson refuses what PostgreSQL could not store either (lone surrogates), and JSON nested
+    # deeper than any body needs (deals.api.parsers): a 400, not a 500.
     "DEFAULT_PARSER_CLASSES": [
-        "drf_orjson_renderer.parsers.ORJSONParser",
+        "deals.api.parsers.JSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],

@@ -2,8 +2,11 @@
 that walks them (forged cursors, extreme numbers, oversized searches)."""
 
 from django import forms
+from django.db.models import Model
+from django.test import RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.mixins import ListModelMixin
+from rest_framework.request import Request
 
 
 def _patterns(patterns) -> list[URLPattern]:
@@ -31,6 +34,12 @@ def api_lists() -> dict[str, type]:
             continue
         lists[reverse(pattern.name)] = view
     return lists
+
+
+def list_model(view) -> type[Model]:
+    """The model whose records a list view reads (its queryset is lazy: no query)."""
+    request = Request(RequestFactory().get("/"))
+    return view(request=request, format_kwarg=None).get_queryset().model
 
 
 def searchable_lists() -> dict[str, type]:
