@@ -10,12 +10,11 @@ import psycopg.errors
 import pytest
 from django.db import OperationalError
 from django.db.models.expressions import RawSQL
-from django.http import HttpResponse
 from django.test import Client, RequestFactory
 
-from config.middleware import DatabaseUnavailableMiddleware
 from deals.api.views import SourceViewSet
 from startups.models import Source
+from tests.test_database_unavailable import a_view_failing
 
 # An expression 5,000 levels deep: past SQLite's limit (1,000) and PostgreSQL's stack.
 TOO_DEEP = "+".join(["1"] * 5000)
@@ -45,20 +44,6 @@ def driver_error(cause: Exception) -> OperationalError:
     error = OperationalError(*cause.args)
     error.__cause__ = cause
     return error
-
-
-def a_view_failing(times: int, error: Exception):
-    """A stand-in for Django's handler: the middleware's process_exception, then the view."""
-    calls = []
-
-    def handler(request):
-        calls.append(request.method)
-        if len(calls) <= times:
-            return middleware.process_exception(request, error) or HttpResponse(status=500)
-        return HttpResponse("fine")
-
-    middleware = DatabaseUnavailableMiddleware(handler)
-    return middleware, calls
 
 
 def test_sqlite_s_lock_after_its_busy_timeout_is_a_busy_503_without_another_wait():
