@@ -7,6 +7,10 @@ message (JSON under /api/), never a 500 and never Django's bare 400.
 - Any other body: at most `DATA_UPLOAD_MAX_MEMORY_SIZE`, Django's own limit on what it reads
   into memory, here checked from Content-Length up front.
 
+A search in the admin (its search box, `q`, and its autocomplete, `term`) takes at most the
+terms that startups.search allows: 400 naming the limit, before the changelist queries. (The
+API's `?search=` is bounded by its SearchFilter, deals.api.filters.)
+
 Django's own checks while parsing (fields of a multipart form too large, too many fields or
 files) raise SuspiciousOperation subclasses, answered by `bad_request` below.
 """
@@ -14,13 +18,18 @@ files) raise SuspiciousOperation subclasses, answered by `bad_request` below.
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.admin.views.main import SEARCH_VAR
 from django.core.exceptions import (
     RequestDataTooBig,
     TooManyFieldsSent,
     TooManyFilesSent,
 )
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import reverse
+from django.utils.text import smart_split
 from django.views import defaults
+
+from startups.search import search_limit_error
 
 API_PREFIX = "/api/"
 
@@ -70,6 +79,27 @@ class RequestSizeLimitMiddleware:
         limit = body_limit(request)
         if size > limit:
             return too_large(request, size, limit)
+        return self.get_response(request)
+
+
+# The admin's changelist search box and its autocomplete (select boxes) search by these.
+ADMIN_SEARCH_PARAMETERS = (SEARCH_VAR, "term")
+
+
+class AdminSearchLimitMiddleware:
+    """Refuses an admin search of more terms, or longer ones, than startups.search allows,
+    counted as the admin splits them (smart_split: a quoted phrase is one term)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path_info.startswith(reverse("admin:index")):
+            for parameter in ADMIN_SEARCH_PARAMETERS:
+                terms = list(smart_split(request.GET.get(parameter, "")))
+                reason = search_limit_error(terms)
+                if reason:
+                    return refusal(request, f"Search: {reason}.", 400)
         return self.get_response(request)
 
 

@@ -16,6 +16,7 @@ class FaviconView(RedirectView):
 
 
 handler400 = "config.request_limits.bad_request"
+handler500 = "config.errors.server_error"
 
 urlpatterns = [
     path("favicon.ico", FaviconView.as_view(), name="favicon"),

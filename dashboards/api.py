@@ -6,6 +6,7 @@ and 1, money whole USD, dates ISO 8601.
 
 from decimal import Decimal
 
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -14,11 +15,14 @@ from drf_spectacular.utils import (
     extend_schema_field,
     inline_serializer,
 )
-from rest_framework import serializers
+from rest_framework import generics, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from deals.api.ordering import OrderingFilter
+from deals.api.pagination import KeysetPagination
+from deals.api.views import KeysetListMixin
 from deals.models import Investor
 from startups.models import Startup
 from startups.vocab import Qualifier, ratio_qualifier
@@ -129,8 +133,8 @@ def credits_share(row: dict) -> tuple[Decimal | None, str | None]:
 
 
 class CoInvestmentRow(serializers.Serializer):
-    investor_a = serializers.CharField()
-    investor_b = serializers.CharField()
+    investor_a = serializers.CharField(source="investor_a.slug")
+    investor_b = serializers.CharField(source="investor_b.slug")
     shared_startups = serializers.IntegerField()
     shared_rounds = serializers.IntegerField()
     first_together = serializers.DateField()
@@ -269,21 +273,51 @@ class ComputeShareView(StatsView):
         )
 
 
-@extend_schema(
-    parameters=[OpenApiParameter("investor", str)],
-    responses=envelope(CoInvestmentRow, "CoInvestments"),
-)
-class CoInvestmentsView(StatsView):
-    row = CoInvestmentRow
+class InvestorQuery(serializers.Serializer):
+    investor = serializers.SlugField(required=False)
 
-    def results(self, q, status):
-        investor = _investor(q) if q.get("investor") else None
-        return selectors.cached(
-            status["generation"],
-            "co-investments",
-            lambda: selectors.co_investments(investor),
-            investor.pk if investor else "all",
-        )
+
+class StatsPagination(KeysetPagination):
+    """Keyset pages, like every list, in the statistics' envelope: `data_as_of` and
+    `refresh_pending` beside `next`, `previous` and `results`."""
+
+    def get_paginated_response(self, data) -> Response:
+        status = selectors.data_status()
+        page = super().get_paginated_response(data).data
+        envelope = {
+            "data_as_of": status["data_as_of"],
+            "refresh_pending": status["refresh_pending"],
+        }
+        return Response({**envelope, **page})
+
+    def get_paginated_response_schema(self, schema: dict) -> dict:
+        paginated = super().get_paginated_response_schema(schema)
+        paginated["properties"] = {
+            "data_as_of": {"type": "string", "format": "date-time", "nullable": True},
+            "refresh_pending": {"type": "boolean"},
+            **paginated["properties"],
+        }
+        paginated["required"] = ["data_as_of", "refresh_pending", *paginated.get("required", [])]
+        return paginated
+
+
+@extend_schema(parameters=[OpenApiParameter("investor", str, description=INVESTOR.description)])
+class CoInvestmentsView(KeysetListMixin, generics.ListAPIView):
+    """Pairs of top-level investors that backed the same startups, most shared first: in
+    keyset pages like every list (the pairs grow with the square of the investors), or as
+    CSV, the whole list streamed."""
+
+    serializer_class = CoInvestmentRow
+    pagination_class = StatsPagination
+    filter_backends = [OrderingFilter]
+    ordering_fields = ["shared_startups", "shared_rounds", "id"]
+    ordering = ["-shared_startups"]
+
+    def get_queryset(self) -> QuerySet:
+        query = InvestorQuery(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        slug = query.validated_data.get("investor")
+        return selectors.co_investments(get_object_or_404(Investor, slug=slug) if slug else None)
 
 
 @extend_schema(

@@ -282,6 +282,11 @@ class CoInvestment(Aggregate):
                 name="coinvestment_ordered_pair",
             ),
         ]
+        # The API's keyset pages in its orderings (dashboards.api.CoInvestmentsView).
+        indexes = [
+            models.Index(fields=["shared_startups", "id"], name="coinvestment_by_startups"),
+            models.Index(fields=["shared_rounds", "id"], name="coinvestment_by_rounds"),
+        ]
 
 
 class ProductPeriodStat(Aggregate):

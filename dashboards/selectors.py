@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from redis.exceptions import RedisError
 
 from deals.models import FundingRound, Investor, ReportedMetric, ValuationMark
@@ -168,20 +168,13 @@ def unicorns(kind: str) -> list[dict]:
     ]
 
 
-def co_investments(investor: Investor | None = None) -> list[dict]:
+def co_investments(investor: Investor | None = None) -> QuerySet:
+    """Pairs of top-level investors that backed the same startups, with both investors; only
+    the investor's pairs when one is given. The API reads them in keyset pages."""
     pairs = CoInvestment.objects.select_related("investor_a", "investor_b")
     if investor is not None:
         pairs = pairs.filter(Q(investor_a=investor) | Q(investor_b=investor))
-    return [
-        {
-            "investor_a": pair.investor_a.slug,
-            "investor_b": pair.investor_b.slug,
-            "shared_startups": pair.shared_startups,
-            "shared_rounds": pair.shared_rounds,
-            "first_together": pair.first_together,
-        }
-        for pair in pairs.order_by("-shared_startups", "-shared_rounds", "investor_a__slug")
-    ]
+    return pairs
 
 
 def reported_vs_computed(investor: Investor) -> list[dict]:

@@ -46,6 +46,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Before anything reads a body: one over its limit is a 413 (config/request_limits.py).
     "config.request_limits.RequestSizeLimitMiddleware",
+    # An admin search of more terms than startups.search allows: a 400 before any query.
+    "config.request_limits.AdminSearchLimitMiddleware",
     # Outermost but for the headers: a database outage answers 503, after one retry of a read.
     "config.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -227,6 +229,10 @@ CACHES = {
 API_REQUIRE_LOGIN_FOR_READS = env.bool("API_REQUIRE_LOGIN_FOR_READS", default=False)
 API_PAGE_SIZE = env.int("API_PAGE_SIZE", default=100)
 API_MAX_PAGE_SIZE = 500
+# A search (the API's ?search=, the admin's search box) takes at most this many terms of at
+# most this many characters: each term is a LIKE on every searched column (startups.search).
+SEARCH_MAX_TERMS = env.int("SEARCH_MAX_TERMS", default=20)
+SEARCH_MAX_TERM_LENGTH = env.int("SEARCH_MAX_TERM_LENGTH", default=100)
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "deals.api.schema.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -249,9 +255,10 @@ REST_FRAMEWORK = {
         "deals.api.renderers.CSVRenderer",
     ],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "deals.api.renderers.ContentNegotiation",
-    # orjson refuses what PostgreSQL could not store either (lone surrogates): a 400, not a 500.
+    # orjson refuses what PostgreSQL could not store either (lone surrogates), and JSON nested
+    # deeper than any body needs (deals.api.parsers): a 400, not a 500.
     "DEFAULT_PARSER_CLASSES": [
-        "drf_orjson_renderer.parsers.ORJSONParser",
+        "deals.api.parsers.JSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],

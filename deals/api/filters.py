@@ -26,9 +26,13 @@ from deals.models import (
     ValuationMark,
 )
 from startups.models import ModelProduct, ProductKind, Source, Startup, StartupStatus, Tag
+from startups.search import search_limit_error
 from startups.vocab import SORTED_CURRENCIES, Confidence, parse_partial_date, period_end
 
 from .fields import PARTIAL_DATE_PATTERN
+
+# Ids are 64-bit (DEFAULT_AUTO_FIELD is BigAutoField).
+LARGEST_ID = 2**63 - 1
 
 
 def family_of(investor: Investor) -> QuerySet:
@@ -89,6 +93,25 @@ class BooleanFilter(filters.BooleanFilter):
         # django-filter's BooleanWidget turns unknown text into None before any check.
         kwargs.setdefault("widget", forms.TextInput)
         super().__init__(*args, **kwargs)
+
+
+class RecordIdField(forms.IntegerField):
+    """A record's id: a whole number from 1 to the largest a 64-bit id holds. django-filter's
+    NumberFilter reads a decimal (`1e26`), which SQLite refuses to compare with an id column
+    (OverflowError, a 500)."""
+
+    def to_python(self, value: str | None) -> int | None:
+        text = (value or "").strip()
+        if not text:
+            return None
+        if not (text.isascii() and text.isdigit() and 1 <= int(text) <= LARGEST_ID):
+            raise verbatim_error(f"must be a record id: a whole number from 1 to {LARGEST_ID}")
+        return int(text)
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": LARGEST_ID})
+class RecordIdFilter(filters.Filter):
+    field_class = RecordIdField
 
 
 class UtcDateTimeField(IsoDateTimeField):
@@ -214,7 +237,7 @@ class FundingRoundFilter(RecordFilter):
 
 
 class ParticipationFilter(RecordFilter):
-    round = filters.NumberFilter(field_name="round_id")
+    round = RecordIdFilter(field_name="round_id", help_text="The round's id.")
     startup = slug_filter(Startup, "Stakes in this startup.", field_name="round__startup")
     investor = slug_filter(
         Investor, "Stakes of this investor or an affiliate of it.", method="filter_investor"
@@ -285,10 +308,15 @@ class ReportedMetricFilter(RecordFilter):
 
 
 class SearchFilter(drf_filters.SearchFilter):
-    """DRF's search, with a bad term reported under `search` like every other parameter."""
+    """DRF's search, with a bad term reported under `search` like every other parameter, and
+    no more terms, nor longer ones, than startups.search allows."""
 
     def get_search_terms(self, request) -> list[str]:
         try:
-            return super().get_search_terms(request)
+            terms = super().get_search_terms(request)
         except ValidationError as error:
             raise ValidationError({self.search_param: error.detail}) from None
+        refusal = search_limit_error(terms)
+        if refusal:
+            raise ValidationError({self.search_param: [refusal]})
+        return terms

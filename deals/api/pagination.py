@@ -14,6 +14,7 @@ cursor among the nulls holds a null value. The values and the nulls are read as 
 segments, each its own keyset query (see `_read`).
 """
 
+import datetime as dt
 import json
 from base64 import b64decode, b64encode
 from collections.abc import Iterator
@@ -188,21 +189,48 @@ class KeysetPagination(CursorPagination):
         return json.dumps([None if value is None else str(value), pk])
 
     def decode_cursor(self, request: Request) -> Cursor | None:
+        """The position of a `next` or `previous` link. Anything else (a cursor edited or made
+        up) is a 400 before any query: the database would fail on some of it with an error
+        (a 500), not an empty page."""
         encoded = request.query_params.get(self.cursor_query_param)
         if not encoded:
             return None
         try:
             reverse, value, pk = json.loads(b64decode(encoded.encode("ascii")).decode("utf-8"))
+            if type(reverse) is not bool or not (value is None or type(value) is str):
+                raise ValueError("not a cursor this API writes")
             field = self.model._meta.pk if self.by_pk else self.value_field
-            value = None if value is None else field.to_python(value)
-            pk = int(pk)
-        except (ValueError, TypeError, UnicodeError, DjangoValidationError):
-            raise ValidationError(
-                {self.cursor_query_param: [self.invalid_cursor_message]}
-            ) from None
-        if (value is None and not self.nullable) or "\x00" in str(value):
+            value = None if value is None else self._storable(field, value)
+            pk = self._storable(self.model._meta.pk, pk) if type(pk) is int else None
+        except (
+            ValueError,
+            TypeError,
+            ArithmeticError,
+            RecursionError,
+            DjangoValidationError,
+        ):
+            pk = None
+        if pk is None or (value is None and not self.nullable):
             raise ValidationError({self.cursor_query_param: [self.invalid_cursor_message]})
-        return Cursor(offset=0, reverse=bool(reverse), position=(value, pk))
+        return Cursor(offset=0, reverse=reverse, position=(value, pk))
+
+    @staticmethod
+    def _storable(field, raw: str | int) -> Any:
+        """`raw` as the field's value, if its column can hold it; else an error of those that
+        decode_cursor catches. Range and digits come from the field's own validators (an id
+        within 64 bits, an amount within its digits); text must be UTF-8 without NUL, which
+        PostgreSQL refuses; a moment must be aware and within the years UTC can write."""
+        if isinstance(raw, str):
+            raw.encode("utf-8")  # a lone surrogate raises UnicodeEncodeError
+            if "\x00" in raw:
+                raise ValueError("NUL")
+        value = field.to_python(raw)
+        if isinstance(value, dt.datetime):
+            if value.tzinfo is None:
+                raise ValueError("a moment without its offset")
+            value.astimezone(dt.UTC)  # OverflowError past year 9999 in UTC
+        field.run_validators(value)
+        return value
 
     def encode_cursor(self, cursor: Cursor) -> str:
         value, pk = json.loads(cursor.position)

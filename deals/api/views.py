@@ -29,7 +29,41 @@ CSV_CHUNK_SIZE = 500
 CSV_CONTENT_TYPE = f"{CSVRenderer.media_type}; charset={CSVRenderer.charset}"
 
 
-class RecordViewSet(viewsets.ModelViewSet):
+class KeysetListMixin:
+    """A list in keyset pages (deals.api.pagination), or, as CSV, the whole list streamed.
+
+    Every list of the API answers this way: the resources, and the statistics that are lists
+    of records (co-investment pairs)."""
+
+    def list(self, request, *args, **kwargs):
+        # A page of records; or, as CSV, every record of the list, streamed (csv_list).
+        # (A comment, not a docstring: drf-spectacular would make a docstring every list's
+        # description.)
+        queryset = self.filter_queryset(self.list_queryset())
+        if getattr(request.accepted_renderer, "format", None) == CSVRenderer.format:
+            return self.csv_list(queryset)
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(self.records(page))
+
+    def list_queryset(self) -> QuerySet:
+        return self.get_queryset()
+
+    def records(self, page: Sequence) -> Sequence[dict]:
+        """The output of a page (or a chunk) of records."""
+        return self.get_serializer(page, many=True).data
+
+    def csv_list(self, queryset: QuerySet) -> StreamingHttpResponse:
+        """Every record the filters leave, in the list's order, as one CSV: read and written
+        CSV_CHUNK_SIZE records at a time, in keyset chunks, so that memory stays the same
+        for ten records or a million. `page_size` does not apply; a `next` cursor starts the
+        CSV there."""
+        chunks = self.paginator.chunks(queryset, self.request, self, CSV_CHUNK_SIZE)
+        columns = columns_of(self.get_serializer())
+        records = (self.records(chunk) for chunk in chunks)
+        return StreamingHttpResponse(csv_stream(records, columns), content_type=CSV_CONTENT_TYPE)
+
+
+class RecordViewSet(KeysetListMixin, viewsets.ModelViewSet):
     """List, read, create, update and delete one kind of record through its services."""
 
     create_service: Callable[..., Model]
@@ -46,21 +80,13 @@ class RecordViewSet(viewsets.ModelViewSet):
     def get_queryset(self):
         return self.selector()
 
-    def list(self, request, *args, **kwargs):
-        # A page of records; or, as CSV, every record of the list, streamed (csv_list).
+    def list_queryset(self) -> QuerySet:
         # With a row selector, records are `.values()` rows written by the serializer's row
         # plan (RowsListSerializer): the same filters, ordering, cursor and output, without
-        # model instances. (A comment, not a docstring: drf-spectacular would make a
-        # docstring every list's description.)
+        # model instances.
         if self.row_selector is None:
-            queryset = self.get_queryset()
-        else:
-            queryset = self.row_selector(row_plan(self.get_serializer_class()).columns)
-        queryset = self.filter_queryset(queryset)
-        if getattr(request.accepted_renderer, "format", None) == CSVRenderer.format:
-            return self.csv_list(queryset)
-        page = self.paginate_queryset(queryset)
-        return self.get_paginated_response(self.records(page))
+            return self.get_queryset()
+        return self.row_selector(row_plan(self.get_serializer_class()).columns)
 
     def records(self, page: Sequence) -> Sequence[dict]:
         """The output of a page (or a chunk) of records: instances, or rows."""
@@ -69,16 +95,6 @@ class RecordViewSet(viewsets.ModelViewSet):
             relations = {name: nested.columns for name, nested in plan.relations.items()}
             page = selectors.add_related_rows(page, plan.model, relations, plan.shows_source_urls)
         return self.get_serializer(page, many=True).data
-
-    def csv_list(self, queryset: QuerySet) -> StreamingHttpResponse:
-        """Every record the filters leave, in the list's order, as one CSV: read and written
-        CSV_CHUNK_SIZE records at a time, in keyset chunks, so that memory stays the same
-        for ten records or a million. `page_size` does not apply; a `next` cursor starts the
-        CSV there."""
-        chunks = self.paginator.chunks(queryset, self.request, self, CSV_CHUNK_SIZE)
-        columns = columns_of(self.get_serializer())
-        records = (self.records(chunk) for chunk in chunks)
-        return StreamingHttpResponse(csv_stream(records, columns), content_type=CSV_CONTENT_TYPE)
 
     def _saved(self, serializer, service: Callable[..., Model], *args: Any) -> None:
         record = call_service(
