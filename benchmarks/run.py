@@ -38,7 +38,7 @@ class Scale:
 
 SCALES = {
     "large": Scale(1_000_000, 1_000, 100_000, 100_000, 15),
-    "small": Scale(10_000, 1_000, 2_000, 2_000, 3),
+    "small": Scale(3_000, 500, 1_000, 1_000, 2),
 }
 TARGETS = {
     "refresh_vs_sql": "<= 1.5",
