@@ -7,7 +7,7 @@ import environ
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
 
-from config.database import database_settings
+from config.database import database_settings, with_statement_timeout
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -48,6 +48,8 @@ MIDDLEWARE = [
     "config.request_limits.RequestSizeLimitMiddleware",
     # Outermost but for the headers: a database outage answers 503, after one retry of a read.
     "config.middleware.DatabaseUnavailableMiddleware",
+    # After it, so that a query stopped by the statement timeout is a 503 of its own, not retried.
+    "config.statement_timeout.QueryTimeoutMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.languages.LanguageMiddleware",
@@ -80,6 +82,10 @@ TEMPLATES = [
     },
 ]
 
+# Seconds any one statement may run on PostgreSQL: every connection's, and the refresh's and
+# import's (their transaction only).
+DATABASE_STATEMENT_TIMEOUT = env.float("DATABASE_STATEMENT_TIMEOUT", default=10)
+DATABASE_LONG_STATEMENT_TIMEOUT = env.float("DATABASE_LONG_STATEMENT_TIMEOUT", default=600)
 DATABASES = {
     "default": database_settings(
         env.str("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
@@ -92,6 +98,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int(
         "DATABASE_CONNECT_TIMEOUT", default=5
     )
+    # No query of a web request holds a worker for longer than this (a 503 says so:
+    # config/statement_timeout.py); the refresh and the import take the long one for their
+    # transaction (startups/statement_timeout.py).
+    with_statement_timeout(DATABASES["default"], DATABASE_STATEMENT_TIMEOUT)
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # `make run` with REDIS_URL has the server and a Celery worker writing one file. A write
     # transaction takes the write lock when it begins (IMMEDIATE) and waits for it up to the
