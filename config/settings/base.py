@@ -18,6 +18,10 @@ DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env("SECRET_KEY", default="")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# Proxies in front of the site that append to X-Forwarded-For (0: none, the client connects
+# directly). The client's address is the entry the outermost of them appended; anything to
+# its left is the client's own text and is never trusted (config/client_address.py).
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -43,6 +47,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every reader of REMOTE_ADDR (throttle, login lockout, access log) gets the client's.
+    "config.client_address.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before anything reads a body: one over its limit is a 413 (config/request_limits.py).
     "config.request_limits.RequestSizeLimitMiddleware",
@@ -126,7 +132,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # Login lockout (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username from
 # one address, that pair is refused (429), even with the right password, until the cool-off has
 # passed or staff reset it (`manage.py axes_reset_username NAME`). By username and address
-# together (the address the app sees, REMOTE_ADDR): guessing one account is stopped, and a
+# together (the client's address: REMOTE_ADDR, which config.client_address has set per
+# NUM_PROXIES; never a header the client wrote): guessing one account is stopped, and a
 # stranger elsewhere cannot lock its owner out. Attempts are kept in the database, like
 # sessions, never in Redis.
 AUTHENTICATION_BACKENDS = [
@@ -253,6 +260,10 @@ REST_FRAMEWORK = {
         "anon": env("API_THROTTLE_ANON", default="120/minute"),
         "user": env("API_THROTTLE_USER", default="1200/minute"),
     },
+    # By REMOTE_ADDR, which ClientAddressMiddleware has already set to the client's address
+    # per NUM_PROXIES: DRF must not read X-Forwarded-For a second time (its default, None,
+    # keys on the whole header, which a client rotates at will).
+    "NUM_PROXIES": 0,
     "DEFAULT_RENDERER_CLASSES": [
         "deals.api.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
