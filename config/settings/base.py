@@ -181,6 +181,9 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 REDIS_URL = env("REDIS_URL", default="")
 
+# Production sets it: without a broker the web server and the Celery worker refuse to start,
+# so that no heavy task ever runs inside a request (config/task_broker.py).
+REQUIRE_TASK_BROKER = False
 # Without a broker, tasks run in-process: the embedded default of `make run`.
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
