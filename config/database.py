@@ -86,3 +86,12 @@ def database_url(database: dict[str, Any]) -> str:
     query = f"?{urlencode(options)}" if options else ""
     name = quote(str(database.get("NAME") or ""), safe="")
     return f"postgres://{credentials}{host}{port}/{name}{query}"
+
+
+def with_statement_timeout(database: dict[str, Any], seconds: float) -> None:
+    """Start every connection of `database` with PostgreSQL's statement_timeout (0: none),
+    as a libpq startup option (no query per connection), kept beside any `options` that
+    DATABASE_URL gave."""
+    database_options = database.setdefault("OPTIONS", {})
+    timeout = f"-c statement_timeout={max(0, round(seconds * 1000))}"
+    database_options["options"] = " ".join(filter(None, [database_options.get("options"), timeout]))

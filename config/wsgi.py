@@ -1,16 +1,12 @@
-"""
-WSGI config for config project.
-
-It exposes the WSGI callable as a module-level variable named ``application``.
-
-For more information on this file, see
-https://docs.djangoproject.com/en/5.2/howto/deployment/wsgi/
-"""
+"""The WSGI application that gunicorn serves (`config/gunicorn.py`)."""
 
 import os
 
 from django.core.wsgi import get_wsgi_application
 
+from config.task_broker import refuse_to_start_without_a_broker
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
 application = get_wsgi_application()
+refuse_to_start_without_a_broker("The web server")

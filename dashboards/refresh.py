@@ -14,6 +14,7 @@ from django.db.models import Max, Min, Q
 from django.utils import timezone
 
 from startups.models import PendingRefresh
+from startups.statement_timeout import extend_statement_timeout
 
 from . import aggregates, co_investments, investor_aggregates
 from .aggregates import WRITE_BATCH
@@ -97,11 +98,13 @@ def _serialize_refreshes() -> None:
 
     The refresh's GROUP BYs and joins sort and hash millions of rows: with PostgreSQL's
     default work_mem (4 MB) they spill to disk. REFRESH_WORK_MEM raises it for this
-    transaction only (docs/benchmarks.md)."""
+    transaction only (docs/benchmarks.md), and its statements get the long statement timeout
+    instead of the web's."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [REFRESH_LOCK_KEY])
             cursor.execute("SELECT set_config('work_mem', %s, true)", [settings.REFRESH_WORK_MEM])
+            extend_statement_timeout(cursor)
 
 
 def recompute_everything(stamp: dict) -> None:

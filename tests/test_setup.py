@@ -51,8 +51,9 @@ def test_models_and_migrations_agree():
         "insecure-local-development-key-never-used-in-production",
         "short-but-random-Xq3",
         "a" * 64,
+        "django-insecure-" + secrets.token_urlsafe(50),
     ],
-    ids=["unset", "empty", "development-key", "too-short", "one-character"],
+    ids=["unset", "empty", "development-key", "too-short", "one-character", "startproject-key"],
 )
 def test_production_refuses_to_start_without_a_real_secret_key(secret_key):
     result = run_python(
@@ -64,6 +65,8 @@ def test_production_refuses_to_start_without_a_real_secret_key(secret_key):
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert "SECRET_KEY" in result.stderr
+    # The message names the problem, never the key.
+    assert not secret_key or secret_key not in result.stderr
 
 
 def test_production_settings_pass_the_deployment_checklist():
@@ -73,6 +76,7 @@ def test_production_settings_pass_the_deployment_checklist():
         DJANGO_SETTINGS_MODULE="config.settings.production",
         SECRET_KEY=strong_secret_key(),
         ALLOWED_HOSTS="example.com",
+        REDIS_URL="redis://redis:6379/0",
         DEBUG=None,
         SECURE_SSL_REDIRECT=None,
         SECURE_HSTS_SECONDS=None,

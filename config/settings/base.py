@@ -7,7 +7,7 @@ import environ
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
 
-from config.database import database_settings
+from config.database import database_settings, with_statement_timeout
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -18,6 +18,10 @@ DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env("SECRET_KEY", default="")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# Proxies in front of the site that append to X-Forwarded-For (0: none, the client connects
+# directly). The client's address is the entry the outermost of them appended; anything to
+# its left is the client's own text and is never trusted (config/client_address.py).
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -43,6 +47,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every reader of REMOTE_ADDR (throttle, login lockout, access log) gets the client's.
+    "config.client_address.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before anything reads a body: one over its limit is a 413 (config/request_limits.py).
     "config.request_limits.RequestSizeLimitMiddleware",
@@ -50,6 +56,8 @@ MIDDLEWARE = [
     "config.request_limits.AdminSearchLimitMiddleware",
     # Outermost but for the headers: a database outage answers 503, after one retry of a read.
     "config.middleware.DatabaseUnavailableMiddleware",
+    # After it, so that a query stopped by the statement timeout is a 503 of its own, not retried.
+    "config.statement_timeout.QueryTimeoutMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.languages.LanguageMiddleware",
@@ -82,6 +90,10 @@ TEMPLATES = [
     },
 ]
 
+# Seconds any one statement may run on PostgreSQL: every connection's, and the refresh's and
+# import's (their transaction only).
+DATABASE_STATEMENT_TIMEOUT = env.float("DATABASE_STATEMENT_TIMEOUT", default=10)
+DATABASE_LONG_STATEMENT_TIMEOUT = env.float("DATABASE_LONG_STATEMENT_TIMEOUT", default=600)
 DATABASES = {
     "default": database_settings(
         env.str("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
@@ -94,6 +106,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int(
         "DATABASE_CONNECT_TIMEOUT", default=5
     )
+    # No query of a web request holds a worker for longer than this (a 503 says so:
+    # config/statement_timeout.py); the refresh and the import take the long one for their
+    # transaction (startups/statement_timeout.py).
+    with_statement_timeout(DATABASES["default"], DATABASE_STATEMENT_TIMEOUT)
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # `make run` with REDIS_URL has the server and a Celery worker writing one file. A write
     # transaction takes the write lock when it begins (IMMEDIATE) and waits for it up to the
@@ -118,7 +134,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # Login lockout (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username from
 # one address, that pair is refused (429), even with the right password, until the cool-off has
 # passed or staff reset it (`manage.py axes_reset_username NAME`). By username and address
-# together (the address the app sees, REMOTE_ADDR): guessing one account is stopped, and a
+# together (the client's address: REMOTE_ADDR, which config.client_address has set per
+# NUM_PROXIES; never a header the client wrote): guessing one account is stopped, and a
 # stranger elsewhere cannot lock its owner out. Attempts are kept in the database, like
 # sessions, never in Redis.
 AUTHENTICATION_BACKENDS = [
@@ -166,6 +183,9 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 REDIS_URL = env("REDIS_URL", default="")
 
+# Production sets it: without a broker the web server and the Celery worker refuse to start,
+# so that no heavy task ever runs inside a request (config/task_broker.py).
+REQUIRE_TASK_BROKER = False
 # Without a broker, tasks run in-process: the embedded default of `make run`.
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
@@ -249,6 +269,10 @@ REST_FRAMEWORK = {
         "anon": env("API_THROTTLE_ANON", default="120/minute"),
         "user": env("API_THROTTLE_USER", default="1200/minute"),
     },
+    # By REMOTE_ADDR, which ClientAddressMiddleware has already set to the client's address
+    # per NUM_PROXIES: DRF must not read X-Forwarded-For a second time (its default, None,
+    # keys on the whole header, which a client rotates at will).
+    "NUM_PROXIES": 0,
     "DEFAULT_RENDERER_CLASSES": [
         "deals.api.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",

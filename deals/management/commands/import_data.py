@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from deals.importing import import_paths
+from startups.statement_timeout import long_statement_timeout
 
 # Who the history names for an import run without --user: an account that stands for the
 # command line, inactive and without a password, so it can never sign in.
@@ -36,16 +37,18 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         progress = sys.stderr.isatty() and options["verbosity"] > 0
         user = importing_user(options["user"], create=not options["dry_run"])
-        if options["mapping"] == "crunchbase":
-            from deals.importing.crunchbase import import_crunchbase
+        # Large files: each statement may take the long timeout, not the web's.
+        with long_statement_timeout():
+            if options["mapping"] == "crunchbase":
+                from deals.importing.crunchbase import import_crunchbase
 
-            report = import_crunchbase(
-                options["paths"], dry_run=options["dry_run"], progress=progress, user=user
-            )
-        else:
-            report = import_paths(
-                options["paths"], dry_run=options["dry_run"], progress=progress, user=user
-            )
+                report = import_crunchbase(
+                    options["paths"], dry_run=options["dry_run"], progress=progress, user=user
+                )
+            else:
+                report = import_paths(
+                    options["paths"], dry_run=options["dry_run"], progress=progress, user=user
+                )
         for problem in report.problems:
             self.stderr.write(str(problem))
         for warning in report.warnings:
