@@ -27,16 +27,13 @@ print("wrote after seeing", seen)
 SLUGS = ("first-writer", "second-writer")
 
 
-def test_two_processes_read_then_write_one_sqlite_file_and_both_succeed(tmp_path):
+def test_two_processes_read_then_write_one_sqlite_file_and_both_succeed(tmp_path, migrated_sqlite):
     environment = {
         **{key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"},
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "DATABASE_URL": f"sqlite:///{migrated_sqlite(tmp_path / 'db.sqlite3')}",
         "DEBUG": "1",
     }
     manage = [sys.executable, "manage.py"]
-    subprocess.run(
-        [*manage, "migrate", "--noinput"], cwd=PROJECT, env=environment, check=True, timeout=300
-    )
     go = tmp_path / "go"
     writers = [
         subprocess.Popen(

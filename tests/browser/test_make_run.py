@@ -256,7 +256,8 @@ def test_make_run_serves_every_write_of_a_newcomer(page, tmp_path):
 
 @pytest.mark.redis
 @pytest.mark.worker
-def test_make_run_with_redis_refreshes_through_a_real_worker(page, tmp_path):
+def test_make_run_with_redis_refreshes_through_a_real_worker(page, tmp_path, migrated_sqlite):
+    migrated_sqlite(tmp_path / "db.sqlite3")  # make run still loads the sample into it
     redis = PrivateRedis()
     redis.start()
     try:

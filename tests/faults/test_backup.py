@@ -54,11 +54,10 @@ def make_available() -> None:
 
 
 def test_a_sqlite_database_round_trips_through_make_backup_and_restore(
-    make_available: None, tmp_path: Path
+    make_available: None, tmp_path: Path, migrated_sqlite
 ):
-    database = tmp_path / "tracker.sqlite3"
+    database = migrated_sqlite(tmp_path / "tracker.sqlite3")
     environment = app_environment(f"sqlite:///{database}", None)
-    manage(environment, "migrate", "--noinput")
     manage(environment, "import_data", "data/sample")  # refreshes the aggregates in-process
     with sqlite3.connect(database) as connection:
         original = table_checksums(connection)
