@@ -205,6 +205,7 @@ class SourceViewSet(RecordViewSet):
     selector = staticmethod(selectors.sources_for_api)
     create_service = staticmethod(startups_services.source_create)
     update_service = staticmethod(startups_services.source_update)
+    delete_service = staticmethod(startups_services.source_delete)
     search_fields = ["url", "title", "publisher"]
     ordering_fields = ["url", *RecordViewSet.ordering_fields]
     ordering = ["url"]
