@@ -25,11 +25,30 @@ def split_urls(text: str) -> list[str]:
 CREATE_ATTEMPTS = 3
 
 
+def _wanted_urls(urls: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(url.strip() for url in urls if url and url.strip()))
+
+
 def sources_for_urls(urls: Iterable[str]) -> list[Source]:
     """The Source of each URL, creating bare ones for URLs not seen before (one query each way)."""
-    wanted = list(dict.fromkeys(url.strip() for url in urls if url and url.strip()))
+    wanted = _wanted_urls(urls)
     found = _found_or_created(Source, "url", wanted, _bare_source)
     return [found[url] for url in wanted]
+
+
+def unknown_source_urls(urls: Iterable[str]) -> list[str]:
+    """The URLs for which sources_for_urls would create a Source."""
+    return _unknown(Source, "url", _wanted_urls(urls))
+
+
+def unknown_tag_slugs(slugs: Iterable[str]) -> list[str]:
+    """The slugs for which tags_for_slugs would create a Tag."""
+    return _unknown(Tag, "slug", list(dict.fromkeys(slugs)))
+
+
+def _unknown(model: type[models.Model], key: str, values: list[str]) -> list[str]:
+    known = set(model._default_manager.filter(**{f"{key}__in": values}).values_list(key, flat=True))
+    return [value for value in values if value not in known]
 
 
 def _bare_source(url: str) -> Source:

@@ -19,6 +19,7 @@ from . import serializers as api
 from .errors import call_service
 from .renderers import CSVRenderer, columns_of, csv_stream
 from .serializers.rows import row_plan
+from .touches import delete_permissions, require
 
 NAME_SEARCH = ["name_en", "name_zh", "aliases"]
 SLUG = "[A-Za-z0-9_-]+"
@@ -88,12 +89,15 @@ class RecordViewSet(viewsets.ModelViewSet):
         serializer.instance = self.get_queryset().get(pk=record.pk)
 
     def perform_create(self, serializer) -> None:
+        require(self.request.user, serializer.nested_permissions())
         self._saved(serializer, type(self).create_service)
 
     def perform_update(self, serializer) -> None:
+        require(self.request.user, serializer.nested_permissions())
         self._saved(serializer, type(self).update_service, serializer.instance)
 
     def perform_destroy(self, instance: Model) -> None:
+        require(self.request.user, delete_permissions(instance))
         call_service(type(self).delete_service, instance)
 
 

@@ -17,10 +17,12 @@ from deals.models import (
     ReportedMetric,
     ValuationMark,
 )
+from deals.services import participant_changes
 from startups.models import Startup
 from startups.vocab import period_end
 
 from ..fields import MonthField, NameListField, PartialDateField, SlugOf, SourceUrlsField
+from ..touches import permission
 from .base import (
     FIELD_MAPPING,
     READ_ONLY_TIMESTAMPS,
@@ -173,6 +175,20 @@ class FundingRoundSerializer(RecordSerializer):
         if "participations" in fields:
             fields["participants"] = fields.pop("participations")
         return fields
+
+    def nested_permissions(self) -> set[str]:
+        needed = super().nested_permissions()
+        participants = self.service_fields().get("participants")
+        if participants is not None:
+            changes = participant_changes(self.instance, participants)
+            for action, records in (
+                ("add", changes.added),
+                ("change", changes.changed),
+                ("delete", changes.removed),
+            ):
+                if records:
+                    needed.add(permission(Participation, action))
+        return needed
 
 
 class ParticipationSerializer(RecordSerializer):
