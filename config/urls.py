@@ -1,8 +1,10 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
+from django.views.i18n import set_language
 
 from deals import admin_views
 
@@ -19,7 +21,8 @@ handler400 = "config.request_limits.bad_request"
 handler500 = "config.errors.server_error"
 
 urlpatterns = [
-    path("favicon.ico", FaviconView.as_view(), name="favicon"),
+    # Public even when reads need a login (config/read_access.py): they show no data.
+    path("favicon.ico", login_not_required(FaviconView.as_view()), name="favicon"),
     path("admin/data/import/", admin.site.admin_view(admin_views.upload_view), name="data-import"),
     path(
         "admin/data/import/<int:pk>/confirm/",
@@ -29,7 +32,7 @@ urlpatterns = [
     path("admin/data/export/", admin.site.admin_view(admin_views.export_view), name="data-export"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.urls_api")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
 ]
 # The pages carry their language in the URL (config/languages.py): English unprefixed.
 urlpatterns += i18n_patterns(path("", include("dashboards.urls")), prefix_default_language=False)

@@ -1,5 +1,6 @@
 """/api/v1/: the resources, the statistics, token revocation, the schema and its docs."""
 
+from django.contrib.auth.decorators import login_not_required
 from django.http import JsonResponse
 from django.urls import include, path, re_path
 from django.views.decorators.csrf import csrf_exempt
@@ -21,6 +22,7 @@ router.register("fx-rates", views.FxRateViewSet, basename="fx-rate")
 router.register("reported-metrics", views.ReportedMetricViewSet, basename="reported-metric")
 
 
+@login_not_required  # it reads nothing: a JSON 404 for anyone, as the API answers
 @csrf_exempt
 def not_found(request, rest: str = "") -> JsonResponse:
     """Any other path under /api/v1/ answers like the API does, in JSON, not an HTML page

@@ -5,6 +5,7 @@ record's date before validation, so no path can store a figure without its USD t
 """
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
@@ -108,6 +109,37 @@ def funding_round_create(
     return funding_round
 
 
+@dataclass
+class ParticipantChanges:
+    """A round's new list of participants against its stored participations, by investor."""
+
+    writes: list[tuple[Participation, dict[str, Any]]] = field(default_factory=list)
+    changed: list[Participation] = field(default_factory=list)
+    removed: list[Participation] = field(default_factory=list)
+
+    @property
+    def added(self) -> list[Participation]:
+        return [record for record, _ in self.writes if record.pk is None]
+
+
+def participant_changes(
+    funding_round: FundingRound | None, participants: Iterable[dict[str, Any]]
+) -> ParticipantChanges:
+    """What writing `participants` to `funding_round` (None: a new round) adds, changes and
+    removes: the service writes it, and the API asks for the permission of each."""
+    stored = {p.investor_id: p for p in funding_round.participations.all()} if funding_round else {}
+    changes = ParticipantChanges()
+    for participant in participants:
+        record = stored.pop(participant["investor"].pk, None)
+        if record is None:
+            record = Participation(round=funding_round)
+        elif any(getattr(record, name) != value for name, value in participant.items()):
+            changes.changed.append(record)
+        changes.writes.append((record, participant))
+    changes.removed = list(stored.values())
+    return changes
+
+
 @transaction.atomic
 def funding_round_update(
     funding_round: FundingRound,
@@ -120,16 +152,11 @@ def funding_round_update(
     book = RateBook.load()
     money_record_save(assign_fields(funding_round, fields), source_urls=source_urls, book=book)
     if participants is not None:
-        existing = {p.investor_id: p for p in funding_round.participations.all()}
-        kept = set()
-        for participant in participants:
-            investor = participant["investor"]
-            current = existing.get(investor.pk) or Participation(round=funding_round)
-            money_record_save(assign_fields(current, participant), book=book)
-            kept.add(investor.pk)
-        for investor_id, stale in existing.items():
-            if investor_id not in kept:
-                record_delete(stale)
+        changes = participant_changes(funding_round, participants)
+        for record, participant in changes.writes:
+            money_record_save(assign_fields(record, participant), book=book)
+        for stale in changes.removed:
+            record_delete(stale)
     else:
         # The round's date converts its participants' money too.
         for participation in funding_round.participations.all():

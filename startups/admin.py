@@ -15,15 +15,15 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Model, QuerySet
 from django.http import HttpRequest
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.text import format_lazy
+from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import ModelProduct, Source, Startup, Tag
 from .rules import missing_source
-from .services import record_delete, record_save
+from .services import record_delete, record_save, source_citations, source_delete
 from .vocab import QUALIFIER_SIGNS, format_money, format_partial_date, refuse_exponent
 
 RECORD_FIELDSET = (
@@ -217,6 +217,21 @@ class SourceAdmin(RecordAdmin):
         (None, {"fields": ["url", "title", "publisher", "published_on", "notes"]}),
         RECORD_FIELDSET,
     ]
+    # Says why a cited source stays, instead of Django's "would require deleting".
+    delete_confirmation_template = "admin/startups/source/delete_confirmation.html"
+
+    def delete_model(self, request, obj):
+        source_delete(obj)
+
+    def get_deleted_objects(self, objs, request):
+        """Every record citing a source protects it (source_citations), lists of sources
+        included: the delete page and the bulk action refuse, naming those records."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        citations = [
+            format_html("{}: {}", capfirst(record._meta.verbose_name), record)
+            for record in source_citations(objs)
+        ]
+        return deleted, counts, perms_needed, citations or protected
 
 
 @admin.register(Tag)

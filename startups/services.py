@@ -4,6 +4,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from django.db import IntegrityError, models, transaction
+from django.db.models import ProtectedError
 from simple_history.utils import bulk_create_with_history
 
 from .changes import changes_record, touched_by
@@ -18,11 +19,30 @@ M = TypeVar("M", bound=models.Model)
 CREATE_ATTEMPTS = 3
 
 
+def _wanted_urls(urls: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(url.strip() for url in urls if url and url.strip()))
+
+
 def sources_for_urls(urls: Iterable[str]) -> list[Source]:
     """The Source of each URL, creating bare ones for URLs not seen before (one query each way)."""
-    wanted = list(dict.fromkeys(url.strip() for url in urls if url and url.strip()))
+    wanted = _wanted_urls(urls)
     found = _found_or_created(Source, "url", wanted, _bare_source)
     return [found[url] for url in wanted]
+
+
+def unknown_source_urls(urls: Iterable[str]) -> list[str]:
+    """The URLs for which sources_for_urls would create a Source."""
+    return _unknown(Source, "url", _wanted_urls(urls))
+
+
+def unknown_tag_slugs(slugs: Iterable[str]) -> list[str]:
+    """The slugs for which tags_for_slugs would create a Tag."""
+    return _unknown(Tag, "slug", list(dict.fromkeys(slugs)))
+
+
+def _unknown(model: type[models.Model], key: str, values: list[str]) -> list[str]:
+    known = set(model._default_manager.filter(**{f"{key}__in": values}).values_list(key, flat=True))
+    return [value for value in values if value not in known]
 
 
 def _bare_source(url: str) -> Source:
@@ -109,6 +129,31 @@ def assign_fields(instance: M, fields: dict[str, Any]) -> M:
     for name, value in fields.items():
         setattr(instance, name, value)
     return instance
+
+
+def source_citations(sources: Iterable[Source]) -> list[models.Model]:
+    """Every record that cites one of `sources`, whatever the relation: an FX rate's source
+    (a foreign key) or a round's list of sources (a many-to-many), one query per relation.
+
+    The rule that keeps a figure's evidence: a cited source is never deleted. Django's PROTECT
+    would cover only foreign keys; deleting a source from a list would silently strip it."""
+    sources = list(sources)
+    citing: list[models.Model] = []
+    for relation in Source._meta.related_objects:
+        model = relation.related_model
+        lookup = f"{relation.field.name}__in"
+        citing.extend(model._default_manager.filter(**{lookup: sources}).distinct())
+    return citing
+
+
+@transaction.atomic
+def source_delete(source: Source) -> None:
+    """Delete a source that nothing cites; a cited one raises ProtectedError naming the
+    records that cite it (the API answers 409, the admin refuses)."""
+    citing = source_citations([source])
+    if citing:
+        raise ProtectedError(f"{source} is cited by {len(citing)} records.", set(citing))
+    record_delete(source)
 
 
 def source_create(**fields: Any) -> Source:

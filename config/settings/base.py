@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # With API_REQUIRE_LOGIN_FOR_READS, every page and CSV needs a signed-in user.
+    "config.read_access.LoginRequiredForReadsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -245,8 +247,11 @@ CACHES = {
 }
 
 # The API (deals/api/): hashed, expiring knox tokens or a session with CSRF; anonymous reads
-# unless API_REQUIRE_LOGIN_FOR_READS; writes need the model permission.
+# unless API_REQUIRE_LOGIN_FOR_READS, which closes the pages and CSVs too (config/read_access.py);
+# writes need the model permission.
 API_REQUIRE_LOGIN_FOR_READS = env.bool("API_REQUIRE_LOGIN_FOR_READS", default=False)
+# The one login page: the admin's (there is no other sign-in).
+LOGIN_URL = "admin:login"
 API_PAGE_SIZE = env.int("API_PAGE_SIZE", default=100)
 API_MAX_PAGE_SIZE = 500
 # A search (the API's ?search=, the admin's search box) takes at most this many terms of at

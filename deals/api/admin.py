@@ -1,7 +1,9 @@
-"""API tokens in the admin: staff create one for a user, see it once, revoke it by deleting it.
+"""API tokens in the admin: staff create one, see it once, revoke it by deleting it.
 
 Only the token's hash is stored (knox); the first characters (`token_key`) identify it in
-lists and logs. A new token expires after REST_KNOX["TOKEN_TTL"] unless staff choose a date.
+lists and logs. A new token expires after REST_KNOX["TOKEN_TTL"] (API_TOKEN_TTL_DAYS) or
+earlier, never later. A token acts as its user, so only a superuser may create one for
+someone else: staff holding the token permissions create tokens for themselves.
 """
 
 from django import forms
@@ -9,6 +11,7 @@ from django.contrib import admin
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from knox.admin import AuthTokenAdmin, AuthTokenCreateForm
 from knox.models import AuthToken
@@ -35,8 +38,24 @@ class TokenCreateForm(AuthTokenCreateForm):
     expiry = forms.SplitDateTimeField(
         widget=AdminSplitDateTime,
         initial=default_expiry,
-        help_text=_("Every token expires; the default is the configured lifetime."),
+        help_text=_("Every token expires, at the latest after the configured lifetime."),
     )
+
+    def clean_expiry(self):
+        expiry = self.cleaned_data["expiry"]
+        now = timezone.now()
+        latest = now + knox_settings.TOKEN_TTL
+        if expiry <= now:
+            raise forms.ValidationError(_("A token must expire in the future."))
+        if expiry > latest:
+            raise forms.ValidationError(
+                _("A token may last at most %(days)d days (API_TOKEN_TTL_DAYS): %(latest)s UTC.")
+                % {
+                    "days": knox_settings.TOKEN_TTL.days,
+                    "latest": date_format(latest, "Y-m-d H:i"),
+                }
+            )
+        return expiry
 
 
 admin.site.unregister(AuthToken)
@@ -52,6 +71,22 @@ class TokenAdmin(AuthTokenAdmin):
     raw_id_fields = ()
     autocomplete_fields = ("user",)
     search_fields = ("token_key", "user__username", "user__email")
+
+    def get_autocomplete_fields(self, request):
+        # Staff who are not superusers pick from one user, themselves: no search needed.
+        return self.autocomplete_fields if request.user.is_superuser else ()
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "user" and not request.user.is_superuser:
+            field.queryset = field.queryset.filter(pk=request.user.pk)
+            field.error_messages["invalid_choice"] = _(
+                "Only a superuser may create a token for another user."
+            )
+        return field
+
+    def get_changeform_initial_data(self, request):
+        return {"user": request.user.pk, **super().get_changeform_initial_data(request)}
 
     def get_readonly_fields(self, request, obj=None):
         return self.readonly_fields if obj is not None else ()

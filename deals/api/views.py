@@ -19,6 +19,7 @@ from . import serializers as api
 from .errors import call_service
 from .renderers import CSVRenderer, columns_of, csv_stream
 from .serializers.rows import row_plan
+from .touches import delete_permissions, require
 
 NAME_SEARCH = ["name_en", "name_zh", "aliases"]
 SLUG = "[A-Za-z0-9_-]+"
@@ -104,12 +105,15 @@ class RecordViewSet(KeysetListMixin, viewsets.ModelViewSet):
         serializer.instance = self.get_queryset().get(pk=record.pk)
 
     def perform_create(self, serializer) -> None:
+        require(self.request.user, serializer.nested_permissions())
         self._saved(serializer, type(self).create_service)
 
     def perform_update(self, serializer) -> None:
+        require(self.request.user, serializer.nested_permissions())
         self._saved(serializer, type(self).update_service, serializer.instance)
 
     def perform_destroy(self, instance: Model) -> None:
+        require(self.request.user, delete_permissions(instance))
         call_service(type(self).delete_service, instance)
 
 
@@ -221,6 +225,7 @@ class SourceViewSet(RecordViewSet):
     selector = staticmethod(selectors.sources_for_api)
     create_service = staticmethod(startups_services.source_create)
     update_service = staticmethod(startups_services.source_update)
+    delete_service = staticmethod(startups_services.source_delete)
     search_fields = ["url", "title", "publisher"]
     ordering_fields = ["url", *RecordViewSet.ordering_fields]
     ordering = ["url"]

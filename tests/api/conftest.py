@@ -85,6 +85,15 @@ def grant(user, model: type, *actions: str) -> None:
     )
 
 
+def grant_names(user, permissions) -> None:
+    """Give `user` each of `permissions`, named "app_label.codename"."""
+    for name in permissions:
+        app_label, codename = name.split(".")
+        user.user_permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
+
+
 @pytest.fixture
 def anonymous() -> Caller:
     return Caller(Client())

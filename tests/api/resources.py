@@ -40,6 +40,9 @@ class Resource:
     create: Callable[[], dict]
     update: dict
     key: str = "pk"
+    # What `create` also writes besides the record: new sources, tags, participations
+    # (deals/api/touches.py), each needing its model's permission.
+    create_needs: tuple[str, ...] = ()
 
     def url(self, record=None) -> str:
         if record is None:
@@ -62,6 +65,7 @@ RESOURCES = {
         },
         {"city": "Shanghai"},
         key="slug",
+        create_needs=("startups.add_source", "startups.add_tag"),
     ),
     "investors": Resource(
         "investors",
@@ -90,6 +94,7 @@ RESOURCES = {
             "participants": [{"investor": InvestorFactory().slug, "is_lead": True}],
         },
         {"notes": "Checked against the filing."},
+        create_needs=("startups.add_source", "deals.add_participation"),
     ),
     "participations": Resource(
         "participations",
@@ -116,6 +121,7 @@ RESOURCES = {
             "source_urls": [SOURCE],
         },
         {"notes": "A secondary sale."},
+        create_needs=("startups.add_source",),
     ),
     "products": Resource(
         "products",
@@ -138,6 +144,7 @@ RESOURCES = {
             "source_urls": [SOURCE],
         },
         {"quantity": 200},
+        create_needs=("startups.add_source",),
     ),
     "sources": Resource(
         "sources",
@@ -167,5 +174,6 @@ RESOURCES = {
             "source_urls": [SOURCE],
         },
         {"notes": "Recounted."},
+        create_needs=("startups.add_source",),
     ),
 }

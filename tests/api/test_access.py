@@ -15,8 +15,8 @@ from knox.models import AuthToken
 from deals.api.access import AnonThrottle
 from tests.factories import StaffFactory, StartupFactory, UserFactory
 
-from .conftest import Caller, grant, staff_session, token_for, with_token
-from .resources import RESOURCES
+from .conftest import Caller, grant, grant_names, staff_session, token_for, with_token
+from .resources import RESOURCES, Resource
 
 pytestmark = pytest.mark.django_db
 
@@ -33,14 +33,15 @@ def same(answered, sent) -> bool:
         return answered == sent
 
 
-def caller_for(role: str, model: type) -> Caller:
+def caller_for(role: str, resource: Resource) -> Caller:
     if role == "anonymous":
         return Caller(Client())
     if role == "staff_session":
         return staff_session()
     user = UserFactory()
     if role == "token_with_permission":
-        grant(user, model, "add", "change", "delete")
+        grant(user, resource.model, "add", "change", "delete")
+        grant_names(user, resource.create_needs)
     return with_token(token_for(user))
 
 
@@ -49,7 +50,7 @@ def caller_for(role: str, model: type) -> Caller:
 def test_everyone_reads_lists_and_records(name, role):
     resource = RESOURCES[name]
     record = resource.make()
-    caller = caller_for(role, resource.model)
+    caller = caller_for(role, resource)
 
     listed = caller.get(resource.url())
     detail = caller.get(resource.url(record))
@@ -65,7 +66,7 @@ def test_everyone_reads_lists_and_records(name, role):
 @pytest.mark.parametrize("name", RESOURCES)
 def test_writes_need_the_model_permission(name, role, action):
     resource = RESOURCES[name]
-    caller = caller_for(role, resource.model)
+    caller = caller_for(role, resource)
     record = resource.make()
     payload = resource.create()
     before = resource.model.objects.count()
@@ -94,10 +95,11 @@ def test_writes_need_the_model_permission(name, role, action):
 def test_a_token_with_permission_on_one_model_cannot_write_another():
     user = UserFactory()
     grant(user, RESOURCES["startups"].model, "add", "change", "delete")
+    grant_names(user, RESOURCES["startups"].create_needs)
     caller = with_token(token_for(user))
 
     assert caller.post("/api/v1/startups/", RESOURCES["startups"].create()).status_code == 201
-    assert caller.post("/api/v1/sources/", RESOURCES["sources"].create()).status_code == 403
+    assert caller.post("/api/v1/investors/", RESOURCES["investors"].create()).status_code == 403
 
 
 def test_a_session_write_without_the_csrf_token_is_refused():

@@ -1,6 +1,7 @@
-"""API throttle rates that no test here meets, and a cache of each test's own."""
+"""API throttle rates that no test here meets, a cache of each test's own, and the API tests'
+callers."""
 
-from tests.api.conftest import api_settings_for_tests
+from tests.api.conftest import anonymous, api_settings_for_tests, writer
 
 # Re-exported so that pytest applies the autouse fixture here too.
-__all__ = ["api_settings_for_tests"]
+__all__ = ["anonymous", "api_settings_for_tests", "writer"]

@@ -209,7 +209,7 @@ def api_endpoints(resource: Resource) -> Iterator[Endpoint]:
         "POST",
         API_CREATE,
         lambda user: (resource.url(), resource.create()),
-        [perm(model, "add")],
+        [perm(model, "add"), *resource.create_needs],
         json=True,
     )
     yield Endpoint(

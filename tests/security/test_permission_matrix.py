@@ -2,11 +2,11 @@
 anonymous callers, signed-in users, staff without and with the permission, and superusers."""
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.test import Client
 from django.urls import get_resolver
 
+from tests.api.conftest import grant_names
 from tests.factories import StaffFactory, UserFactory
 
 from .matrix import ROLES, Endpoint, endpoints, every_url, send
@@ -14,15 +14,6 @@ from .matrix import ROLES, Endpoint, endpoints, every_url, send
 pytestmark = pytest.mark.django_db
 
 ENDPOINTS = endpoints()
-
-
-def grant(user, permissions: list[str]) -> None:
-    """Give `user` each of `permissions`, named "app_label.codename"."""
-    for name in permissions:
-        app_label, codename = name.split(".")
-        user.user_permissions.add(
-            Permission.objects.get(content_type__app_label=app_label, codename=codename)
-        )
 
 
 def caller(role: str, permissions: list[str]):
@@ -33,7 +24,7 @@ def caller(role: str, permissions: list[str]):
         return StaffFactory()
     user = UserFactory(is_staff=role != "user")
     if role == "staff_with_permission":
-        grant(user, permissions)
+        grant_names(user, permissions)
     return user
 
 

@@ -9,9 +9,12 @@ from django.utils.functional import cached_property
 from rest_framework import relations, serializers
 
 from startups.fields import HttpURLField as HttpURLModelField
+from startups.models import Source
+from startups.services import unknown_source_urls
 from startups.vocab import parse_partial_date
 
 from ..fields import FigureField, HttpURLField
+from ..touches import permission
 
 READ_ONLY_TIMESTAMPS = ("created_at", "updated_at")
 # A model's decimal figures and web addresses are written as the import and the admin take
@@ -119,6 +122,15 @@ class RecordSerializer(ColumnReadsMixin, serializers.ModelSerializer):
     def service_fields(self) -> dict[str, Any]:
         """The validated data as the service's keyword arguments (model field names)."""
         return dict(self.validated_data)
+
+    def nested_permissions(self) -> set[str]:
+        """The permissions this write needs for records other than its own (deals/api/
+        touches.py): here, adding the sources that its source URLs would create."""
+        fields = self.service_fields()
+        urls = fields.get("source_urls") or (
+            [fields["source_url"]] if fields.get("source_url") else []
+        )
+        return {permission(Source, "add")} if unknown_source_urls(urls) else set()
 
     def error_names(self) -> dict[str, str]:
         """Model field name -> API field name, to report a service's errors."""

@@ -5,10 +5,12 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from startups.models import ModelProduct, Source, Startup
+from startups.models import ModelProduct, Source, Startup, Tag
+from startups.services import unknown_tag_slugs
 from startups.vocab import Qualifier
 
 from ..fields import NameListField, OptionalURLField, PartialDateField, SlugOf, SourceUrlsField
+from ..touches import permission
 from .base import READ_ONLY_TIMESTAMPS, RecordSerializer
 
 EVIDENCE = ("source_urls", "confidence", "notes")
@@ -88,6 +90,12 @@ class StartupSerializer(RecordSerializer):
             *READ_ONLY_TIMESTAMPS,
         )
         read_only_fields = READ_ONLY_TIMESTAMPS
+
+    def nested_permissions(self) -> set[str]:
+        needed = super().nested_permissions()
+        if unknown_tag_slugs(self.service_fields().get("tags", [])):
+            needed.add(permission(Tag, "add"))
+        return needed
 
 
 class ModelProductSerializer(RecordSerializer):

@@ -17,6 +17,7 @@ from deals.models import (
     ReportedMetric,
     ValuationMark,
 )
+from deals.services import participant_changes
 from startups.models import Startup
 from startups.vocab import period_end
 
@@ -28,6 +29,7 @@ from ..fields import (
     SlugOf,
     SourceUrlsField,
 )
+from ..touches import permission
 from .base import (
     FIELD_MAPPING,
     READ_ONLY_TIMESTAMPS,
@@ -180,6 +182,20 @@ class FundingRoundSerializer(RecordSerializer):
         if "participations" in fields:
             fields["participants"] = fields.pop("participations")
         return fields
+
+    def nested_permissions(self) -> set[str]:
+        needed = super().nested_permissions()
+        participants = self.service_fields().get("participants")
+        if participants is not None:
+            changes = participant_changes(self.instance, participants)
+            for action, records in (
+                ("add", changes.added),
+                ("change", changes.changed),
+                ("delete", changes.removed),
+            ):
+                if records:
+                    needed.add(permission(Participation, action))
+        return needed
 
 
 class ParticipationSerializer(RecordSerializer):
