@@ -39,13 +39,14 @@ def reads_allowed(request) -> bool:
 class ModelPermissionsOrRead(DjangoModelPermissions):
     """Reads per `reads_allowed`; writes need add/change/delete permission on the model.
 
-    A view without a model (the statistics) takes no writes at all.
+    A read-only view (the statistics, paginated over a model or not) takes no writes at all:
+    every caller hears the same 403, whatever permissions they hold on its model.
     """
 
     def has_permission(self, request, view) -> bool:
         if request.method in SAFE_METHODS:
             return reads_allowed(request)
-        if getattr(view, "queryset", None) is None and not hasattr(view, "get_queryset"):
+        if set(view.allowed_methods) <= set(SAFE_METHODS):
             return False
         return super().has_permission(request, view)
 
