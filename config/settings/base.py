@@ -154,6 +154,10 @@ BACKUP_DIR = env.path("BACKUP_DIR", default=BASE_DIR / "var" / "backups")
 API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=2**20)
 IMPORT_UPLOAD_MAX_BYTES = env.int("IMPORT_UPLOAD_MAX_BYTES", default=20 * 2**20)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=5 * 2**19)
+# What one upload may make the server do, whatever the files declare (deals/uploads.py): rows
+# and columns read from a workbook, errors listed per file in an import report.
+IMPORT_XLSX_MAX_ROWS = env.int("IMPORT_XLSX_MAX_ROWS", default=100_000)
+IMPORT_XLSX_MAX_COLUMNS = env.int("IMPORT_XLSX_MAX_COLUMNS", default=100)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DATA_UPLOAD_MAX_NUMBER_FIELDS", default=1000)
 DATA_UPLOAD_MAX_NUMBER_FILES = env.int("DATA_UPLOAD_MAX_NUMBER_FILES", default=20)
 # Uploaded files larger than this are spooled to a temporary file instead of memory.
