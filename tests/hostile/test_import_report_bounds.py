@@ -19,8 +19,7 @@ HEADER = b"startup_slug,announced_on,round_label,amount,amount_currency,source_u
 
 def rounds_with_negative_amounts(count: int) -> bytes:
     rows = [
-        f"zhipu,2024-05,Series {n},-5,USD,https://a.example/{n}\n".encode()
-        for n in range(count)
+        f"zhipu,2024-05,Series {n},-5,USD,https://a.example/{n}\n".encode() for n in range(count)
     ]
     return HEADER + b"".join(rows)
 
