@@ -5,6 +5,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin import site
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -79,6 +80,17 @@ def confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Step 2: write what the preview showed, through the same pipeline."""
     _require_import_permission(request)
     pending = get_object_or_404(PendingUpload, pk=pk, uploaded_by=request.user)
+    if pending.expired:
+        pending.delete()
+        messages.error(
+            request,
+            _(
+                "This preview has expired: previews are kept %(hours)d hours. "
+                "Upload the files again to import them."
+            )
+            % {"hours": settings.IMPORT_PREVIEW_TTL_HOURS},
+        )
+        return redirect("data-import")
     report = import_uploaded(unpack(bytes(pending.payload)), dry_run=False, user=request.user)
     pending.delete()
     if report.ok:

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from .bulk_models import PendingUpload
 from .importing import ImportReport, run_import
 
 
@@ -182,3 +183,9 @@ def import_uploaded(files: list[tuple[str, bytes]], *, dry_run: bool, user) -> I
     return run_import(
         [(name, io.BytesIO(content)) for name, content in files], dry_run=dry_run, user=user
     )
+
+
+def import_previews_expire() -> int:
+    """Delete the previews older than IMPORT_PREVIEW_TTL_HOURS; returns how many."""
+    deleted, _ = PendingUpload.objects.filter(created_at__lt=PendingUpload.expiry_cutoff()).delete()
+    return deleted

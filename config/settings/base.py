@@ -159,6 +159,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=5 *
 IMPORT_XLSX_MAX_ROWS = env.int("IMPORT_XLSX_MAX_ROWS", default=100_000)
 IMPORT_XLSX_MAX_COLUMNS = env.int("IMPORT_XLSX_MAX_COLUMNS", default=100)
 IMPORT_REPORT_MAX_ERRORS = env.int("IMPORT_REPORT_MAX_ERRORS", default=100)
+# An import preview not confirmed within this many hours is deleted (deals.tasks) and can no
+# longer be confirmed: each holds its files in the database.
+IMPORT_PREVIEW_TTL_HOURS = env.int("IMPORT_PREVIEW_TTL_HOURS", default=24)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DATA_UPLOAD_MAX_NUMBER_FIELDS", default=1000)
 DATA_UPLOAD_MAX_NUMBER_FILES = env.int("DATA_UPLOAD_MAX_NUMBER_FILES", default=20)
 # Uploaded files larger than this are spooled to a temporary file instead of memory.
@@ -206,6 +209,10 @@ CELERY_BEAT_SCHEDULE = {
     "reconcile-every-minute": {
         "task": "dashboards.tasks.reconcile_task",
         "schedule": 60.0,
+    },
+    "expire-import-previews-hourly": {
+        "task": "deals.tasks.expire_import_previews_task",
+        "schedule": crontab(minute=40),
     },
 }
 
