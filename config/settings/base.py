@@ -257,7 +257,7 @@ REST_FRAMEWORK = {
     },
     "DEFAULT_RENDERER_CLASSES": [
         "deals.api.renderers.JSONRenderer",
-        "rest_framework.renderers.BrowsableAPIRenderer",
+        "deals.api.renderers.SignedInBrowsableAPIRenderer",
         "deals.api.renderers.CSVRenderer",
     ],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "deals.api.renderers.ContentNegotiation",
