@@ -21,6 +21,7 @@ from startups.rules import credits_errors, money_errors, percent_errors
 from startups.touch import Touched
 from startups.vocab import CURRENCIES, DatePrecision, Qualifier, format_partial_date
 
+from .bulk_models import DataExport as DataExport
 from .bulk_models import PendingUpload as PendingUpload
 from .fx import MoneyField
 

@@ -154,6 +154,11 @@ BACKUP_DIR = env.path("BACKUP_DIR", default=BASE_DIR / "var" / "backups")
 API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=2**20)
 IMPORT_UPLOAD_MAX_BYTES = env.int("IMPORT_UPLOAD_MAX_BYTES", default=20 * 2**20)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=5 * 2**19)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DATA_UPLOAD_MAX_NUMBER_FIELDS", default=1000)
+DATA_UPLOAD_MAX_NUMBER_FILES = env.int("DATA_UPLOAD_MAX_NUMBER_FILES", default=20)
+# Uploaded files larger than this are spooled to a temporary file instead of memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=5 * 2**19)
+
 # What one upload may make the server do, whatever the files declare (deals/uploads.py): rows
 # and columns read from a workbook, errors listed per file in an import report.
 IMPORT_XLSX_MAX_ROWS = env.int("IMPORT_XLSX_MAX_ROWS", default=100_000)
@@ -162,10 +167,8 @@ IMPORT_REPORT_MAX_ERRORS = env.int("IMPORT_REPORT_MAX_ERRORS", default=100)
 # An import preview not confirmed within this many hours is deleted (deals.tasks) and can no
 # longer be confirmed: each holds its files in the database.
 IMPORT_PREVIEW_TTL_HOURS = env.int("IMPORT_PREVIEW_TTL_HOURS", default=24)
-DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DATA_UPLOAD_MAX_NUMBER_FIELDS", default=1000)
-DATA_UPLOAD_MAX_NUMBER_FILES = env.int("DATA_UPLOAD_MAX_NUMBER_FILES", default=20)
-# Uploaded files larger than this are spooled to a temporary file instead of memory.
-FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=5 * 2**19)
+# The admin's export is built by a task and kept this many hours for its download.
+EXPORT_TTL_HOURS = env.int("EXPORT_TTL_HOURS", default=24)
 
 # Sessions live in the database so that logins never depend on Redis being up.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -210,8 +213,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "dashboards.tasks.reconcile_task",
         "schedule": 60.0,
     },
-    "expire-import-previews-hourly": {
-        "task": "deals.tasks.expire_import_previews_task",
+    "expire-bulk-data-hourly": {
+        "task": "deals.tasks.expire_bulk_data_task",
         "schedule": crontab(minute=40),
     },
 }

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from deals.models import PendingUpload
-from deals.tasks import expire_import_previews_task
+from deals.tasks import expire_bulk_data_task
 from deals.uploads import pack
 from startups.models import Startup
 from tests.factories import StaffFactory
@@ -72,8 +72,8 @@ def test_the_task_deletes_expired_previews_only_and_a_rerun_finds_none(settings)
     for hours in (3, 48):
         preview(uploader, hours_old=hours)
 
-    assert expire_import_previews_task.delay().get() == 2
-    assert expire_import_previews_task.delay().get() == 0
+    assert expire_bulk_data_task.delay().get() == 2
+    assert expire_bulk_data_task.delay().get() == 0
     assert list(PendingUpload.objects.values_list("pk", flat=True)) == [fresh.pk]
 
 
