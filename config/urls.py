@@ -30,6 +30,16 @@ urlpatterns = [
         name="data-import-confirm",
     ),
     path("admin/data/export/", admin.site.admin_view(admin_views.export_view), name="data-export"),
+    path(
+        "admin/data/export/<int:pk>/",
+        admin.site.admin_view(admin_views.export_status_view),
+        name="data-export-status",
+    ),
+    path(
+        "admin/data/export/<int:pk>/download/",
+        admin.site.admin_view(admin_views.export_download_view),
+        name="data-export-download",
+    ),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.urls_api")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

@@ -293,33 +293,18 @@ def investors_table(filters: dict[str, Any], sort: str | None) -> QuerySet[Inves
     return investors.order_by(*_order(sort, order, "-deals"))
 
 
-def investor_detail(slug: str) -> dict[str, Any] | None:
-    """Portfolio, affiliates, co-investors and deals of an investor, its affiliates included."""
-    investor = Investor.objects.filter(slug=slug).select_related("parent").first()
-    if investor is None:
-        return None
-    joined = rounds_joined_by(investor)
+def investor_portfolio(joined: QuerySet) -> QuerySet:
+    """One row per startup of the rounds `joined`, latest first: a query, so that the page
+    lists a page of it and a large portfolio is never read whole."""
     in_startup = joined.filter(startup=OuterRef("startup"))
-    portfolio = [
-        {
-            "slug": row["startup__slug"],
-            "name_en": row["startup__name_en"],
-            "name_zh": row["startup__name_zh"],
-            "is_ai": row["startup__is_ai"],
-            "city": row["startup__city"],
-            "rounds": row["rounds"],
-            "first": row["first"],
-            "first_precision": row["first_precision"],
-            "last": row["last"],
-            "last_precision": row["last_precision"],
-        }
-        for row in joined.values(
+    return (
+        joined.values(
             "startup",
-            "startup__slug",
-            "startup__name_en",
-            "startup__name_zh",
-            "startup__is_ai",
-            "startup__city",
+            slug=F("startup__slug"),
+            name_en=F("startup__name_en"),
+            name_zh=F("startup__name_zh"),
+            is_ai=F("startup__is_ai"),
+            city=F("startup__city"),
         )
         .annotate(
             rounds=Count("pk"),
@@ -336,8 +321,16 @@ def investor_detail(slug: str) -> dict[str, Any] | None:
                 )[:1]
             ),
         )
-        .order_by("-last", "startup__name_en")
-    ]
+        .order_by("-last", "startup__name_en", "startup")
+    )
+
+
+def investor_detail(slug: str) -> dict[str, Any] | None:
+    """Portfolio, affiliates, co-investors and deals of an investor, its affiliates included."""
+    investor = Investor.objects.filter(slug=slug).select_related("parent").first()
+    if investor is None:
+        return None
+    joined = rounds_joined_by(investor)
     pairs = (
         CoInvestment.objects.filter(Q(investor_a=investor) | Q(investor_b=investor))
         .select_related("investor_a", "investor_b")
@@ -363,7 +356,7 @@ def investor_detail(slug: str) -> dict[str, Any] | None:
     return {
         "investor": investor,
         "affiliates": list(investor.affiliates.order_by("name_en")),
-        "portfolio": portfolio,
+        "portfolio": investor_portfolio(joined),
         "co_investors": co_investors,
         "deals": deals,
         "deal_count": deal_count,

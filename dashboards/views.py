@@ -30,6 +30,7 @@ from .forms import (
 ROUNDS_PER_PAGE = 100
 STARTUPS_PER_PAGE = 50
 INVESTORS_PER_PAGE = 50
+PORTFOLIO_PER_PAGE = 50
 FILTER_INVESTORS = 12  # checkboxes offered on the overview
 
 
@@ -333,12 +334,18 @@ def investor_page(request: HttpRequest, slug: str) -> HttpResponse:
         return {"figure_json": charts.figure_json(figure), "traces": len(figure.data)}
 
     chart = overview.cached(status, "page-investor-share", build, investor.pk, get_language())
+    # The summary and the chart are computed in SQL over the whole portfolio; its table is
+    # listed a page at a time.
+    portfolio = Paginator(detail.pop("portfolio"), PORTFOLIO_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "dashboards/investor.html",
         {
             "status": status,
             **detail,
+            "portfolio": portfolio,
             "chart": chart,
             "chart_csv": reverse("dashboards:chart-csv", args=["ai-share"])
             + "?"

@@ -1,10 +1,6 @@
 """Admin pages for bulk data: upload with a preview before confirming, and export."""
 
-import io
-import tempfile
-import zipfile
-from pathlib import Path
-
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin import site
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .exporting import export_all
-from .models import PendingUpload
+from .bulk_exports import data_export_start
+from .models import DataExport, PendingUpload
 from .uploads import UploadForm, csv_files_of, import_uploaded, pack, unpack
 
 IMPORTED_MODELS = [
@@ -79,6 +75,17 @@ def confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Step 2: write what the preview showed, through the same pipeline."""
     _require_import_permission(request)
     pending = get_object_or_404(PendingUpload, pk=pk, uploaded_by=request.user)
+    if pending.expired:
+        pending.delete()
+        messages.error(
+            request,
+            _(
+                "This preview has expired: previews are kept %(hours)d hours. "
+                "Upload the files again to import them."
+            )
+            % {"hours": settings.IMPORT_PREVIEW_TTL_HOURS},
+        )
+        return redirect("data-import")
     report = import_uploaded(unpack(bytes(pending.payload)), dry_run=False, user=request.user)
     pending.delete()
     if report.ok:
@@ -102,17 +109,39 @@ def confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "admin/deals/import.html", context)
 
 
-def export_view(request: HttpRequest) -> HttpResponse:
-    """Every table in the import format, as one ZIP."""
+def _require_export_permission(request: HttpRequest) -> None:
     if not request.user.has_perms(EXPORT_PERMISSIONS):
         raise PermissionDenied
-    with tempfile.TemporaryDirectory() as folder:
-        export_all(Path(folder))
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for path in sorted(Path(folder).glob("*.csv")):
-                archive.write(path, path.name)
-    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
-    stamp = timezone.now().strftime("%Y%m%d-%H%M")
+
+
+def export_view(request: HttpRequest) -> HttpResponse:
+    """Every table in the import format, as one ZIP: a POST starts a task that builds it; the
+    page lists the caller's exports, each with its progress or its download."""
+    _require_export_permission(request)
+    if request.method == "POST":
+        export = data_export_start(user=request.user)
+        return redirect("data-export-status", export.pk)
+    exports = DataExport.objects.filter(requested_by=request.user).defer("archive")[:10]
+    context = {**site.each_context(request), "title": _("Export data"), "exports": exports}
+    return render(request, "admin/deals/export.html", context)
+
+
+def export_status_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """One export's progress; the page reloads itself until the export is finished."""
+    _require_export_permission(request)
+    export = get_object_or_404(
+        DataExport.objects.defer("archive"), pk=pk, requested_by=request.user
+    )
+    context = {**site.each_context(request), "title": _("Export data"), "export": export}
+    return render(request, "admin/deals/export_status.html", context)
+
+
+def export_download_view(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_export_permission(request)
+    export = get_object_or_404(
+        DataExport, pk=pk, requested_by=request.user, status=DataExport.Status.DONE
+    )
+    response = HttpResponse(bytes(export.archive), content_type="application/zip")
+    stamp = timezone.localtime(export.created_at).strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="tracker-export-{stamp}.zip"'
     return response

@@ -416,8 +416,9 @@ TABLES: list[tuple[str, list[str], Callable[[], Iterable[list]]]] = [
 ]
 
 
-def export_all(folder: Path) -> dict[str, int]:
-    """Write one CSV per table into `folder`; returns the rows written per file."""
+def export_all(folder: Path, on_file: Callable[[str], None] | None = None) -> dict[str, int]:
+    """Write one CSV per table into `folder`, calling `on_file(name)` after each; returns the
+    rows written per file."""
     folder.mkdir(parents=True, exist_ok=True)
     written = {}
     for name, header, rows in TABLES:
@@ -429,4 +430,6 @@ def export_all(folder: Path) -> dict[str, int]:
                 writer.writerow([neutralise(cell(value)) for value in row])
                 count += 1
         written[f"{name}.csv"] = count
+        if on_file is not None:
+            on_file(f"{name}.csv")
     return written

@@ -21,6 +21,8 @@ from startups.rules import credits_errors, money_errors, percent_errors
 from startups.touch import Touched
 from startups.vocab import CURRENCIES, DatePrecision, Qualifier, format_partial_date
 
+from .bulk_models import DataExport as DataExport
+from .bulk_models import PendingUpload as PendingUpload
 from .fx import MoneyField
 
 MONEY = {"max_digits": 20, "decimal_places": 2, "null": True, "blank": True}
@@ -529,24 +531,3 @@ class ReportedMetric(Evidenced):
 
     def __str__(self) -> str:
         return f"{self.metric} · {self.subject}: {self.value} {self.unit}"
-
-
-class PendingUpload(models.Model):
-    """Files uploaded in the admin, previewed as a dry run, kept until confirmed.
-
-    Kept in the database, not on a web container's disk, so that the confirmation may land
-    on any web process.
-    """
-
-    uploaded_by = models.ForeignKey(
-        "auth.User", on_delete=models.CASCADE, related_name="pending_uploads"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    file_names = models.CharField(max_length=1000)
-    payload = models.BinaryField()
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"{self.file_names} ({self.created_at:%Y-%m-%d %H:%M})"

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from .bulk_models import PendingUpload
 from .importing import ImportReport, run_import
 
 
@@ -68,8 +69,6 @@ def csv_files_of(name: str, content: bytes) -> list[tuple[str, bytes]]:
 
 
 def xlsx_to_csv(name: str, content: bytes) -> list[tuple[str, bytes]]:
-    import csv
-
     from openpyxl import load_workbook
 
     try:
@@ -79,16 +78,56 @@ def xlsx_to_csv(name: str, content: bytes) -> list[tuple[str, bytes]]:
         raise ValidationError(
             _("%(name)s is not a readable XLSX workbook.") % {"name": name}
         ) from None
+    try:
+        return _sheets_as_csv(name, workbook)
+    finally:
+        workbook.close()
+
+
+def _sheets_as_csv(name: str, workbook) -> list[tuple[str, bytes]]:
+    """Each sheet as CSV, reading at most IMPORT_XLSX_MAX_ROWS rows (all sheets together) and
+    IMPORT_XLSX_MAX_COLUMNS columns.
+
+    A sheet's declared dimension is not trusted: one declaring `A1:XFD1048576` makes openpyxl
+    pad every row to 16,384 cells and fill the rows up to 1,048,576 (gigabytes of CSV from a
+    2 KB file). Reading one row and one column past each limit tells a sheet at the limit from
+    one beyond it, and the read stops there.
+    """
+    import csv
+
+    max_rows = settings.IMPORT_XLSX_MAX_ROWS
+    max_columns = settings.IMPORT_XLSX_MAX_COLUMNS
+    rows_read = 0
     files = []
     single = len(workbook.sheetnames) == 1
     for sheet in workbook.worksheets:
         table = Path(name).stem if single else sheet.title
         buffer = io.StringIO()
         writer = csv.writer(buffer)
-        for row in sheet.iter_rows(values_only=True):
-            writer.writerow([_xlsx_cell(value) for value in row])
+        rows = sheet.iter_rows(max_row=max_rows + 1, max_col=max_columns + 1, values_only=True)
+        for row in rows:
+            rows_read += 1
+            if rows_read > max_rows:
+                raise ValidationError(
+                    _(
+                        "%(name)s has more than %(limit)d rows; the upload reads at most "
+                        "%(limit)d. Use `manage.py import_data` with CSV files instead."
+                    )
+                    % {"name": name, "limit": max_rows}
+                )
+            if len(row) > max_columns and row[max_columns] is not None:
+                raise ValidationError(
+                    _(
+                        "%(name)s, sheet %(sheet)s, has more than %(limit)d columns; "
+                        "the upload reads at most %(limit)d."
+                    )
+                    % {"name": name, "sheet": sheet.title, "limit": max_columns}
+                )
+            if row.count(None) == len(row):
+                buffer.write("\r\n")  # keeps the line numbers of the rows after it
+            else:
+                writer.writerow([_xlsx_cell(value) for value in row[:max_columns]])
         files.append((f"{table.strip().lower()}.csv", buffer.getvalue().encode("utf-8")))
-    workbook.close()
     return files
 
 
@@ -144,3 +183,9 @@ def import_uploaded(files: list[tuple[str, bytes]], *, dry_run: bool, user) -> I
     return run_import(
         [(name, io.BytesIO(content)) for name, content in files], dry_run=dry_run, user=user
     )
+
+
+def import_previews_expire() -> int:
+    """Delete the previews older than IMPORT_PREVIEW_TTL_HOURS; returns how many."""
+    deleted, _ = PendingUpload.objects.filter(created_at__lt=PendingUpload.expiry_cutoff()).delete()
+    return deleted

@@ -180,6 +180,17 @@ DATA_UPLOAD_MAX_NUMBER_FILES = env.int("DATA_UPLOAD_MAX_NUMBER_FILES", default=2
 # Uploaded files larger than this are spooled to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=5 * 2**19)
 
+# What one upload may make the server do, whatever the files declare (deals/uploads.py): rows
+# and columns read from a workbook, errors listed per file in an import report.
+IMPORT_XLSX_MAX_ROWS = env.int("IMPORT_XLSX_MAX_ROWS", default=100_000)
+IMPORT_XLSX_MAX_COLUMNS = env.int("IMPORT_XLSX_MAX_COLUMNS", default=100)
+IMPORT_REPORT_MAX_ERRORS = env.int("IMPORT_REPORT_MAX_ERRORS", default=100)
+# An import preview not confirmed within this many hours is deleted (deals.tasks) and can no
+# longer be confirmed: each holds its files in the database.
+IMPORT_PREVIEW_TTL_HOURS = env.int("IMPORT_PREVIEW_TTL_HOURS", default=24)
+# The admin's export is built by a task and kept this many hours for its download.
+EXPORT_TTL_HOURS = env.int("EXPORT_TTL_HOURS", default=24)
+
 # Sessions live in the database so that logins never depend on Redis being up.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
@@ -225,6 +236,10 @@ CELERY_BEAT_SCHEDULE = {
     "reconcile-every-minute": {
         "task": "dashboards.tasks.reconcile_task",
         "schedule": 60.0,
+    },
+    "expire-bulk-data-hourly": {
+        "task": "deals.tasks.expire_bulk_data_task",
+        "schedule": crontab(minute=40),
     },
 }
 
@@ -280,7 +295,7 @@ REST_FRAMEWORK = {
     "NUM_PROXIES": 0,
     "DEFAULT_RENDERER_CLASSES": [
         "deals.api.renderers.JSONRenderer",
-        "rest_framework.renderers.BrowsableAPIRenderer",
+        "deals.api.renderers.SignedInBrowsableAPIRenderer",
         "deals.api.renderers.CSVRenderer",
     ],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "deals.api.renderers.ContentNegotiation",

@@ -1,5 +1,7 @@
 """django-filter's backend, without its FilterSet when a request names none of the filters."""
 
+from django import forms
+from django.template import loader
 from django_filters.rest_framework import DjangoFilterBackend
 
 
@@ -16,6 +18,14 @@ class FilterBackend(DjangoFilterBackend):
             return queryset
         return super().filter_queryset(request, queryset, view)
 
+    def to_html(self, request, queryset, view):
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is None:
+            return None
+        _text_inputs_for_records(filterset.form)
+        template = loader.get_template(self.template)
+        return template.render({"filter": filterset}, request)
+
 
 def may_filter(request, filterset_class) -> bool:
     filters = filterset_class.base_filters
@@ -23,3 +33,12 @@ def may_filter(request, filterset_class) -> bool:
         return True
     names = tuple(filters)
     return any(key.startswith(names) for key in request.query_params)
+
+
+def _text_inputs_for_records(form: forms.Form) -> forms.Form:
+    """A filter naming a record (startup, investor, tag) takes its slug in a text input: a
+    <select> would list the whole table in every browsable API page."""
+    for field in form.fields.values():
+        if isinstance(field, forms.ModelChoiceField):
+            field.widget = forms.TextInput()
+    return form

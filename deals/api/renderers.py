@@ -13,7 +13,9 @@ from drf_orjson_renderer.renderers import ORJSONRenderer
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
-from rest_framework.renderers import BaseRenderer
+from rest_framework.relations import ManyRelatedField, RelatedField
+from rest_framework.renderers import BaseRenderer, BrowsableAPIRenderer, HTMLFormRenderer
+from rest_framework.utils.field_mapping import ClassLookupDict
 
 from startups.spreadsheet import neutralise
 
@@ -145,10 +147,40 @@ class CSVRenderer(BaseRenderer):
         return to_csv(rows_of(data), columns).encode("utf-8")
 
 
+class BoundedFormRenderer(HTMLFormRenderer):
+    """The browsable API's forms with a text input for every related field: DRF's <select>
+    lists the related table (up to 1,000 options per field, 1.8 MB a page at 100k rounds)."""
+
+    default_style = ClassLookupDict(
+        {
+            **HTMLFormRenderer.default_style.mapping,
+            RelatedField: {"base_template": "input.html", "input_type": "text"},
+            ManyRelatedField: {"base_template": "input.html", "input_type": "text"},
+        }
+    )
+
+
+class SignedInBrowsableAPIRenderer(BrowsableAPIRenderer):
+    """The HTML API, offered to signed-in users only (ContentNegotiation), with forms whose
+    related fields and filters are plain inputs."""
+
+    form_renderer_class = BoundedFormRenderer
+
+
+def signed_in(request) -> bool:
+    """Signed in with a session (Django's user, no DRF authentication run yet: a bad token is
+    refused later, the usual way)."""
+    user = getattr(request._request, "user", None)
+    return bool(user is not None and user.is_authenticated)
+
+
 class ContentNegotiation(DefaultContentNegotiation):
-    """An unknown `?format=` is bad input (400 naming the parameter), not a missing page."""
+    """An unknown `?format=` is bad input (400 naming the parameter), not a missing page; the
+    browsable API is for signed-in users, anonymous callers get JSON."""
 
     def select_renderer(self, request, renderers, format_suffix=None):
+        if not signed_in(request):
+            renderers = [r for r in renderers if not isinstance(r, BrowsableAPIRenderer)]
         try:
             return super().select_renderer(request, renderers, format_suffix)
         except Http404:

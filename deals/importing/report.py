@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -44,8 +46,27 @@ class ImportReport:
         return self.files.setdefault(file, FileCounts(file))
 
     def problem(self, file: str, line: int | None, column: str | None, message: str) -> None:
-        self.problems.append(Problem(file, line, column, message))
-        self.counts(file).errors += 1
+        """Count every problem; keep the first IMPORT_REPORT_MAX_ERRORS of each file, so that a
+        file of 300,000 bad rows makes a report of a few pages, not megabytes."""
+        counts = self.counts(file)
+        if counts.errors < max(1, settings.IMPORT_REPORT_MAX_ERRORS):
+            self.problems.append(Problem(file, line, column, message))
+        counts.errors += 1
+
+    @property
+    def error_count(self) -> int:
+        """Every problem found, listed or not."""
+        return sum(counts.errors for counts in self.files.values())
+
+    def problems_by_file(self) -> list[tuple[str, list[Problem], int]]:
+        """Each file with errors: its listed problems and how many more it has."""
+        listed: dict[str, list[Problem]] = {}
+        for problem in self.problems:
+            listed.setdefault(problem.file, []).append(problem)
+        return [
+            (file, problems, self.files[file].errors - len(problems))
+            for file, problems in listed.items()
+        ]
 
     def sort_problems(self) -> None:
         """File by file in import order, then line by line, as a person reads them."""
@@ -62,6 +83,6 @@ class ImportReport:
             )
         verdict = "dry run, nothing written" if self.dry_run else "written"
         if self.problems:
-            verdict = f"{len(self.problems)} error(s), nothing written"
+            verdict = f"{self.error_count} error(s), nothing written"
         lines.append(f"{verdict}; {self.seconds:.1f} s")
         return lines

@@ -33,7 +33,7 @@ MAX_QUERIES = {
     "/startups/?ai=1&sort=-valuation&city=Beijing": 6,
     "/startups/{startup}/": 16,
     "/investors/": 4,
-    "/investors/{investor}/": 17,
+    "/investors/{investor}/": 18,  # the portfolio is paginated: one count
     "/rounds/": 9,
     "/rounds/?investor={investor}&sort=-amount&disclosed=on": 11,
     "/rounds/export.csv": 4,

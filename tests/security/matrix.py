@@ -30,7 +30,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from dashboards.overview import CHART_SLUGS
 from deals.admin_views import EXPORT_PERMISSIONS, IMPORT_PERMISSIONS
-from deals.models import FundingRound, PendingUpload
+from deals.models import DataExport, FundingRound, PendingUpload
 from deals.uploads import pack
 from startups.models import Startup, Tag
 from tests.api.resources import RESOURCES, Resource
@@ -270,6 +270,15 @@ def own_pending_upload(user: User | None) -> Call:
     return reverse("data-import-confirm", args=[pending.pk]), {}
 
 
+def own_export(suffix: str, user: User | None) -> Call:
+    """An export the caller started (some staff member's for an anonymous caller), built."""
+    requester = user if user is not None and user.is_staff else StaffFactory()
+    export = DataExport.objects.create(
+        requested_by=requester, status=DataExport.Status.DONE, archive=pack([])
+    )
+    return f"/admin/data/export/{export.pk}/{suffix}", None
+
+
 def view_on_site(user: User | None) -> Call:
     startup = StartupFactory()
     content_type = ContentType.objects.get_for_model(Startup)
@@ -335,6 +344,17 @@ HAND_WRITTEN = [
     ),
     Endpoint("data-import-confirm", "POST", ADMIN_DONE, own_pending_upload, IMPORT_PERMISSIONS),
     Endpoint("data-export", "GET", ADMIN_PAGE, fixed("/admin/data/export/"), EXPORT_PERMISSIONS),
+    Endpoint(
+        "data-export", "POST", ADMIN_DONE, fixed("/admin/data/export/", {}), EXPORT_PERMISSIONS
+    ),
+    Endpoint("data-export-status", "GET", ADMIN_PAGE, partial(own_export, ""), EXPORT_PERMISSIONS),
+    Endpoint(
+        "data-export-download",
+        "GET",
+        ADMIN_PAGE,
+        partial(own_export, "download/"),
+        EXPORT_PERMISSIONS,
+    ),
     # The API besides its resources.
     Endpoint("api-root", "GET", PUBLIC, fixed("/api/v1/"), json=True),
     Endpoint("api-schema", "GET", PUBLIC, fixed("/api/v1/schema/")),

@@ -49,14 +49,17 @@ class Command(BaseCommand):
                 report = import_paths(
                     options["paths"], dry_run=options["dry_run"], progress=progress, user=user
                 )
-        for problem in report.problems:
-            self.stderr.write(str(problem))
+        for file, problems, more in report.problems_by_file():
+            for problem in problems:
+                self.stderr.write(str(problem))
+            if more:
+                self.stderr.write(f"{file}: and {more} more error(s)")
         for warning in report.warnings:
             self.stdout.write(f"warning: {warning}")
         for line in report.summary_lines():
             self.stdout.write(line)
         if not report.ok:
-            raise CommandError(f"{len(report.problems)} error(s); nothing was written.")
+            raise CommandError(f"{report.error_count} error(s); nothing was written.")
 
 
 def importing_user(username: str | None, *, create: bool):
