@@ -3,7 +3,6 @@ XLSX declaring `A1:XFD1048576` once made openpyxl pad to 16,384 columns and 1,04
 until the worker was killed (17 GB of CSV had it run on)."""
 
 import io
-import time
 import zipfile
 
 import pytest
@@ -107,17 +106,16 @@ def test_a_sheet_declaring_every_cell_is_refused_at_the_row_limit(staff_client, 
     assert not PendingUpload.objects.exists()
 
 
-def test_the_default_limits_stop_the_hostile_sheet_in_well_under_a_second():
-    started = time.perf_counter()
+def test_the_default_limits_stop_the_hostile_sheet_at_the_row_limit():
+    # The sheet declares 1,048,576 rows of 16,384 cells: the read stops after 100,001 of
+    # them (about 0.2 s here), not after padding every declared cell (still running at 60 s).
     with pytest.raises(ValidationError) as refused:
         csv_files_of("startups.xlsx", hostile_workbook())
-    seconds = time.perf_counter() - started
 
     assert refused.value.messages == [
         "startups.xlsx has more than 100000 rows; the upload reads at most 100000. "
         "Use `manage.py import_data` with CSV files instead."
     ]
-    assert seconds < 1
 
 
 def test_a_sheet_wider_than_the_column_limit_is_refused_naming_it(staff_client, settings):
