@@ -16,6 +16,7 @@ SAMPLE_DATA ?= data/sample
 BACKUP_FILE ?=
 # Extra arguments for pytest, e.g. `make test ARGS="-k fx -x"`.
 ARGS ?=
+TEST_PROCESSES ?= auto
 # `make bench SCALE=small`: the benchmark steps on small data, in about a minute.
 SCALE ?= large
 
@@ -66,8 +67,10 @@ run: install migrate load_sample_data refresh_aggregates
 	fi; \
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
 
+# One pytest process per core (TEST_PROCESSES=0: one process, no pytest-xdist). The tests that
+# share the Redis of REDIS_URL with a Celery worker run one after another in one process.
 test: install
-	$(VENV)/bin/pytest $(ARGS)
+	$(VENV)/bin/pytest -n $(TEST_PROCESSES) --dist loadgroup $(ARGS)
 
 # The benchmarks create their own databases beside the one DATABASE_URL names; see
 # docs/benchmarks.md. They refuse SQLite, with a message saying what to set.

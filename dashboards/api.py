@@ -274,7 +274,10 @@ class ComputeShareView(StatsView):
 
 
 class InvestorQuery(serializers.Serializer):
-    investor = serializers.SlugField(required=False)
+    # A list's filter: an unknown slug is a 400 naming it, as in every list (not a 404).
+    investor = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Investor.objects.all(), required=False
+    )
 
 
 class StatsPagination(KeysetPagination):
@@ -316,8 +319,7 @@ class CoInvestmentsView(KeysetListMixin, generics.ListAPIView):
     def get_queryset(self) -> QuerySet:
         query = InvestorQuery(data=self.request.query_params)
         query.is_valid(raise_exception=True)
-        slug = query.validated_data.get("investor")
-        return selectors.co_investments(get_object_or_404(Investor, slug=slug) if slug else None)
+        return selectors.co_investments(query.validated_data.get("investor"))
 
 
 @extend_schema(

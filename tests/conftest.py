@@ -90,6 +90,17 @@ def skip_or_fail(reason: str) -> None:
     pytest.skip(reason)
 
 
+# The Celery workers these tests start consume the default queue of the Redis of REDIS_URL:
+# under `make test`'s several processes (--dist loadgroup) they run in one, one at a time.
+SHARED_REDIS_MARKERS = ("redis", "worker")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if any(item.get_closest_marker(marker) for marker in SHARED_REDIS_MARKERS):
+            item.add_marker(pytest.mark.xdist_group("shared-redis"))
+
+
 def pytest_runtest_setup(item: pytest.Item) -> None:
     for marker, missing in MISSING_SERVICE.items():
         if item.get_closest_marker(marker) is None:

@@ -81,7 +81,9 @@ def test_bad_parameters_are_400s_naming_them(anonymous, pairs):
         ]
     }
     assert list(cursor.json()) == ["cursor"]
-    assert anonymous.get(URL, {"investor": "nobody"}).status_code == 404
+    unknown = anonymous.get(URL, {"investor": "nobody"})
+    assert unknown.status_code == 400
+    assert list(unknown.json()) == ["investor"]
 
 
 def test_the_csv_is_the_whole_list_streamed(anonymous, pairs):
