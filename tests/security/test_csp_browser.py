@@ -7,9 +7,8 @@ from collections.abc import Iterator
 import pytest
 from pytest_django.live_server_helper import LiveServer
 
-from dashboards.refresh import refresh_full
-from deals.importing import import_paths
-from tests.browser.pages import SAMPLE, TIMEOUT_MS, drawn_charts
+from tests.browser.pages import TIMEOUT_MS, drawn_charts
+from tests.dashboards.data import load_sample
 
 from . import plotly_styles
 
@@ -31,8 +30,7 @@ def production_site(settings) -> Iterator[str]:
     """A live server of its own, started after the CSP middleware is in place as in production
     (the shared live_server built its middleware chain before this test could change it)."""
     settings.MIDDLEWARE = [CSP_MIDDLEWARE, *settings.MIDDLEWARE]
-    assert import_paths([SAMPLE]).ok
-    refresh_full()
+    load_sample()
     server = LiveServer("127.0.0.1")
     yield server.url
     server.stop()
