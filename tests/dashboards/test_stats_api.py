@@ -59,7 +59,10 @@ def test_unicorns_valuations_co_investments_and_reported_figures(client, sample)
     assert (series_b["valuation_usd"], series_b["qualifier"]) == (2_500_000_000, "exact")
     assert series_b["source_urls"]
     pairs = get(client, "co-investments", investor="tencent").json()["results"]
-    assert pairs[0]["investor_a"] == "alibaba" and pairs[0]["shared_startups"] == 5
+    # Tencent's most shared: five startups with Alibaba (pairs tied on that count come in id
+    # order, which the refresh does not fix).
+    alibaba = next(p for p in pairs if "alibaba" in (p["investor_a"], p["investor_b"]))
+    assert pairs[0]["shared_startups"] == alibaba["shared_startups"] == 5
     reported = get(client, "reported-vs-computed", investor="alibaba").json()["results"]
     itjuzi = next(r for r in reported if r["metric"] == "share_of_china_deals_in_ai_startups")
     assert (itjuzi["reported_value"], itjuzi["unit"]) == (40.0, "percent")
