@@ -16,14 +16,7 @@ from tests.factories import StaffFactory, StartupFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def staff(client):
-    user = StaffFactory()
-    client.force_login(user)
-    return user
-
-
-def test_asking_for_an_export_builds_nothing_in_the_request(client, staff):
+def test_asking_for_an_export_builds_nothing_in_the_request(client, signed_in_staff):
     # Without its commit (a test's transaction), the queued build never runs: the answer
     # comes before any table is read.
     response = client.post(reverse("data-export"))
@@ -38,7 +31,7 @@ def test_asking_for_an_export_builds_nothing_in_the_request(client, staff):
 
 
 def test_the_task_builds_the_zip_and_the_page_offers_its_download(
-    client, staff, django_capture_on_commit_callbacks
+    client, signed_in_staff, django_capture_on_commit_callbacks
 ):
     StartupFactory(slug="zhipu")
     with django_capture_on_commit_callbacks(execute=True):
@@ -55,8 +48,12 @@ def test_the_task_builds_the_zip_and_the_page_offers_its_download(
     assert download["Content-Disposition"].startswith('attachment; filename="tracker-export-')
 
 
-def test_a_rerun_of_the_task_finds_the_export_claimed_and_does_nothing(staff, monkeypatch):
-    export = DataExport.objects.create(requested_by=staff, status=DataExport.Status.RUNNING)
+def test_a_rerun_of_the_task_finds_the_export_claimed_and_does_nothing(
+    signed_in_staff, monkeypatch
+):
+    export = DataExport.objects.create(
+        requested_by=signed_in_staff, status=DataExport.Status.RUNNING
+    )
     monkeypatch.setattr(bulk_exports, "export_all", lambda *a, **k: pytest.fail("rebuilt"))
 
     build_data_export_task.delay(export.pk)
@@ -65,12 +62,12 @@ def test_a_rerun_of_the_task_finds_the_export_claimed_and_does_nothing(staff, mo
     assert export.status == "running"
 
 
-def test_a_failed_build_is_shown_as_failed(client, staff, monkeypatch):
+def test_a_failed_build_is_shown_as_failed(client, signed_in_staff, monkeypatch):
     def broken(*args, **kwargs):
         raise OSError("disk full")
 
     monkeypatch.setattr(bulk_exports, "export_all", broken)
-    export = DataExport.objects.create(requested_by=staff)
+    export = DataExport.objects.create(requested_by=signed_in_staff)
 
     build_data_export_task.delay(export.pk)
 
@@ -80,16 +77,16 @@ def test_a_failed_build_is_shown_as_failed(client, staff, monkeypatch):
     assert "The export failed; start another one." in page
 
 
-def test_another_users_export_is_not_found(client, staff):
+def test_another_users_export_is_not_found(client, signed_in_staff):
     other = DataExport.objects.create(requested_by=StaffFactory(), status="done", archive=b"")
 
     assert client.get(reverse("data-export-status", args=[other.pk])).status_code == 404
     assert client.get(reverse("data-export-download", args=[other.pk])).status_code == 404
 
 
-def test_exports_expire_with_the_hourly_task(staff, settings):
+def test_exports_expire_with_the_hourly_task(signed_in_staff, settings):
     settings.EXPORT_TTL_HOURS = 0
-    DataExport.objects.create(requested_by=staff, status="done", archive=b"")
+    DataExport.objects.create(requested_by=signed_in_staff, status="done", archive=b"")
 
     assert expire_bulk_data_task.delay().get() == 1
     assert not DataExport.objects.exists()

@@ -34,15 +34,8 @@ def preview(uploader, *, hours_old: float) -> PendingUpload:
     return pending
 
 
-@pytest.fixture
-def staff(client):
-    user = StaffFactory()
-    client.force_login(user)
-    return user
-
-
-def test_an_expired_preview_cannot_be_confirmed_and_says_why(client, staff):
-    pending = preview(staff, hours_old=25)
+def test_an_expired_preview_cannot_be_confirmed_and_says_why(client, signed_in_staff):
+    pending = preview(signed_in_staff, hours_old=25)
 
     response = client.post(reverse("data-import-confirm", args=[pending.pk]))
 
@@ -56,8 +49,8 @@ def test_an_expired_preview_cannot_be_confirmed_and_says_why(client, staff):
     assert not PendingUpload.objects.exists()
 
 
-def test_a_preview_within_its_time_is_confirmed(client, staff):
-    pending = preview(staff, hours_old=23)
+def test_a_preview_within_its_time_is_confirmed(client, signed_in_staff):
+    pending = preview(signed_in_staff, hours_old=23)
 
     response = client.post(reverse("data-import-confirm", args=[pending.pk]))
 
