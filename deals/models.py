@@ -23,6 +23,7 @@ from startups.vocab import CURRENCIES, DatePrecision, Qualifier, format_partial_
 
 from .bulk_models import DataExport as DataExport
 from .bulk_models import PendingUpload as PendingUpload
+from .claim_models import Claim as Claim
 from .fx import MoneyField
 
 MONEY = {"max_digits": 20, "decimal_places": 2, "null": True, "blank": True}
@@ -59,9 +60,20 @@ class WithMoney(Evidenced):
     MONEY_FIELDS: tuple[MoneyField, ...] = ()
     MONEY_DATE_FIELD = "announced_on"
     CREDITS_WITHIN = False
+    # The `record` name of its claims (deals.evidence.FIGURES).
+    CLAIM_KIND = ""
+
+    # Kept by deals.claim_services.claims_reconcile from the record's claims.
+    disputed_fields = models.CharField(
+        _("disputed figures"), max_length=120, blank=True, default="", editable=False
+    )
 
     class Meta:
         abstract = True
+
+    @property
+    def disputed(self) -> list[str]:
+        return self.disputed_fields.split(",") if self.disputed_fields else []
 
     def money_date(self) -> dt.date | None:
         """The date whose FX rate converts this record's money to USD."""
@@ -229,6 +241,7 @@ class FxRate(TimeStamped):
 
 class FundingRound(WithMoney):
     SOURCES_REQUIRED = True
+    CLAIM_KIND = "round"
     MONEY_FIELDS = (
         AMOUNT,
         MoneyField(
@@ -309,6 +322,7 @@ class FundingRound(WithMoney):
 class Participation(WithMoney):
     """An investor in a round: lead or not, and what is known of its own part."""
 
+    CLAIM_KIND = "participation"
     MONEY_FIELDS = (AMOUNT, CREDITS)
     CREDITS_WITHIN = True
 
@@ -386,6 +400,7 @@ class ValuationMark(WithMoney):
     """A valuation not tied to a round: a press report, a secondary sale, a market value."""
 
     SOURCES_REQUIRED = True
+    CLAIM_KIND = "valuation"
     MONEY_FIELDS = (MoneyField("value", "currency", "value_usd", "fx_rate"),)
     MONEY_DATE_FIELD = "valued_on"
 
@@ -437,6 +452,7 @@ class ComputeDeal(WithMoney):
     """Chips bought or rented, credits granted, vouchers: how startups get scarce compute."""
 
     SOURCES_REQUIRED = True
+    CLAIM_KIND = "compute"
     MONEY_FIELDS = (AMOUNT,)
 
     startup = models.ForeignKey(

@@ -14,6 +14,7 @@ from django.db.models import Q
 from startups.services import assign_fields, record_delete, record_save
 from startups.touch import Touched
 
+from .claim_services import claims_from_write, figure_values
 from .fx import RateBook, apply_usd
 from .models import (
     ComputeDeal,
@@ -32,14 +33,19 @@ from .models import (
 USD_RECOMPUTE_BATCH = 2000
 
 
+@transaction.atomic
 def money_record_save(
     instance: WithMoney,
     *,
     source_urls: Iterable[str] | None = None,
     book: RateBook | None = None,
 ) -> WithMoney:
-    apply_usd(instance, instance.MONEY_FIELDS, instance.money_date(), book or RateBook.load())
-    return record_save(instance, source_urls=source_urls)
+    book = book or RateBook.load()
+    before = figure_values(instance)
+    apply_usd(instance, instance.MONEY_FIELDS, instance.money_date(), book)
+    record_save(instance, source_urls=source_urls)
+    claims_from_write(instance, before, book=book)
+    return instance
 
 
 @transaction.atomic

@@ -1,5 +1,7 @@
 """Companies, what they make, and the evidence behind every fact."""
 
+from urllib.parse import urlsplit
+
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -10,7 +12,7 @@ from simple_history.models import HistoricalRecords
 from .fields import HttpURLField
 from .rules import URL_MAX_LENGTH
 from .touch import Touched
-from .vocab import CURRENCIES, Confidence, DatePrecision, Qualifier, split_list
+from .vocab import CURRENCIES, Confidence, DatePrecision, Qualifier, SourceKind, split_list
 
 slug_validator = RegexValidator(r"^[A-Za-z0-9_-]+$", _("Use only letters, digits, '_' and '-'."))
 
@@ -88,6 +90,15 @@ class Source(TimeStamped):
     publisher = models.CharField(_("publisher"), max_length=200, blank=True)
     title = models.CharField(_("title"), max_length=500, blank=True)
     published_on = models.DateField(_("published on"), null=True, blank=True)
+    kind = models.CharField(
+        _("kind"), max_length=15, choices=SourceKind.choices, blank=True, db_index=True
+    )
+    original_publisher = models.CharField(
+        _("original publisher"),
+        max_length=200,
+        blank=True,
+        help_text=_("For a copy: the outlet it names as the first to report, e.g. Bloomberg."),
+    )
     notes = models.TextField(_("notes"), blank=True)
     history = HistoricalRecords()
 
@@ -97,6 +108,19 @@ class Source(TimeStamped):
 
     def __str__(self) -> str:
         return self.title or self.url
+
+    @property
+    def outlet(self) -> str:
+        """Who stands behind the text: the outlet a copy names, else its publisher or host."""
+        return self.original_publisher or self.publisher or urlsplit(self.url).hostname or ""
+
+    @property
+    def is_copy(self) -> bool:
+        return self.kind in (SourceKind.SYNDICATED, SourceKind.DATABASE)
+
+    def citation(self) -> str:
+        """How a page cites it: "Bloomberg, 2024-02-20" (the outlet, then the date)."""
+        return ", ".join(filter(None, [self.outlet, self.published_on and str(self.published_on)]))
 
 
 class Tag(models.Model):

@@ -32,6 +32,17 @@ class Confidence(models.TextChoices):
     ESTIMATE = "estimate", _("estimate")
 
 
+class SourceKind(models.TextChoices):
+    """What a source is, which decides whose figure is accepted when sources disagree."""
+
+    FILING = "filing", _("primary filing")
+    COMPANY = "company", _("company statement")
+    ORIGINAL_REPORT = "original_report", _("original reporting")
+    SYNDICATED = "syndicated", _("syndicated copy")
+    DATABASE = "database", _("database")
+    STATISTICS = "statistics", _("official statistics")
+
+
 QUALIFIER_SIGNS = {
     Qualifier.EXACT: "",
     Qualifier.APPROX: "≈ ",

@@ -7,6 +7,7 @@ import factory
 from django.contrib.auth import get_user_model
 
 from deals.models import (
+    Claim,
     ComputeDeal,
     FundingRound,
     FxRate,
@@ -147,3 +148,17 @@ class ReportedMetricFactory(factory.django.DjangoModelFactory):
     period_end = dt.date(2024, 8, 21)
     value = Decimal("40")
     unit = "percent"
+
+
+class ClaimFactory(factory.django.DjangoModelFactory):
+    """A source's claim on a round's amount, unless told otherwise (save it through
+    deals.claim_services.claim_save for the record to follow)."""
+
+    class Meta:
+        model = Claim
+
+    round = factory.SubFactory(FundingRoundFactory)
+    field = "amount"
+    value = Decimal("100000000")
+    currency = "USD"
+    source = factory.SubFactory(SourceFactory)
