@@ -226,7 +226,7 @@ def test_the_whole_sample_dataset_imports_cleanly_then_reimports_as_unchanged():
     report = import_paths([SAMPLE])
     assert report.problems == []
     assert {name: counts.created for name, counts in report.files.items()} == {
-        "sources.csv": 3,
+        "sources.csv": 227,
         "fx_rates.csv": 415,
         "investors.csv": 92,
         "startups.csv": 31,
