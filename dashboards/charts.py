@@ -218,7 +218,7 @@ def _valuation_hover(entry: dict, point: dict) -> str:
         if point["round"]
         else _("valuation report (%(kind)s)") % {"kind": valuation_kind(point["kind"])}
     )
-    sources = "<br>".join(escape(url[:70]) for url in point["source_urls"][:2]) or NONE
+    sources = "<br>".join(escape(c.text) for c in point["citations"][:2]) or NONE
     return _(
         "<b>%(name)s</b> %(date)s<br>%(what)s: %(value)s (qualifier %(sign)s)<br>"
         "Lead: %(leads)s<br>Source: %(sources)s"

@@ -32,6 +32,7 @@ from deals.models import (
 from deals.selectors import rounds_joined_by
 from startups.models import ModelProduct, Startup, Tag
 
+from .dispute_selectors import attach_disputes
 from .forms import INVESTOR_SORTS, ROUND_SORTS, STARTUP_SORTS
 from .models import (
     CoInvestment,
@@ -237,7 +238,7 @@ def startup_detail(slug: str) -> dict[str, Any] | None:
         .select_related("round", "mark")
         .order_by("valued_on", "mark_id", "round_id")
     )
-    round_sources = {r.pk: [s.url for s in r.sources.all()] for r in rounds}
+    round_sources = {r.pk: list(r.sources.all()) for r in rounds}
     mark_sources = sources_by_owner(ValuationMark, [p.mark_id for p in points if p.mark_id])
     leads = {
         r.pk: [
@@ -247,7 +248,26 @@ def startup_detail(slug: str) -> dict[str, Any] | None:
         ]
         for r in rounds
     }
-    valuation_points = [valuation_point_row(p, round_sources, mark_sources, leads) for p in points]
+    compute_deals = list(
+        ComputeDeal.objects.filter(startup=startup)
+        .select_related("provider_investor")
+        .prefetch_related("sources")
+        .order_by("announced_on")
+    )
+    marks = [p.mark for p in points if p.mark_id]
+    parts = [part for r in rounds for part in r.participations.all()]
+    attach_disputes([*rounds, *parts, *marks, *compute_deals])
+    disputes = {r.pk: r.disputes for r in rounds}
+    valuation_points = []
+    for point in points:
+        row = valuation_point_row(point, round_sources, mark_sources, leads)
+        # The round's own notes are on its card below; a mark's are shown only here.
+        row.update(
+            figure="post_money_valuation" if point.round_id else "value",
+            disputes=disputes[point.round_id] if point.round_id else point.mark.disputes,
+            notes=point.mark.notes if point.mark_id else "",
+        )
+        valuation_points.append(row)
     return {
         "startup": startup,
         "rounds": rounds,
@@ -257,12 +277,7 @@ def startup_detail(slug: str) -> dict[str, Any] | None:
             .prefetch_related("sources")
             .order_by(F("launched_on").asc(nulls_last=True), "name")
         ),
-        "compute_deals": list(
-            ComputeDeal.objects.filter(startup=startup)
-            .select_related("provider_investor")
-            .prefetch_related("sources")
-            .order_by("announced_on")
-        ),
+        "compute_deals": compute_deals,
         "metrics": list(ReportedMetric.objects.filter(startup=startup).prefetch_related("sources")),
     }
 
@@ -353,6 +368,7 @@ def investor_detail(slug: str) -> dict[str, Any] | None:
     )
     for deal in deals:
         deal.family_parts = [p for p in deal.participations.all() if p.investor_id in family]
+    attach_disputes([*deals, *(part for deal in deals for part in deal.family_parts)])
     return {
         "investor": investor,
         "affiliates": list(investor.affiliates.order_by("name_en")),

@@ -125,3 +125,13 @@ def stake(value: Decimal | float | None, qualifier: str = "") -> str:
     sign = QUALIFIER_SIGNS.get(qualifier or Qualifier.EXACT, "")
     text = f"{Decimal(value):.2f}".rstrip("0").rstrip(".")
     return f"{sign}{text}%"
+
+
+def quantity(value: Decimal | float | int | None, qualifier: str = "") -> str:
+    """A count with its qualifier: '≥ 400,000' in English, '≥ 40万' in Chinese."""
+    if value is None:
+        return NONE
+    sign = QUALIFIER_SIGNS.get(qualifier or Qualifier.EXACT, "")
+    number = Decimal(value)
+    text = _chinese_number(number) if is_chinese() else f"{number.normalize():,f}"
+    return f"{sign}{text}"

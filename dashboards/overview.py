@@ -7,7 +7,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
-from urllib.parse import urlsplit
 
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 from deals.models import ReportedMetric
 
 from . import charts, investor_charts, page_selectors, selectors, unicorn_selectors
+from .citations import citations_of
 from .formatting import NONE, local_name, money, percent
 from .models import PeriodKind, ProductPeriodStat
 
@@ -75,7 +75,7 @@ class ChartView:
 
 # Bump when the figures' code changes, so that a deploy does not serve figures cached by the
 # previous code until the next refresh.
-FIGURES_VERSION = 2
+FIGURES_VERSION = 3
 
 
 def cache_token(status: dict) -> str | None:
@@ -120,7 +120,7 @@ def _products_data(f: ChartFilters) -> dict:
             "value": m.value,
             "qualifier": m.value_qualifier,
             "period_end": m.period_end,
-            "source_urls": sorted(s.url for s in m.sources.all()),
+            "citations": citations_of(sorted(m.sources.all(), key=lambda s: s.url)),
         }
         for m in ReportedMetric.objects.filter(metric=PRODUCTS_METRIC)
         .prefetch_related("sources")
@@ -235,12 +235,9 @@ def _ai_share_view(data: dict, f: ChartFilters, status: dict) -> dict:
                 "count": row["deals_tracked"],
             }
         )
-    urls = dict.fromkeys(
-        url for r in published["shares"] + published["deal_counts"] for url in r["source_urls"]
-    )
-    external = [
-        (_("Published figures (%(host)s)") % {"host": urlsplit(url).hostname}, url) for url in urls
-    ]
+    rows = published["shares"] + published["deal_counts"]
+    cited = dict.fromkeys(citation for row in rows for citation in row["citations"])
+    external = [(_("Published figures (%(source)s)") % {"source": c.text}, c.url) for c in cited]
     return {
         "figure": charts.ai_share(series, published, f.period, status["data_as_of"]),
         "coverage": coverage,
@@ -333,7 +330,10 @@ def _products_view(data: dict, f: ChartFilters, status: dict) -> dict:
                 "date": row["period_end"].isoformat() if row["period_end"] else NONE,
             }
         )
-        external += [(_("Published count of products"), url) for url in row["source_urls"]]
+        external += [
+            (_("Published count of products (%(source)s)") % {"source": c.text}, c.url)
+            for c in row["citations"]
+        ]
     return {
         "figure": charts.products(data["series"], status["data_as_of"], today(status)),
         "coverage": coverage,

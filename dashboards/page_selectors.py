@@ -22,6 +22,7 @@ from django.db.models import (
 from deals.models import FundingRound, Participation, ReportedMetric
 from startups.vocab import ratio_qualifier, sum_qualifier
 
+from .citations import citations_of
 from .models import (
     CoInvestment,
     DatasetTotal,
@@ -217,6 +218,7 @@ def published_figures(slugs: list[str]) -> dict[str, list[dict]]:
             "deals_tracked": metric.deals_tracked or 0,
             "deals_ai": metric.deals_ai or 0,
             "source_urls": sorted(source.url for source in metric.sources.all()),
+            "citations": citations_of(sorted(metric.sources.all(), key=lambda s: s.url)),
         }
         found["shares" if metric.metric == SHARE_METRIC else "deal_counts"].append(row)
     return found

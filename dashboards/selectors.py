@@ -12,8 +12,9 @@ from redis.exceptions import RedisError
 
 from deals.models import FundingRound, Investor, ReportedMetric, ValuationMark
 from deals.selectors import rounds_joined_by
-from startups.models import PendingRefresh, Startup
+from startups.models import PendingRefresh, Source, Startup
 
+from .citations import citations_of
 from .models import (
     AggregateState,
     CoInvestment,
@@ -113,29 +114,34 @@ def valuation_series(startup: Startup) -> list[dict]:
     return [valuation_point_row(point, round_sources, mark_sources) for point in points]
 
 
-def sources_by_owner(model, ids: list[int]) -> dict[int, list[str]]:
-    """Source URLs of many records of one model, in one query."""
+def sources_by_owner(model, ids: list[int]) -> dict[int, list[Source]]:
+    """Sources of many records of one model, in one query."""
     if not ids:
         return {}
     through = model.sources.through
     owner = model._meta.model_name + "_id"
-    found: dict[int, list[str]] = {}
-    for owner_id, url in (
+    found: dict[int, list[Source]] = {}
+    for link in (
         through.objects.filter(**{f"{owner}__in": ids})
+        .select_related("source")
         .order_by("source__url")
-        .values_list(owner, "source__url")
     ):
-        found.setdefault(owner_id, []).append(url)
+        found.setdefault(getattr(link, owner), []).append(link.source)
     return found
 
 
 def valuation_point_row(
     point: ValuationPoint,
-    round_sources: dict[int, list[str]],
-    mark_sources: dict[int, list[str]],
+    round_sources: dict[int, list[Source]],
+    mark_sources: dict[int, list[Source]],
     leads: dict[int, list] | None = None,
 ) -> dict:
     """One valuation of a series, with what it stands for and its sources."""
+    sources = (
+        round_sources.get(point.round_id, [])
+        if point.round_id
+        else mark_sources.get(point.mark_id, [])
+    )
     return {
         "date": point.valued_on,
         "date_precision": point.date_precision,
@@ -146,11 +152,8 @@ def valuation_point_row(
         "round": point.round.round_label if point.round else None,
         "kind": "round" if point.round_id else point.mark.kind,
         "leads": (leads or {}).get(point.round_id, []),
-        "source_urls": (
-            round_sources.get(point.round_id, [])
-            if point.round_id
-            else mark_sources.get(point.mark_id, [])
-        ),
+        "source_urls": [source.url for source in sources],
+        "citations": citations_of(sources),
     }
 
 

@@ -19,6 +19,7 @@ from startups.spreadsheet import neutralise
 from startups.vocab import format_partial_date
 
 from . import chart_tables, charts, directory_selectors, overview, page_selectors, selectors
+from .dispute_selectors import attach_disputes, disputed_figures
 from .formatting import local_name
 from .forms import (
     ChartFilterForm,
@@ -101,6 +102,7 @@ def overview_page(request: HttpRequest) -> HttpResponse:
             ],
             "headline": overview.headline(status),
             "charts": chart_views,
+            "disputes": overview.cached(status, "page-disputes", disputed_figures),
         },
     )
 
@@ -198,6 +200,8 @@ def _rounds_page(request: HttpRequest):
 def rounds_page(request: HttpRequest) -> HttpResponse:
     status = _status()
     form, filters, sort, page = _rounds_page(request)
+    page.object_list = list(page.object_list)
+    attach_disputes(page.object_list)
     choices = overview.cached(status, "page-round-choices", directory_selectors.choice_lists)
     investors = overview.cached(
         status, "page-round-investors", directory_selectors.investor_choices

@@ -1,5 +1,5 @@
 """Template helpers: names and amounts in the reader's language, partial dates, sort links,
-the page in each language."""
+the page in each language, citations, disputed figures' claims and notes."""
 
 from django import template
 from django.conf import settings
@@ -10,8 +10,12 @@ from deals.vocab import metric_label
 from startups.vocab import format_partial_date
 
 from .. import formatting
+from ..citations import Citation, copies_only, figure_label, list_separator
 
 register = template.Library()
+# Notes up to this long are shown whole; longer ones collapse to a preview of NOTES_PREVIEW.
+NOTES_SHOWN_WHOLE = 160
+NOTES_PREVIEW = 100
 
 
 @register.filter
@@ -57,6 +61,12 @@ def metric_name(code: str) -> str:
 @register.filter
 def valuation_kind(kind: str) -> str:
     return formatting.valuation_kind(kind)
+
+
+@register.filter
+def figure_name(field: str) -> str:
+    """A figure of a record by name: 'amount', 'stake', '金额'."""
+    return figure_label(field)
 
 
 @register.filter
@@ -106,3 +116,55 @@ def language_alternates(context) -> list[tuple[str, str]]:
         (code, request.build_absolute_uri(translate_url(here, code)))
         for code, _ in settings.LANGUAGES
     ]
+
+
+@register.simple_tag
+def quantity(value, qualifier: str = "") -> str:
+    """`{% quantity deal.quantity deal.quantity_qualifier %}`: ≥ 400,000, ≥ 40万."""
+    return formatting.quantity(value, qualifier)
+
+
+@register.inclusion_tag("dashboards/_sources.html")
+def citations(sources) -> dict:
+    """`{% citations round.sources.all %}`: each source by outlet and date, linked to it, and
+    "copies only" when every one is a syndicated copy or a database."""
+    cited = [s if isinstance(s, Citation) else Citation.of(s) for s in sources]
+    return {"citations": cited, "copies_only": copies_only(cited), "separator": list_separator()}
+
+
+@register.inclusion_tag("dashboards/_dispute.html")
+def dispute(record, field: str) -> dict:
+    """`{% dispute round "amount" %}`: the marker of a disputed figure, opening onto its
+    claims side by side; nothing when the figure is not disputed. The page reads the claims
+    first (dashboards.dispute_selectors.attach_disputes): a disputed record without them is
+    a page's mistake, and fails loudly rather than hiding the dispute."""
+    if isinstance(record, dict):
+        disputes = record.get("disputes") or {}
+    else:
+        disputes = getattr(record, "disputes", None)
+        if disputes is None:
+            if record.disputed:
+                raise LookupError(f"{record!r} is disputed but its claims were not read")
+            disputes = {}
+    claims = disputes.get(field, [])
+    return {
+        "claims": claims,
+        "figure": figure_label(field),
+        "summary": list_separator().join(f"{c.source.name}: {c.value_text}" for c in claims),
+    }
+
+
+@register.inclusion_tag("dashboards/_notes.html")
+def notes(text: str) -> dict:
+    """`{% notes round.notes %}`: a record's notes, escaped; long ones collapsed to a preview."""
+    text = (text or "").strip()
+    long = len(text) > NOTES_SHOWN_WHOLE
+    return {"text": text, "long": long, "preview": _preview(text) if long else ""}
+
+
+def _preview(text: str) -> str:
+    """The first NOTES_PREVIEW characters, cut at a space where the text has spaces."""
+    cut = text[:NOTES_PREVIEW]
+    if " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:") + "…"
