@@ -47,7 +47,7 @@ def claims(record, field="amount"):
 
 
 def test_a_new_records_figures_are_claims_of_each_of_its_sources(funding_round):
-    assert claims(funding_round) == [(COPY, Decimal(1e9), "at_least", dt.date(2024, 3, 1))]
+    assert claims(funding_round) == [(COPY, Decimal("1e9"), "at_least", dt.date(2024, 3, 1))]
     assert funding_round.disputed == []
 
 
@@ -58,7 +58,7 @@ def test_a_claim_from_a_better_source_becomes_the_records_figure(funding_round):
         )
     )
     funding_round.refresh_from_db()
-    assert (funding_round.amount, funding_round.amount_qualifier) == (Decimal(8e8), "exact")
+    assert (funding_round.amount, funding_round.amount_qualifier) == (Decimal("8e8"), "exact")
     assert funding_round.amount_usd == Decimal("800000000.00")
     assert funding_round.disputed == ["amount"]
 
@@ -67,13 +67,13 @@ def test_an_unchanged_figure_written_back_leaves_the_claims_alone(funding_round)
     claim_save(ClaimFactory.build(round=funding_round, source=SourceFactory(url=OUTLET), value=8e8))
     funding_round.refresh_from_db()
     # An export imported back carries the accepted $800M under the copy's URL.
-    funding_round_update(funding_round, amount=Decimal(8e8), source_urls=[COPY])
-    assert claims(funding_round)[0][:3] == (COPY, Decimal(1e9), "at_least")
+    funding_round_update(funding_round, amount=Decimal("8e8"), source_urls=[COPY])
+    assert claims(funding_round)[0][:3] == (COPY, Decimal("1e9"), "at_least")
 
 
 def test_a_changed_figure_is_a_new_claim_of_the_rows_sources(funding_round):
-    funding_round_update(funding_round, amount=Decimal(12e8), amount_qualifier="exact")
-    assert claims(funding_round)[0][:3] == (COPY, Decimal(12e8), "exact")
+    funding_round_update(funding_round, amount=Decimal("12e8"), amount_qualifier="exact")
+    assert claims(funding_round)[0][:3] == (COPY, Decimal("12e8"), "exact")
 
 
 def test_a_staff_accepted_claim_resolves_the_dispute_and_holds_the_figure(funding_round):
@@ -83,12 +83,12 @@ def test_a_staff_accepted_claim_resolves_the_dispute_and_holds_the_figure(fundin
     copy = funding_round.claims.get(source__url=COPY)
     claim_accept(copy, reason="The company confirmed at least $1bn.")
     funding_round.refresh_from_db()
-    assert funding_round.amount == Decimal(1e9) and funding_round.disputed == []
+    assert funding_round.amount == Decimal("1e9") and funding_round.disputed == []
     # Accepting the other withdraws the first acceptance.
     claim_accept(outlet, reason="Checked against the filing.")
     copy.refresh_from_db()
     funding_round.refresh_from_db()
-    assert not copy.accepted and funding_round.amount == Decimal(8e8)
+    assert not copy.accepted and funding_round.amount == Decimal("8e8")
 
 
 def test_an_acceptance_needs_its_reason(funding_round):
@@ -103,7 +103,7 @@ def test_deleting_the_winning_claim_gives_the_figure_back_to_the_next(funding_ro
     )
     claim_delete(outlet)
     funding_round.refresh_from_db()
-    assert funding_round.amount == Decimal(1e9) and funding_round.disputed == []
+    assert funding_round.amount == Decimal("1e9") and funding_round.disputed == []
 
 
 def test_claims_in_other_currencies_are_converted_at_their_own_month(funding_round):

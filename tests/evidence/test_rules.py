@@ -54,8 +54,8 @@ def test_claims_agree_when_their_intervals_meet(a, b, agreed):
 
 def test_claims_in_different_currencies_are_compared_in_usd():
     # Zhipu: ¥40bn (a magazine) against ¥24.4bn (the prospectus), and a US outlet's $5.6bn.
-    magazine = Said(Decimal(40e9), "CNY", value_usd=Decimal("5571030640.67"))
-    prospectus = Said(Decimal(24.4e9), "CNY", value_usd=Decimal("3398328690.81"))
+    magazine = Said(Decimal("40e9"), "CNY", value_usd=Decimal("5571030640.67"))
+    prospectus = Said(Decimal("24.4e9"), "CNY", value_usd=Decimal("3398328690.81"))
     in_dollars = usd(5.6e9)
     assert not agree(magazine, prospectus)
     assert agree(magazine, in_dollars)  # 0.5% apart: within the 2% a currency conversion allows
@@ -63,9 +63,9 @@ def test_claims_in_different_currencies_are_compared_in_usd():
 
 
 def test_claims_without_a_usd_rate_are_compared_only_in_the_same_currency():
-    no_rate = Said(Decimal(1e9), "HKD", value_usd=None)
+    no_rate = Said(Decimal("1e9"), "HKD", value_usd=None)
     assert agree(no_rate, usd(5))
-    assert not agree(no_rate, Said(Decimal(2e9), "HKD"))
+    assert not agree(no_rate, Said(Decimal("2e9"), "HKD"))
 
 
 def test_counts_and_percentages_are_compared_as_they_are():
