@@ -3,8 +3,10 @@ announce date and its first report, on hand-made cases whose answers are worked 
 
 import datetime as dt
 
+import plotly.graph_objects as go
 import pytest
 
+from dashboards.chart_freshness import shade_incomplete
 from dashboards.reporting_lag import (
     MIN_PAIRS,
     announce_report_pairs,
@@ -82,3 +84,51 @@ def test_the_pairs_are_rounds_known_to_the_day_with_their_earliest_dated_source(
 
     # Then only the first gives a pair, with its earliest report
     assert announce_report_pairs() == [(dt.date(2024, 3, 1), dt.date(2024, 3, 10))]
+
+
+def test_a_chart_shades_the_incomplete_periods_with_the_estimate_on_hover():
+    lags = reporting_lags(PAIRS)
+    figure = go.Figure(layout={"xaxis": {"type": "date"}})
+
+    coverage = shade_incomplete(figure, lags, "quarter", dt.date(2025, 7, 1), END_OF_2025)
+
+    [band] = figure.data
+    assert band.x == ("2025-10-01", "2026-01-01", "2026-01-01", "2025-10-01", "2025-10-01")
+    assert band.text == (
+        "~84% of rounds for this period likely reported so far, from 10 announce/report pairs"
+    )
+    assert band.name == "probably incomplete (reporting lag)"
+    assert coverage[0].startswith("Shaded: periods in which fewer than 90% of rounds")
+
+
+def test_a_bar_chart_gets_the_estimate_in_its_bars_hover():
+    figure = go.Figure(go.Bar(x=["2025-Q3", "2025-Q4"], y=[1, 2], hovertext=["Q3", "Q4"]))
+
+    shade_incomplete(
+        figure,
+        reporting_lags(PAIRS),
+        "quarter",
+        None,
+        END_OF_2025,
+        categories=[dt.date(2025, 7, 1), dt.date(2025, 10, 1)],
+    )
+
+    assert figure.data[0].hovertext == (
+        "Q3",
+        "Q4<br>~84% of rounds for this period likely reported so far, from 10 announce/report "
+        "pairs",
+    )
+    assert [(shape.x0, shape.x1) for shape in figure.layout.shapes] == [(0.5, 1.5)]
+
+
+def test_too_few_pairs_put_a_note_on_the_chart_instead():
+    figure = go.Figure()
+
+    coverage = shade_incomplete(
+        figure, reporting_lags(PAIRS[:9]), "quarter", dt.date(2025, 7, 1), END_OF_2025
+    )
+
+    assert figure.data == ()
+    note = "Too few announce/report pairs (9; 10 needed) to estimate how complete the latest"
+    assert figure.layout.annotations[0].text.startswith(note)
+    assert coverage[0].startswith(note)
