@@ -22,6 +22,7 @@ from .models import (
     ValuationPoint,
 )
 from .periods import as_date, truncate_sql, values_table
+from .staleness import is_stale, stale_after_months
 
 UNICORN_USD = Decimal(1_000_000_000)
 BOUNDS = ("at_least", "approx", "at_most")
@@ -171,15 +172,17 @@ def unicorn_members_insert(
     execute(
         f"""
         WITH {periods_cte}, spans AS (
-            SELECT v.startup_id, v.valued_on, v.valuation_usd,
+            SELECT v.startup_id, v.valued_on, v.date_precision, v.valuation_usd,
                    LEAD(v.valued_on) OVER (
                        PARTITION BY v.startup_id ORDER BY v.valued_on, v.mark_id, v.round_id
                    ) AS until
             FROM {points} v WHERE {where}
         )
         INSERT INTO {into}
-            (period_kind, period_end, startup_id, slug, valuation_usd, computed_at, data_version)
-        SELECT %s, p.period_end, sp.startup_id, s.slug, sp.valuation_usd, %s, %s
+            (period_kind, period_end, startup_id, slug, valuation_usd, valued_on,
+             date_precision, computed_at, data_version)
+        SELECT %s, p.period_end, sp.startup_id, s.slug, sp.valuation_usd, sp.valued_on,
+               sp.date_precision, %s, %s
         FROM spans sp
         JOIN periods p ON sp.valued_on <= p.period_end
                       AND (sp.until IS NULL OR sp.until > p.period_end)
@@ -194,19 +197,35 @@ def unicorn_members_insert(
 def unicorn_periods(
     kind: str, periods: list, stamp: dict, memberships: str = T["member"]
 ) -> list[UnicornPeriodStat]:
-    """Counts per period end, with who joined and who left since the period before (from
-    the memberships in the table `memberships`)."""
+    """Counts per period end, with who joined and who left since the period before, and
+    who rests on a stale valuation (from the memberships in the table `memberships`)."""
     members: dict = defaultdict(set)
-    rows = fetch(f"SELECT period_end, slug FROM {memberships} WHERE period_kind = %s", [kind])
-    for end, slug in rows:
-        members[as_date(end)].add(slug)
+    rows = fetch(
+        f"SELECT period_end, slug, valued_on, date_precision FROM {memberships} "
+        "WHERE period_kind = %s",
+        [kind],
+    )
+    for member in member_keys(rows):
+        members[member[0]].add(member)
     stats, previous = [], set()
     for start, end in periods:
         stat = UnicornPeriodStat(period_kind=kind, period_start=start, period_end=end, **stamp)
         _set_members(stat, members.get(end, set()), previous)
         stats.append(stat)
-        previous = members.get(end, set())
+        previous = {slug for _, slug, _ in members.get(end, set())}
     return stats
+
+
+def member_keys(rows) -> set[tuple]:
+    """(period end, slug, stale) of memberships read as (period end, slug, valuation date,
+    its precision): whether the valuation in force is stale at the period's end."""
+    months = stale_after_months()
+    keys = set()
+    for end, slug, valued_on, precision in rows:
+        end = as_date(end)
+        stale = valued_on is not None and is_stale(as_date(valued_on), precision, end, months)
+        keys.add((end, slug, stale))
+    return keys
 
 
 # What _set_members writes.
@@ -219,11 +238,18 @@ CHANGES = [
     "left_count",
     "joined_first",
     "left_first",
+    "stale",
+    "stale_startups",
+    "stale_first",
 ]
 
 
-def _set_members(stat: UnicornPeriodStat, current: set[str], previous: set[str]) -> None:
+def _set_members(stat: UnicornPeriodStat, members: set[tuple], previous: set[str]) -> None:
+    """Set a period's lists from its members, as (period end, slug, stale)."""
+    current = {slug for _, slug, _ in members}
     # Sorted here rather than by the database, whose collation may order slugs differently.
+    stat.stale_startups = sorted(slug for _, slug, stale in members if stale)
+    stat.stale, stat.stale_first = len(stat.stale_startups), stat.stale_startups[:NAMED_CHANGES]
     stat.count, stat.startups = len(current), sorted(current)
     stat.joined, stat.left = sorted(current - previous), sorted(previous - current)
     stat.joined_count, stat.joined_first = len(stat.joined), stat.joined[:NAMED_CHANGES]
@@ -234,11 +260,11 @@ def unicorn_periods_update(
     kind: str, periods: list, before: set[tuple], after: set[tuple], stamp: dict
 ) -> bool:
     """Edit the stored periods by what some startups' memberships were and are, as
-    (period end, slug): the periods where they differ, and the periods after those (whose
-    joined and left compare with them). False when a stored period is missing."""
+    (period end, slug, stale): the periods where they differ, and the periods after those
+    (whose joined and left compare with them). False when a stored period is missing."""
     ends = [end for _, end in periods]
     position = {end: i for i, end in enumerate(ends)}
-    moved = {position[end] for end, _ in before ^ after}
+    moved = {position[end] for end, _, _ in before ^ after}
     affected = moved | {i + 1 for i in moved if i + 1 < len(ends)}
     if not affected:
         return True
@@ -251,12 +277,14 @@ def unicorn_periods_update(
         return False
     members = {}
     for end, stat in stored.items():
-        members[end] = (set(stat.startups) - {slug for e, slug in before if e == end}) | {
-            slug for e, slug in after if e == end
-        }
+        stale = set(stat.stale_startups)
+        kept = {(end, slug, slug in stale) for slug in stat.startups}
+        gone = {slug for e, slug, _ in before if e == end}
+        members[end] = {m for m in kept if m[1] not in gone} | {m for m in after if m[0] == end}
     for i in sorted(affected):
         stat = stored[ends[i]]
-        _set_members(stat, members[ends[i]], members[ends[i - 1]] if i > 0 else set())
+        previous = {slug for _, slug, _ in members[ends[i - 1]]} if i > 0 else set()
+        _set_members(stat, members[ends[i]], previous)
         stat.computed_at, stat.data_version = stamp["computed_at"], stamp["data_version"]
     UnicornPeriodStat.objects.bulk_update(
         [stored[ends[i]] for i in affected],

@@ -1,7 +1,8 @@
 """Statistics endpoints: read-only JSON from the aggregates.
 
-Every answer is `{"data_as_of", "refresh_pending", "results"}`; ratios are numbers between 0
-and 1, money whole USD, dates ISO 8601.
+Every answer is `{"latest_event_on", "latest_event_precision", "last_changed_at",
+"computed_at", "refresh_pending", "results"}` (dashboards.freshness); ratios are numbers
+between 0 and 1, money whole USD, dates ISO 8601.
 """
 
 from decimal import Decimal
@@ -79,7 +80,12 @@ class UnicornRow(serializers.Serializer):
     period_start = serializers.DateField()
     period_end = serializers.DateField()
     count = serializers.IntegerField()
+    stale = serializers.IntegerField(
+        help_text="Of count, the unicorns whose latest valuation is older than "
+        "VALUATION_STALE_AFTER_MONTHS at the period's end."
+    )
     startups = serializers.ListField(child=serializers.SlugField())
+    stale_startups = serializers.ListField(child=serializers.SlugField())
     joined = serializers.ListField(child=serializers.SlugField())
     left = serializers.ListField(child=serializers.SlugField())
 
@@ -156,15 +162,33 @@ class ReportedVsComputedRow(serializers.Serializer):
     source_urls = serializers.ListField(child=serializers.URLField())
 
 
-def envelope(row: type[serializers.Serializer], name: str):
-    return inline_serializer(
-        name=name,
-        fields={
-            "data_as_of": serializers.DateTimeField(allow_null=True),
-            "refresh_pending": serializers.BooleanField(),
-            "results": row(many=True),
-        },
+class Freshness(serializers.Serializer):
+    """The envelope's times (dashboards.freshness)."""
+
+    latest_event_on = serializers.DateField(
+        allow_null=True,
+        help_text="The latest round, valuation mark or compute deal in the figures; a partial "
+        "date is its first day (see latest_event_precision).",
     )
+    latest_event_precision = serializers.CharField(
+        help_text="day, month, quarter or year; empty when there is no event."
+    )
+    last_changed_at = serializers.DateTimeField(
+        allow_null=True, help_text="The last insert, edit or deletion of any record."
+    )
+    computed_at = serializers.DateTimeField(
+        allow_null=True, help_text="The last refresh of the aggregates."
+    )
+    refresh_pending = serializers.BooleanField()
+
+
+def freshness(status: dict) -> dict:
+    return Freshness(status).data
+
+
+def envelope(row: type[serializers.Serializer], name: str):
+    fields = {**Freshness().get_fields(), "results": row(many=True)}
+    return inline_serializer(name=name, fields=fields)
 
 
 class StatsView(APIView):
@@ -189,13 +213,7 @@ class StatsView(APIView):
             raise serializers.ValidationError(missing)
         status = selectors.data_status()
         rows = self.results(params, status)
-        return Response(
-            {
-                "data_as_of": status["data_as_of"],
-                "refresh_pending": status["refresh_pending"],
-                "results": self.row(rows, many=True).data,
-            }
-        )
+        return Response({**freshness(status), "results": self.row(rows, many=True).data})
 
 
 def _investor(params: dict) -> Investor:
@@ -281,26 +299,26 @@ class InvestorQuery(serializers.Serializer):
 
 
 class StatsPagination(KeysetPagination):
-    """Keyset pages, like every list, in the statistics' envelope: `data_as_of` and
+    """Keyset pages, like every list, in the statistics' envelope: its times and
     `refresh_pending` beside `next`, `previous` and `results`."""
 
     def get_paginated_response(self, data) -> Response:
-        status = selectors.data_status()
         page = super().get_paginated_response(data).data
-        envelope = {
-            "data_as_of": status["data_as_of"],
-            "refresh_pending": status["refresh_pending"],
-        }
-        return Response({**envelope, **page})
+        return Response({**freshness(selectors.data_status()), **page})
 
     def get_paginated_response_schema(self, schema: dict) -> dict:
         paginated = super().get_paginated_response_schema(schema)
-        paginated["properties"] = {
-            "data_as_of": {"type": "string", "format": "date-time", "nullable": True},
+        date = {"type": "string", "format": "date", "nullable": True}
+        moment = {"type": "string", "format": "date-time", "nullable": True}
+        times = {
+            "latest_event_on": date,
+            "latest_event_precision": {"type": "string"},
+            "last_changed_at": moment,
+            "computed_at": moment,
             "refresh_pending": {"type": "boolean"},
-            **paginated["properties"],
         }
-        paginated["required"] = ["data_as_of", "refresh_pending", *paginated.get("required", [])]
+        paginated["properties"] = {**times, **paginated["properties"]}
+        paginated["required"] = [*times, *paginated.get("required", [])]
         return paginated
 
 

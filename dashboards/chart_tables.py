@@ -97,13 +97,24 @@ def chart_table(slug: str, data: Any) -> tuple[list[str], list[list]]:
             for p in s["points"]
         ]
     if slug == "unicorns":
-        header = ["period_start", "period_end", "count", "startups", "joined", "left"]
+        header = [
+            "period_start",
+            "period_end",
+            "count",
+            "stale",
+            "startups",
+            "stale_startups",
+            "joined",
+            "left",
+        ]
         return header, [
             [
                 p["period_start"],
                 p["period_end"],
                 p["count"],
+                p["stale"],
                 ";".join(p["startups"]),
+                ";".join(p["stale_startups"]),
                 ";".join(s["slug"] for s in p["joined"]),
                 ";".join(s["slug"] for s in p["left"]),
             ]

@@ -15,11 +15,12 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from startups.vocab import QUALIFIER_SIGNS, format_partial_date
+from startups.vocab import format_partial_date
 
 from .chart_text import escape, label
-from .formatting import NONE, money, percent, valuation_kind
+from .formatting import NONE, money, percent
 from .models import NAMED_CHANGES
+from .staleness import stale_after_months
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999"]
 # Dates on a time axis, labelled by year only (periods are years or quarters).
@@ -33,9 +34,20 @@ TITLED_TOP_MARGIN = 80
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans CJK SC', 'PingFang SC', sans-serif"
 
 
-def base_figure(title: str, units: str, as_of: dt.datetime | None, **layout) -> go.Figure:
-    as_of_text = as_of.date().isoformat() if as_of else _("not computed yet")
-    footnote = _("%(units)s · data as of %(date)s") % {"units": units, "date": as_of_text}
+def freshness_note(status: dict) -> str:
+    """How current a chart is: the latest event it includes (the headline "data as of")
+    and when it was computed."""
+    if status.get("computed_at") is None:
+        return _("not computed yet")
+    event = format_partial_date(status["latest_event_on"], status["latest_event_precision"])
+    return _("data as of %(event)s (latest event) · recomputed %(computed)s") % {
+        "event": event or NONE,
+        "computed": status["computed_at"].date().isoformat(),
+    }
+
+
+def base_figure(title: str, units: str, status: dict, **layout) -> go.Figure:
+    footnote = f"{units} · {freshness_note(status)}"
     figure = go.Figure(
         layout={
             "template": go.layout.Template(),
@@ -99,13 +111,13 @@ def money_ticks(top: float, log: bool = False) -> dict:
     return {"tickvals": values, "ticktext": [money(v) for v in values]}
 
 
-def ai_share(series: list[dict], published: dict, kind: str, as_of) -> go.Figure:
+def ai_share(series: list[dict], published: dict, kind: str, status: dict) -> go.Figure:
     """AI share of each chosen investor's deals per period, with the published figures as
     diamonds joined to the period they cover."""
     figure = base_figure(
         _("AI share of deals, by investor"),
         _("percent of deals in AI startups"),
-        as_of,
+        status,
         yaxis={"tickformat": ".0%", "range": [-0.02, 1.05], "title": {"text": "%"}},
         xaxis=YEAR_AXIS,
     )
@@ -210,97 +222,6 @@ def ai_share(series: list[dict], published: dict, kind: str, as_of) -> go.Figure
     return figure
 
 
-def _valuation_hover(entry: dict, point: dict) -> str:
-    sign = QUALIFIER_SIGNS.get(point["qualifier"], "").strip() or "="
-    leads = ", ".join(label(lead) for lead in point["leads"]) or _("not disclosed")
-    what = (
-        escape(point["round"])
-        if point["round"]
-        else _("valuation report (%(kind)s)") % {"kind": valuation_kind(point["kind"])}
-    )
-    sources = "<br>".join(escape(c.text) for c in point["citations"][:2]) or NONE
-    return _(
-        "<b>%(name)s</b> %(date)s<br>%(what)s: %(value)s (qualifier %(sign)s)<br>"
-        "Lead: %(leads)s<br>Source: %(sources)s"
-    ) % {
-        "name": label(entry),
-        "date": format_partial_date(point["date"], point["date_precision"]),
-        "what": what,
-        "value": money(point["valuation_usd"], "USD", point["qualifier"]),
-        "sign": sign,
-        "leads": leads,
-        "sources": sources,
-    }
-
-
-def point_url(entry: dict, point: dict) -> str:
-    if point["round_id"]:
-        return rounds_url(startup=entry["slug"]) + f"#round-{point['round_id']}"
-    return reverse("dashboards:startup", args=[entry["slug"]]) + f"#mark-{point['mark_id']}"
-
-
-def valuations(series: list[dict], as_of, today: dt.date, title: str = "") -> go.Figure:
-    """Valuation histories as step lines on a log axis, a marker per round or report."""
-    top = max((float(p["valuation_usd"]) for s in series for p in s["points"]), default=0)
-    figure = base_figure(
-        title or _("Valuations of China's AI unicorns"),
-        _("USD, log scale"),
-        as_of,
-        yaxis={"type": "log", "automargin": True, **money_ticks(top, log=True)},
-        xaxis=YEAR_AXIS,
-    )
-    for index, entry in enumerate(series):
-        colour = OKABE_ITO[index % len(OKABE_ITO)]
-        points = entry["points"]
-        name = label(entry)
-        end = min(entry["ipo_date"] or today, today)
-        last = points[-1]
-        # The last valuation holds until today, or until the listing.
-        if end > last["date"]:
-            figure.add_trace(
-                go.Scatter(
-                    x=[last["date"].isoformat(), end.isoformat()],
-                    y=[float(last["valuation_usd"])] * 2,
-                    mode="lines",
-                    line={"color": colour, "width": 2, "dash": "dot"},
-                    hoverinfo="skip",
-                    showlegend=False,
-                    legendgroup=entry["slug"],
-                )
-            )
-        figure.add_trace(
-            go.Scatter(
-                x=[p["date"].isoformat() for p in points],
-                y=[float(p["valuation_usd"]) for p in points],
-                name=name,
-                mode="lines+markers",
-                line={"shape": "hv", "color": colour, "width": 2},
-                marker={
-                    "size": 9,
-                    "symbol": [
-                        "triangle-up"
-                        if p["qualifier"] == "at_least"
-                        else "circle-open"
-                        if p["qualifier"] == "approx"
-                        else "circle"
-                        for p in points
-                    ],
-                },
-                hovertext=[_valuation_hover(entry, p) for p in points],
-                hoverinfo="text",
-                customdata=[point_url(entry, p) for p in points],
-                legendgroup=entry["slug"],
-            )
-        )
-    figure.add_hline(
-        y=1e9,
-        line={"width": 1, "dash": "dash", "color": "#999999"},
-        annotation_text=_("$1B"),
-        annotation_position="bottom right",
-    )
-    return figure
-
-
 def _named(startups: list[dict], count: int) -> str:
     """The first few names of a list of `count`; a hover box shows no more than a person can
     read."""
@@ -310,19 +231,20 @@ def _named(startups: list[dict], count: int) -> str:
     return names
 
 
-def unicorn_count(periods: list[dict], kind: str, as_of) -> go.Figure:
+def unicorn_count(periods: list[dict], kind: str, status: dict) -> go.Figure:
     figure = base_figure(
         _("Number of AI unicorns"),
         _("count of startups valued at $1B or more, at each period's end"),
-        as_of,
+        status,
         yaxis={
             "rangemode": "tozero",
             "dtick": 1 if max((p["count"] for p in periods), default=0) <= 12 else None,
         },
         xaxis={"type": "category"},
         bargap=0.15,
+        barmode="stack",
     )
-    hover = []
+    hover, stale_hover = [], []
     for period in periods:
         text = _("%(count)s unicorns on %(date)s") % {
             "count": period["count"],
@@ -333,28 +255,56 @@ def unicorn_count(periods: list[dict], kind: str, as_of) -> go.Figure:
                 names = _named(period[change], period[f"{change}_count"])
                 text += "<br>" + words % {"names": names}
         hover.append(text)
+        stale_hover.append(
+            _(
+                "%(stale)s of the %(count)s unicorns on %(date)s rest on a valuation older "
+                "than %(months)s months: %(names)s"
+            )
+            % {
+                "stale": period["stale"],
+                "count": period["count"],
+                "date": period["period_end"].isoformat(),
+                "months": stale_after_months(),
+                "names": _named(period["stale_first"], period["stale"]),
+            }
+        )
+    x = [period_label(p["period_start"], kind) for p in periods]
+    links = [
+        f"{reverse('dashboards:startups')}?unicorn_at={p['period_end'].isoformat()}"
+        for p in periods
+    ]
     figure.add_trace(
         go.Bar(
-            x=[period_label(p["period_start"], kind) for p in periods],
-            y=[p["count"] for p in periods],
+            x=x,
+            y=[p["count"] - p["stale"] for p in periods],
             name=_("unicorns"),
             marker={"color": OKABE_ITO[0]},
             hovertext=hover,
             hoverinfo="text",
-            customdata=[
-                f"{reverse('dashboards:startups')}?unicorn_at={p['period_end'].isoformat()}"
-                for p in periods
-            ],
+            customdata=links,
         )
     )
+    if any(p["stale"] for p in periods):
+        figure.add_trace(
+            go.Bar(
+                x=x,
+                y=[p["stale"] for p in periods],
+                name=_("on a stale valuation (over %(months)s months old)")
+                % {"months": stale_after_months()},
+                marker={"color": OKABE_ITO[0], "opacity": 0.45, "pattern": {"shape": "/"}},
+                hovertext=stale_hover,
+                hoverinfo="text",
+                customdata=links,
+            )
+        )
     return figure
 
 
-def products(series: list[dict], as_of, today: dt.date) -> go.Figure:
+def products(series: list[dict], status: dict, today: dt.date) -> go.Figure:
     figure = base_figure(
         _("AI model products launched, cumulative"),
         _("count of models and apps, per quarter"),
-        as_of,
+        status,
         yaxis={"rangemode": "tozero"},
         xaxis=YEAR_AXIS,
     )

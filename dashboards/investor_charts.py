@@ -21,7 +21,7 @@ NODE_LABEL_COLUMNS = 20
 BAR_LABEL_COLUMNS = 28
 
 
-def capital(rows: list[dict], as_of) -> go.Figure:
+def capital(rows: list[dict], status: dict) -> go.Figure:
     """Whole rounds joined per investor, the compute credits in them picked out."""
     rows = list(reversed(rows))  # largest on top of a horizontal bar chart
     top = max((float(r["capital_usd"] or 0) for r in rows), default=0)
@@ -32,7 +32,7 @@ def capital(rows: list[dict], as_of) -> go.Figure:
     figure = base_figure(
         _("Capital of rounds joined, by investor"),
         _("USD; whole rounds, so co-investors share the same money"),
-        as_of,
+        status,
         barmode="stack",
         xaxis=money_ticks(top),
         # Names wrapped onto two lines leave the bars room on a phone; rows tall enough
@@ -90,7 +90,7 @@ def capital(rows: list[dict], as_of) -> go.Figure:
     return figure
 
 
-def network(data: dict, as_of) -> go.Figure:
+def network(data: dict, status: dict) -> go.Figure:
     """Investors as nodes sized by deals, an edge per pair that shares startups, thicker
     for more; the big corporates in their own colour and always named."""
     nodes, edges = data["nodes"], data["edges"]
@@ -105,7 +105,7 @@ def network(data: dict, as_of) -> go.Figure:
     figure = base_figure(
         _("Who invests together"),
         _("node size: deals; line width: startups backed together"),
-        as_of,
+        status,
         xaxis={"visible": False, "range": [-2.5, 2.5], "fixedrange": True},
         yaxis={"visible": False, "range": [-1.05, 1.05], "fixedrange": True},
         height=600,

@@ -30,6 +30,16 @@ class AggregateState(models.Model):
     generation = models.PositiveBigIntegerField(
         default=0, help_text=_("Bumped by every refresh; part of every chart cache key.")
     )
+    latest_event_on = models.DateField(
+        null=True,
+        help_text=_(
+            "The latest round, valuation mark or compute deal the aggregates were computed "
+            "from (the first day of a partial date)."
+        ),
+    )
+    latest_event_precision = models.CharField(
+        max_length=7, choices=DatePrecision.choices, blank=True
+    )
 
     def __str__(self) -> str:
         return f"aggregates v{self.data_version} at {self.computed_at}"
@@ -219,6 +229,11 @@ class UnicornMembership(Aggregate):
     # one is only known here.
     slug = models.SlugField(max_length=80, db_index=False, default="")
     valuation_usd = models.DecimalField(max_digits=22, decimal_places=2)
+    # The date of the valuation in force, at its precision: how old the evidence is.
+    valued_on = models.DateField(null=True)
+    date_precision = models.CharField(
+        max_length=7, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
 
     class Meta:
         constraints = [
@@ -240,6 +255,11 @@ class UnicornPeriodStat(Aggregate):
     period_end = models.DateField()
     count = models.PositiveIntegerField()
     startups = models.JSONField(default=list, help_text=_("Slugs, as of the period's end."))
+    # Members whose valuation in force is older than VALUATION_STALE_AFTER_MONTHS at the
+    # period's end (dashboards.staleness): counted, listed, and the first few for the chart.
+    stale = models.PositiveIntegerField(default=0)
+    stale_startups = models.JSONField(default=list)
+    stale_first = models.JSONField(default=list)
     joined = models.JSONField(default=list)
     left = models.JSONField(default=list)
     # What the chart shows of the changes: how many, and the first few by slug. At 1M rounds

@@ -16,7 +16,15 @@ from django.utils.translation import gettext as _
 
 from deals.models import ReportedMetric
 
-from . import charts, investor_charts, page_selectors, selectors, unicorn_selectors
+from . import (
+    chart_freshness,
+    charts,
+    investor_charts,
+    page_selectors,
+    selectors,
+    unicorn_chart_views,
+    unicorn_selectors,
+)
 from .citations import citations_of
 from .formatting import NONE, local_name, money, percent
 from .models import PeriodKind, ProductPeriodStat
@@ -82,7 +90,7 @@ def cache_token(status: dict) -> str | None:
     """The refresh generation (which carries the refresh time, so a recreated database never
     reads another's entries) and the figures' code version. None (no caching) before the
     first refresh."""
-    if status["data_as_of"] is None:
+    if status["computed_at"] is None:
         return None
     return f"{status['generation']}v{FIGURES_VERSION}"
 
@@ -95,7 +103,7 @@ def cached(status: dict, name: str, compute: Callable[[], Any], *key: Any) -> An
 
 
 def today(status: dict) -> dt.date:
-    return (status["data_as_of"] or timezone.now()).date()
+    return chart_freshness.computed_day(status)
 
 
 # -- data: language-neutral, cached per generation ------------------------------------------
@@ -238,46 +246,14 @@ def _ai_share_view(data: dict, f: ChartFilters, status: dict) -> dict:
     rows = published["shares"] + published["deal_counts"]
     cited = dict.fromkeys(citation for row in rows for citation in row["citations"])
     external = [(_("Published figures (%(source)s)") % {"source": c.text}, c.url) for c in cited]
+    figure = charts.ai_share(series, published, f.period, status)
+    starts = [p["period_start"] for s in series for p in s["points"]]
+    coverage += chart_freshness.shade_chart(figure, status, f.period, min(starts, default=None))
     return {
-        "figure": charts.ai_share(series, published, f.period, status["data_as_of"]),
+        "figure": figure,
         "coverage": coverage,
         "sources_url": charts.rounds_url(investor=list(f.investors), **f.days()),
         "external": external,
-    }
-
-
-def _valuations_view(data: list, f: ChartFilters, status: dict) -> dict:
-    marks = sum(len(s["points"]) for s in data)
-    bounds = sum(1 for s in data for p in s["points"] if p["qualifier"] != "exact")
-    return {
-        "figure": charts.valuations(data, status["data_as_of"], today(status)),
-        "coverage": [
-            _(
-                "%(startups)s startups that have been valued at $1B or more; %(marks)s "
-                "valuations, %(bounds)s of them bounds or approximations (≥, ≈)."
-            )
-            % {"startups": len(data), "marks": marks, "bounds": bounds},
-            _(
-                "▲ at least, ○ approximately, ● as reported; a dotted line carries the last "
-                "valuation to today or to the listing."
-            ),
-        ],
-        "sources_url": charts.rounds_url(startup=[s["slug"] for s in data]),
-    }
-
-
-def _unicorns_view(data: list, f: ChartFilters, status: dict) -> dict:
-    latest = data[-1] if data else None
-    return {
-        "figure": charts.unicorn_count(data, f.period, status["data_as_of"]),
-        "coverage": [
-            _(
-                "Counted at each period's end: AI startups not listed by then whose latest "
-                "valuation is at least $1B."
-            )
-        ],
-        "sources_url": reverse("dashboards:startups")
-        + (f"?unicorn_at={latest['period_end'].isoformat()}" if latest else ""),
     }
 
 
@@ -293,7 +269,7 @@ def _capital_view(data: list, f: ChartFilters, status: dict) -> dict:
         else _("No compute credits disclosed for these investors."),
     ]
     return {
-        "figure": investor_charts.capital(data, status["data_as_of"]),
+        "figure": investor_charts.capital(data, status),
         "coverage": coverage,
         # The rounds the bars sum: those the charted investors joined in the years chosen.
         "sources_url": charts.rounds_url(investor=[r["slug"] for r in data], **f.days()),
@@ -302,7 +278,7 @@ def _capital_view(data: list, f: ChartFilters, status: dict) -> dict:
 
 def _network_view(data: dict, f: ChartFilters, status: dict) -> dict:
     return {
-        "figure": investor_charts.network(data, status["data_as_of"]),
+        "figure": investor_charts.network(data, status),
         "coverage": [
             _(
                 "The %(nodes)s investors with the most deals (affiliates counted with their "
@@ -335,7 +311,7 @@ def _products_view(data: dict, f: ChartFilters, status: dict) -> dict:
             for c in row["citations"]
         ]
     return {
-        "figure": charts.products(data["series"], status["data_as_of"], today(status)),
+        "figure": charts.products(data["series"], status, today(status)),
         "coverage": coverage,
         "sources_url": reverse("dashboards:startups") + "?products=1",
         "external": external,
@@ -344,8 +320,8 @@ def _products_view(data: dict, f: ChartFilters, status: dict) -> dict:
 
 VIEWS = {
     "ai-share": _ai_share_view,
-    "valuations": _valuations_view,
-    "unicorns": _unicorns_view,
+    "valuations": unicorn_chart_views.valuations_view,
+    "unicorns": unicorn_chart_views.unicorns_view,
     "capital": _capital_view,
     "network": _network_view,
     "products": _products_view,

@@ -19,6 +19,7 @@ from startups.statement_timeout import extend_statement_timeout
 from . import aggregates, co_investments, investor_aggregates
 from .aggregates import WRITE_BATCH
 from .aside import tables_aside
+from .freshness import latest_event
 from .models import (
     AggregateState,
     CoInvestment,
@@ -81,6 +82,7 @@ def _refresh(*, full: bool) -> RefreshResult | None:
             recompute_touched({pk for row in pending for pk in row.startup_ids}, stamp)
         PendingRefresh.objects.filter(pk__in=[row.pk for row in pending]).delete()
         state.computed_at, state.data_version = started, version
+        state.latest_event_on, state.latest_event_precision = latest_event()
         state.generation += 1
         state.save()
     seconds = (timezone.now() - started).total_seconds()
@@ -216,8 +218,9 @@ def _unicorns_touched(kind: str, periods: list, startups: set[int], stamp: dict)
     """The touched startups' memberships again, and the periods where they changed edited;
     False when the stored periods cannot be edited (then all are recomputed)."""
     members = UnicornMembership.objects.filter(period_kind=kind, startup_id__in=startups)
-    before = set(members.values_list("period_end", "slug"))
+    read = ("period_end", "slug", "valued_on", "date_precision")
+    before = aggregates.member_keys(members.values_list(*read))
     members.delete()
     aggregates.unicorn_members_insert(kind, periods, startups, stamp)
-    after = set(members.values_list("period_end", "slug"))
+    after = aggregates.member_keys(members.values_list(*read))
     return aggregates.unicorn_periods_update(kind, periods, before, after, stamp)

@@ -15,6 +15,7 @@ from deals.selectors import rounds_joined_by
 from startups.models import PendingRefresh, Source, Startup
 
 from .citations import citations_of
+from .freshness import last_changed_at
 from .models import (
     AggregateState,
     CoInvestment,
@@ -30,10 +31,15 @@ CACHE_ERRORS = (RedisError, OSError)
 
 
 def data_status() -> dict[str, Any]:
-    """When the figures were computed, and whether changes wait to be applied."""
+    """How current the figures are (dashboards.freshness: the latest event they include, the
+    last edit of any record, when they were computed), and whether changes wait to be
+    applied. Three queries, each an indexed lookup."""
     state = AggregateState.objects.filter(pk=1).first()
     return {
-        "data_as_of": state.computed_at if state else None,
+        "latest_event_on": state.latest_event_on if state else None,
+        "latest_event_precision": state.latest_event_precision if state else "",
+        "last_changed_at": last_changed_at(),
+        "computed_at": state.computed_at if state else None,
         "data_version": state.data_version if state else 0,
         # The refresh's time too: a restored or recreated database may repeat a number.
         "generation": f"{state.generation}-{state.computed_at.timestamp()}" if state else "0",
@@ -163,7 +169,9 @@ def unicorns(kind: str) -> list[dict]:
             "period_start": u.period_start,
             "period_end": u.period_end,
             "count": u.count,
+            "stale": u.stale,
             "startups": u.startups,
+            "stale_startups": u.stale_startups,
             "joined": u.joined,
             "left": u.left,
         }

@@ -106,7 +106,16 @@ def unicorn_counts(kind: str, members: bool = False) -> list[dict]:
         periods = list(
             UnicornPeriodStat.objects.filter(period_kind=kind)
             .order_by("period_end")
-            .values("period_start", "period_end", "count", "joined", "left", "startups")
+            .values(
+                "period_start",
+                "period_end",
+                "count",
+                "stale",
+                "joined",
+                "left",
+                "startups",
+                "stale_startups",
+            )
         )
         for period in periods:
             for change in ("joined", "left"):
@@ -119,21 +128,25 @@ def unicorn_counts(kind: str, members: bool = False) -> list[dict]:
             "period_start",
             "period_end",
             "count",
+            "stale",
             "joined_count",
             "left_count",
             "joined_first",
             "left_first",
+            "stale_first",
         )
     )
-    slugs = {slug for p in periods for slug in (*p["joined_first"], *p["left_first"])}
+    named = ("joined_first", "left_first", "stale_first")
+    slugs = {slug for p in periods for column in named for slug in p[column]}
     names = {
         s["slug"]: s
         for s in Startup.objects.filter(slug__in=slugs).values("slug", "name_en", "name_zh")
     }
     for period in periods:
-        for change in ("joined", "left"):
-            period[change] = [
-                names.get(slug, {"slug": slug, "name_en": slug})
-                for slug in period.pop(f"{change}_first")
+        for column in named:
+            period[column] = [
+                names.get(slug, {"slug": slug, "name_en": slug}) for slug in period[column]
             ]
+        for change in ("joined", "left"):
+            period[change] = period.pop(f"{change}_first")
     return periods

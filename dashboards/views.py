@@ -18,7 +18,16 @@ from startups.models import Startup
 from startups.spreadsheet import neutralise
 from startups.vocab import format_partial_date
 
-from . import chart_tables, charts, directory_selectors, overview, page_selectors, selectors
+from . import (
+    chart_freshness,
+    chart_tables,
+    charts,
+    directory_selectors,
+    overview,
+    page_selectors,
+    selectors,
+    valuation_chart,
+)
 from .dispute_selectors import attach_disputes, disputed_figures
 from .formatting import local_name
 from .forms import (
@@ -27,6 +36,7 @@ from .forms import (
     RoundFilterForm,
     StartupFilterForm,
 )
+from .models import PeriodKind
 
 ROUNDS_PER_PAGE = 100
 STARTUPS_PER_PAGE = 50
@@ -277,12 +287,14 @@ def startup_page(request: HttpRequest, slug: str) -> HttpResponse:
         }
 
         def build():
-            figure = charts.valuations(
+            figure = valuation_chart.valuations(
                 [entry],
-                status["data_as_of"],
+                status,
                 overview.today(status),
                 title=_("Valuation of %(name)s") % {"name": local_name(startup)},
             )
+            first = detail["valuations"][0]["date"]
+            chart_freshness.shade_chart(figure, status, PeriodKind.QUARTER, first)
             return {"figure_json": charts.figure_json(figure), "traces": len(figure.data)}
 
         chart = overview.cached(
@@ -334,7 +346,9 @@ def investor_page(request: HttpRequest, slug: str) -> HttpResponse:
     def build():
         series = page_selectors.ai_share_series([investor.slug], "year", None, None)
         published = page_selectors.published_figures([investor.slug])
-        figure = charts.ai_share(series, published, "year", status["data_as_of"])
+        figure = charts.ai_share(series, published, "year", status)
+        starts = [p["period_start"] for s in series for p in s["points"]]
+        chart_freshness.shade_chart(figure, status, PeriodKind.YEAR, min(starts, default=None))
         return {"figure_json": charts.figure_json(figure), "traces": len(figure.data)}
 
     chart = overview.cached(status, "page-investor-share", build, investor.pk, get_language())

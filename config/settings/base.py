@@ -6,6 +6,7 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 from config.database import database_settings, with_statement_timeout
 
@@ -211,6 +212,11 @@ CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="tracker")
 # Memory for each sort or hash of an aggregate refresh (PostgreSQL's work_mem, set for the
 # refresh's transaction only; the server's default of 4 MB makes them spill to disk).
 REFRESH_WORK_MEM = env("REFRESH_WORK_MEM", default="256MB")
+# Months after which a valuation with no newer one is drawn and counted as stale
+# (dashboards.staleness); the unicorn aggregates apply it at the next full refresh.
+VALUATION_STALE_AFTER_MONTHS = env.int("VALUATION_STALE_AFTER_MONTHS", default=24)
+if VALUATION_STALE_AFTER_MONTHS < 1:
+    raise ImproperlyConfigured("VALUATION_STALE_AFTER_MONTHS must be 1 or more (months).")
 # A request must never hang on a broker that is down: bounded connects, no endless retry.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {

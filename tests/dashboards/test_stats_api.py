@@ -15,7 +15,7 @@ def get(client, path, **params):
 def test_ai_deal_share_per_year_with_its_coverage(client, sample):
     body = get(client, "ai-deal-share", investor="alibaba", period="year").json()
     assert body["refresh_pending"] is False
-    assert dt.datetime.fromisoformat(body["data_as_of"].replace("Z", "+00:00"))
+    assert dt.datetime.fromisoformat(body["computed_at"].replace("Z", "+00:00"))
     assert [
         (r["period_start"], r["deals_total"], r["deals_ai"], r["ai_share"]) for r in body["results"]
     ] == [

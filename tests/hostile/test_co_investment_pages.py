@@ -40,8 +40,21 @@ def test_the_pairs_come_in_pages_most_shared_first(anonymous, pairs):
     first = anonymous.get(URL, {"page_size": 3}).json()
     second = anonymous.get(first["next"]).json()
 
-    assert list(first) == ["data_as_of", "refresh_pending", "next", "previous", "results"]
-    assert (first["data_as_of"], first["refresh_pending"], first["previous"]) == (None, False, None)
+    assert list(first) == [
+        "latest_event_on",
+        "latest_event_precision",
+        "last_changed_at",
+        "computed_at",
+        "refresh_pending",
+        "next",
+        "previous",
+        "results",
+    ]
+    assert (first["computed_at"], first["refresh_pending"], first["previous"]) == (
+        None,
+        False,
+        None,
+    )
     assert pair_names(first["results"]) == ["a-b", "a-c", "a-d"]
     assert first["results"][0] == {
         "investor_a": "a",
@@ -105,6 +118,7 @@ def test_the_csv_is_the_whole_list_streamed(anonymous, pairs):
 def test_a_page_runs_the_same_queries_whatever_its_size(
     anonymous, pairs, page_size, django_assert_num_queries
 ):
-    # The page with both investors, then the data's status (state, pending refreshes).
-    with django_assert_num_queries(3):
+    # The page with both investors, then the data's status (state, pending refreshes, last
+    # edit).
+    with django_assert_num_queries(4):
         anonymous.get(URL, {"page_size": page_size})
