@@ -61,6 +61,8 @@ class StartupFactory(factory.django.DjangoModelFactory):
     name_zh = factory.Sequence(lambda n: f"初创{n}")
     city = "Beijing"
     is_ai = True
+    # A startup outside AI is in the not_ai sector (the startup_is_ai_follows_sector rule).
+    sector = factory.LazyAttribute(lambda startup: "" if startup.is_ai else "not_ai")
 
 
 class ModelProductFactory(factory.django.DjangoModelFactory):
