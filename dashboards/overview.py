@@ -16,6 +16,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from deals.models import ReportedMetric
+from startups.sectors import DEFAULT_AI_DEFINITION, AiDefinition
 
 from . import charts, investor_charts, page_selectors, selectors, unicorn_selectors
 from .formatting import NONE, local_name, money, percent
@@ -32,6 +33,7 @@ class ChartFilters:
     period: str = "year"
     since: int | None = None
     until: int | None = None
+    ai: str = DEFAULT_AI_DEFINITION
 
     def params(self) -> dict[str, Any]:
         """The query string that restores this view (defaults left out)."""
@@ -44,10 +46,12 @@ class ChartFilters:
             params["since"] = self.since
         if self.until:
             params["until"] = self.until
+        if self.ai != DEFAULT_AI_DEFINITION:
+            params["ai"] = self.ai
         return params
 
     def key(self) -> str:
-        return f"{','.join(self.investors)}|{self.period}|{self.since}|{self.until}"
+        return f"{','.join(self.investors)}|{self.period}|{self.since}|{self.until}|{self.ai}"
 
     def days(self) -> dict[str, str]:
         """The years chosen as the rounds table's date filters (its since and until)."""
@@ -75,7 +79,7 @@ class ChartView:
 
 # Bump when the figures' code changes, so that a deploy does not serve figures cached by the
 # previous code until the next refresh.
-FIGURES_VERSION = 2
+FIGURES_VERSION = 3
 
 
 def cache_token(status: dict) -> str | None:
@@ -102,9 +106,11 @@ def today(status: dict) -> dt.date:
 
 
 def _ai_share_data(f: ChartFilters) -> dict:
+    investors = list(f.investors)
     return {
-        "series": page_selectors.ai_share_series(list(f.investors), f.period, f.since, f.until),
-        "published": page_selectors.published_figures(list(f.investors)),
+        "definition": f.ai,
+        "series": page_selectors.ai_share_series(investors, f.period, f.since, f.until, f.ai),
+        "published": page_selectors.published_figures(investors, f.ai),
     }
 
 
@@ -177,6 +183,19 @@ def table_data(slug: str, f: ChartFilters, status: dict) -> Any:
 
 # -- figures, coverage and sources: in the reader's language --------------------------------
 
+DEFINITION_NOTES = {
+    AiDefinition.BROAD: gettext_lazy(
+        "AI here is the broad definition: foundation models, AI applications, other AI, "
+        "embodied AI (robotics), AI chips and autonomous driving, and AI startups whose sector "
+        "is not given."
+    ),
+    AiDefinition.CORE: gettext_lazy(
+        "AI here is the core definition: foundation models, AI applications and other AI, and "
+        "AI startups whose sector is not given; robotics, AI chips and autonomous driving are "
+        "not counted."
+    ),
+}
+
 
 def _period_text(start: dt.date | None, end: dt.date | None) -> str:
     """'2023' for a calendar year, else '2023-01-01 to 2024-08-21'."""
@@ -192,7 +211,7 @@ def _period_text(start: dt.date | None, end: dt.date | None) -> str:
 def _ai_share_view(data: dict, f: ChartFilters, status: dict) -> dict:
     series, published = data["series"], data["published"]
     names = {s["slug"]: local_name(s) for s in series}
-    coverage = []
+    coverage = [str(DEFINITION_NOTES[data["definition"]])]
     for entry in series:
         line = _("%(name)s: %(count)s deals tracked, %(disclosed)s with a disclosed amount.") % {
             "name": names[entry["slug"]],
@@ -204,11 +223,7 @@ def _ai_share_view(data: dict, f: ChartFilters, status: dict) -> dict:
             % {
                 "published": f"{row['value']:.0f}",
                 "period": _period_text(row["period_start"], row["period_end"]),
-                "tracked": sum(
-                    p["deals_total"]
-                    for p in entry["points"]
-                    if row["period_start"] <= p["period_start"] <= row["period_end"]
-                ),
+                "tracked": row["deals_tracked"],
             }
             for row in published["deal_counts"]
             if row["investor"] == entry["slug"] and row["period_start"] and row["period_end"]
@@ -225,7 +240,8 @@ def _ai_share_view(data: dict, f: ChartFilters, status: dict) -> dict:
         coverage.append(
             _(
                 "Published: %(value)s of %(name)s's deals in AI startups (%(period)s); "
-                "tracked here over the same period: %(share)s of %(count)s deals."
+                "tracked here over the same window, from its first day to its last: "
+                "%(share)s of %(count)s deals."
             )
             % {
                 "value": f"{row['value']:.0f}%",
@@ -242,7 +258,9 @@ def _ai_share_view(data: dict, f: ChartFilters, status: dict) -> dict:
         (_("Published figures (%(host)s)") % {"host": urlsplit(url).hostname}, url) for url in urls
     ]
     return {
-        "figure": charts.ai_share(series, published, f.period, status["data_as_of"]),
+        "figure": charts.ai_share(
+            series, published, f.period, status["data_as_of"], data["definition"]
+        ),
         "coverage": coverage,
         "sources_url": charts.rounds_url(investor=list(f.investors), **f.days()),
         "external": external,
