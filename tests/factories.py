@@ -149,3 +149,12 @@ class ReportedMetricFactory(factory.django.DjangoModelFactory):
     period_end = dt.date(2024, 8, 21)
     value = Decimal("40")
     unit = "percent"
+
+
+def rounds_in_sectors(investor: Investor, dated_sectors: list[tuple[str, dt.date]]) -> None:
+    """One round of `investor` per (sector, day): each in a startup of its own in that sector."""
+    for sector, day in dated_sectors:
+        company = StartupFactory(is_ai=sector != "not_ai", sector=sector)
+        ParticipationFactory(
+            round=FundingRoundFactory(startup=company, announced_on=day), investor=investor
+        )

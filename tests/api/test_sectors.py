@@ -9,7 +9,11 @@ import pytest
 from dashboards.refresh import refresh_full, refresh_pending
 from deals import services
 from startups import services as startup_services
-from tests.factories import FundingRoundFactory, ParticipationFactory, StartupFactory
+from tests.factories import (
+    FundingRoundFactory,
+    ParticipationFactory,
+    rounds_in_sectors,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -79,18 +83,17 @@ def alibaba():
     the year: a foundation model maker (Mar 1), an unclassified AI startup (Aug 21), a robot
     maker (Aug 22), a chip designer (Sep 30), a driving startup (Oct 1), a shop (Dec 1)."""
     investor = services.investor_create(slug="alibaba", name_en="Alibaba")
-    for sector, day in [
-        ("foundation_models", dt.date(2024, 3, 1)),
-        ("", dt.date(2024, 8, 21)),
-        ("embodied_ai", dt.date(2024, 8, 22)),
-        ("ai_chips", dt.date(2024, 9, 30)),
-        ("autonomous_driving", dt.date(2024, 10, 1)),
-        ("not_ai", dt.date(2024, 12, 1)),
-    ]:
-        company = StartupFactory(is_ai=sector != "not_ai", sector=sector)
-        ParticipationFactory(
-            round=FundingRoundFactory(startup=company, announced_on=day), investor=investor
-        )
+    rounds_in_sectors(
+        investor,
+        [
+            ("foundation_models", dt.date(2024, 3, 1)),
+            ("", dt.date(2024, 8, 21)),
+            ("embodied_ai", dt.date(2024, 8, 22)),
+            ("ai_chips", dt.date(2024, 9, 30)),
+            ("autonomous_driving", dt.date(2024, 10, 1)),
+            ("not_ai", dt.date(2024, 12, 1)),
+        ],
+    )
     refresh_full()
     return investor
 

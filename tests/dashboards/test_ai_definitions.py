@@ -12,12 +12,7 @@ from django.core.cache import cache
 
 from dashboards.refresh import refresh_full
 from deals import services
-from tests.factories import (
-    FundingRoundFactory,
-    ParticipationFactory,
-    ReportedMetricFactory,
-    StartupFactory,
-)
+from tests.factories import ReportedMetricFactory, rounds_in_sectors
 
 pytestmark = pytest.mark.django_db
 
@@ -29,16 +24,15 @@ def published():
     2023-01-01 to 2024-08-21, and a deal count over 2024-01-01 to 2024-08-21."""
     cache.clear()
     alibaba = services.investor_create(slug="alibaba", name_en="Alibaba", name_zh="阿里巴巴")
-    for sector, day in [
-        ("foundation_models", dt.date(2023, 5, 1)),
-        ("embodied_ai", dt.date(2024, 8, 21)),
-        ("", dt.date(2024, 8, 22)),
-        ("not_ai", dt.date(2024, 11, 1)),
-    ]:
-        company = StartupFactory(is_ai=sector != "not_ai", sector=sector)
-        ParticipationFactory(
-            round=FundingRoundFactory(startup=company, announced_on=day), investor=alibaba
-        )
+    rounds_in_sectors(
+        alibaba,
+        [
+            ("foundation_models", dt.date(2023, 5, 1)),
+            ("embodied_ai", dt.date(2024, 8, 21)),
+            ("", dt.date(2024, 8, 22)),
+            ("not_ai", dt.date(2024, 11, 1)),
+        ],
+    )
     for metric, value, start in [
         ("share_of_china_deals_in_ai_startups", "40", dt.date(2023, 1, 1)),
         ("external_investment_deals", "5", dt.date(2024, 1, 1)),
