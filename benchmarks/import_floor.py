@@ -22,8 +22,8 @@ INVESTOR = (
 )
 STARTUP = (
     "created_at, updated_at, confidence, notes, slug, name_en, name_zh, aliases, country, "
-    "city, founded_precision, founders, focus, products_summary, is_ai, status, ipo_exchange, "
-    "website, description"
+    "city, founded_precision, founders, focus, products_summary, is_ai, sector, status, "
+    "ipo_exchange, website, description"
 )
 ROUND = (
     "created_at, updated_at, confidence, notes, announced_on, date_precision, round_label, "
@@ -84,7 +84,8 @@ STATEMENTS = {
     "startups": [
         f"""INSERT INTO startups_startup ({STARTUP})
         SELECT {STAMPS}, 'reported', notes, slug, name_en, '', '', 'CN', city, 'day', '', '', '',
-               is_ai::boolean, 'private', '', '', ''
+               is_ai::boolean, CASE WHEN is_ai::boolean THEN '' ELSE 'not_ai' END, 'private',
+               '', '', ''
         FROM copy_startups""",
         _history("startups_startup", STARTUP),
         _sources("startups_startup", "startup", "copy_startups", "c.slug = t.slug"),

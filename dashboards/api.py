@@ -26,6 +26,7 @@ from deals.api.pagination import KeysetPagination
 from deals.api.views import KeysetListMixin
 from deals.models import Investor
 from startups.models import Startup
+from startups.sectors import DEFAULT_AI_DEFINITION, AiDefinition
 from startups.vocab import Qualifier, ratio_qualifier
 
 from . import selectors
@@ -55,10 +56,27 @@ class PeriodQuery(serializers.Serializer):
         return attrs
 
 
+class AiShareQuery(PeriodQuery):
+    ai = serializers.ChoiceField(
+        choices=AiDefinition.values,
+        default=DEFAULT_AI_DEFINITION,
+        help_text="Which startups count as AI: core (foundation models, AI applications, other "
+        "AI) or broad (core plus embodied AI, AI chips, autonomous driving). AI startups with "
+        "no sector count under both.",
+    )
+
+
 class AiDealShareRow(serializers.Serializer):
     investor = serializers.CharField()
     period = serializers.CharField()
     period_start = serializers.DateField()
+    counted_from = serializers.DateField(
+        help_text="The first day counted: the period's, or `since` where it cuts the period."
+    )
+    counted_until = serializers.DateField(
+        help_text="The last day counted: the period's, or `until` where it cuts the period."
+    )
+    ai_definition = serializers.ChoiceField(choices=AiDefinition.values)
     deals_total = serializers.IntegerField()
     deals_ai = serializers.IntegerField()
     ai_share = Ratio(allow_null=True)
@@ -195,6 +213,7 @@ class StatsView(APIView):
     """Parses the query, reads one selector through the generation cache, wraps the answer."""
 
     row: type[serializers.Serializer]
+    query: type[serializers.Serializer] = PeriodQuery
     required: tuple[str, ...] = ()
     # Each view defines results(query, status) -> rows.
 
@@ -203,7 +222,7 @@ class StatsView(APIView):
         return self.row
 
     def get(self, request: Request) -> Response:
-        query = PeriodQuery(data=request.query_params)
+        query = self.query(data=request.query_params)
         query.is_valid(raise_exception=True)
         params = query.validated_data
         missing = {
@@ -228,24 +247,35 @@ PERIOD = OpenApiParameter("period", str, enum=PeriodKind.values, description="ye
     parameters=[
         INVESTOR,
         PERIOD,
-        OpenApiParameter("since", OpenApiTypes.DATE),
-        OpenApiParameter("until", OpenApiTypes.DATE),
+        OpenApiParameter(
+            "since", OpenApiTypes.DATE, description="Count rounds announced on or after it."
+        ),
+        OpenApiParameter(
+            "until", OpenApiTypes.DATE, description="Count rounds announced on or before it."
+        ),
+        OpenApiParameter(
+            "ai",
+            str,
+            enum=AiDefinition.values,
+            description=AiShareQuery().fields["ai"].help_text + " Default: broad.",
+        ),
     ],
     responses=envelope(AiDealShareRow, "AiDealShare"),
 )
 class AiDealShareView(StatsView):
-    row, required = AiDealShareRow, ("investor",)
+    row, query, required = AiDealShareRow, AiShareQuery, ("investor",)
 
     def results(self, q, status):
         investor = _investor(q)
+        window = (q.get("since"), q.get("until"))
         return selectors.cached(
             status["generation"],
             "ai-deal-share",
-            lambda: selectors.ai_deal_share(investor, q["period"], q.get("since"), q.get("until")),
+            lambda: selectors.ai_deal_share(investor, q["period"], *window, q["ai"]),
             investor.pk,
             q["period"],
-            q.get("since"),
-            q.get("until"),
+            *window,
+            q["ai"],
         )
 
 

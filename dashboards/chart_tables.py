@@ -25,6 +25,7 @@ def chart_table(slug: str, data: Any) -> tuple[list[str], list[list]]:
             "published_qualifier",
             "published_unit",
             "source_urls",
+            "ai_definition",
         ]
         rows = [
             [
@@ -41,6 +42,7 @@ def chart_table(slug: str, data: Any) -> tuple[list[str], list[list]]:
                 "",
                 "",
                 "",
+                data["definition"],
             ]
             for s in data["series"]
             for p in s["points"]
@@ -62,6 +64,7 @@ def chart_table(slug: str, data: Any) -> tuple[list[str], list[list]]:
                 r["qualifier"],
                 r["unit"],
                 ";".join(r["source_urls"]),
+                data["definition"],
             ]
             for r in data["published"]["shares"] + data["published"]["deal_counts"]
         ]

@@ -14,7 +14,9 @@ import plotly.graph_objects as go
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from startups.sectors import DEFAULT_AI_DEFINITION, AiDefinition
 from startups.vocab import format_partial_date
 
 from .chart_text import escape, label
@@ -111,11 +113,23 @@ def money_ticks(top: float, log: bool = False) -> dict:
     return {"tickvals": values, "ticktext": [money(v) for v in values]}
 
 
-def ai_share(series: list[dict], published: dict, kind: str, status: dict) -> go.Figure:
-    """AI share of each chosen investor's deals per period, with the published figures as
-    diamonds joined to the period they cover."""
+AI_SHARE_TITLES = {
+    AiDefinition.BROAD: gettext_lazy("AI share of deals (broad AI), by investor"),
+    AiDefinition.CORE: gettext_lazy("AI share of deals (core AI), by investor"),
+}
+
+
+def ai_share(
+    series: list[dict],
+    published: dict,
+    kind: str,
+    status: dict,
+    definition: str = DEFAULT_AI_DEFINITION,
+) -> go.Figure:
+    """AI share of each chosen investor's deals per period, AI as `definition` counts it,
+    with the published figures as diamonds joined to the period they cover."""
     figure = base_figure(
-        _("AI share of deals, by investor"),
+        str(AI_SHARE_TITLES[definition]),
         _("percent of deals in AI startups"),
         status,
         yaxis={"tickformat": ".0%", "range": [-0.02, 1.05], "title": {"text": "%"}},

@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 
 from deals.models import Investor, InvestorKind
 from startups.models import Startup, StartupStatus, Tag
+from startups.sectors import DEFAULT_AI_DEFINITION, AiDefinition
 from startups.vocab import Confidence
 
 from .models import PeriodKind
@@ -116,6 +117,7 @@ class ChartFilterForm(FilterForm):
     period = forms.ChoiceField(label=_("Period"), choices=PeriodKind.choices, required=False)
     since = forms.TypedChoiceField(label=_("From"), coerce=int, empty_value=None, required=False)
     until = forms.TypedChoiceField(label=_("To"), coerce=int, empty_value=None, required=False)
+    ai = forms.ChoiceField(label=_("AI definition"), choices=AiDefinition.choices, required=False)
 
     def __init__(self, *args, years=(), **kwargs):
         """`years`: those the data covers (page_selectors.years_with_data), the only ones
@@ -133,6 +135,7 @@ class ChartFilterForm(FilterForm):
             period=self.value("period", PeriodKind.YEAR),
             since=since,
             until=until,
+            ai=self.value("ai", DEFAULT_AI_DEFINITION),
         )
 
 

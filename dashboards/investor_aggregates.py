@@ -11,6 +11,7 @@ startup, not the millions of rounds its investors joined.
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
+from startups.sectors import AiDefinition, core_ai_sql
 from startups.vocab import sum_qualifier
 
 from .aggregates import (
@@ -51,9 +52,9 @@ def investor_rounds_insert(startups: set[int] | None, stamp: dict, into: str = I
     )
     columns = (
         "investor_id, round_id, startup_id, announced_on, date_precision, top_level, is_ai, "
-        "amount_usd, amount_qualifier, own_usd, own_known, own_at_least, own_approx, own_at_most, "
-        "credits_usd, credits_at_least, credits_approx, credits_at_most, computed_at, "
-        "data_version"
+        "core_ai, amount_usd, amount_qualifier, own_usd, own_known, own_at_least, own_approx, "
+        "own_at_most, credits_usd, credits_at_least, credits_approx, credits_at_most, "
+        "computed_at, data_version"
     )
     execute(
         f"""
@@ -83,7 +84,8 @@ def investor_rounds_insert(startups: set[int] | None, stamp: dict, into: str = I
         ), per_round AS (
             SELECT j.*, r.startup_id, r.announced_on, r.date_precision, r.amount_usd,
                    r.amount_qualifier,
-                   s.is_ai, i.parent_id IS NULL AS top_level,
+                   s.is_ai, {core_ai_sql("s.is_ai", "s.sector")} AS core_ai,
+                   i.parent_id IS NULL AS top_level,
                    CASE WHEN j.part_credits_known > 0 THEN j.part_credits
                         WHEN j.family_leads = 1 AND j.round_leads = 1
                         THEN r.compute_credit_amount_usd END AS credits,
@@ -96,7 +98,7 @@ def investor_rounds_insert(startups: set[int] | None, stamp: dict, into: str = I
             JOIN {T["investor"]} i ON i.id = j.ancestor_id
         )
         SELECT ancestor_id, round_id, startup_id, announced_on, date_precision, top_level,
-               is_ai, amount_usd, amount_qualifier, own_usd, own_known > 0, own_at_least,
+               is_ai, core_ai, amount_usd, amount_qualifier, own_usd, own_known > 0, own_at_least,
                own_approx, own_at_most,
                credits, {credit_flags}, %s, %s
         FROM per_round
@@ -113,11 +115,17 @@ def investor_rounds_of(startups: set[int]) -> list[Footprint]:
     )
 
 
+# Per definition of AI: the cell's count of AI deals, its share, and the investor rounds'
+# flag that counts a deal.
+AI_COUNTS = {
+    AiDefinition.BROAD: ("deals_ai", "ai_share", "is_ai"),
+    AiDefinition.CORE: ("deals_core_ai", "core_ai_share", "core_ai"),
+}
 # A cell is an investor's figures in one period. Its counts and sums add up over rounds, so an
 # edit moves them by what its rows add now minus what they added before; the rest follows.
 COUNTS = (
     ("deals_total", "COUNT(*)"),
-    ("deals_ai", "SUM(CASE WHEN is_ai THEN 1 ELSE 0 END)"),
+    *((deals, f"SUM(CASE WHEN {flag} THEN 1 ELSE 0 END)") for deals, _, flag in AI_COUNTS.values()),
     ("deals_disclosed", "COUNT(amount_usd)"),
     ("own_contribution_disclosed", "SUM(CASE WHEN own_known THEN 1 ELSE 0 END)"),
     ("compute_credits_disclosed", "COUNT(credits_usd)"),
@@ -146,7 +154,10 @@ def _cells_select(kind: str, rows: str) -> str:
         f"{sql} AS {name}" for name, sql, _ in SUMS
     ]
     derived = [
-        "ROUND(1.0 * SUM(CASE WHEN is_ai THEN 1 ELSE 0 END) / COUNT(*), 6) AS ai_share",
+        *(
+            f"ROUND(1.0 * SUM(CASE WHEN {flag} THEN 1 ELSE 0 END) / COUNT(*), 6) AS {share}"
+            for _, share, flag in AI_COUNTS.values()
+        ),
         *(f"{qualifier_sql(f)} AS {QUALIFIERS[f]}_qualifier" for f in FIGURES),
     ]
     return f"""
@@ -163,7 +174,7 @@ CELL_COLUMNS = [
     "investor_id",
     "period_start",
     *ADDITIVE,
-    "ai_share",
+    *(share for _, share, _ in AI_COUNTS.values()),
     *(f"{name}_qualifier" for name in QUALIFIERS.values()),
 ]
 
@@ -237,8 +248,9 @@ def _derive(row: InvestorPeriodStat, stamp: dict) -> None:
     """The share, the unknown sums and the qualifiers, from the cell's counts (the rule
     _cells_select applies in SQL)."""
     if row.deals_total:
-        share = Decimal(row.deals_ai) / Decimal(row.deals_total)
-        row.ai_share = share.quantize(SHARE, rounding=ROUND_HALF_UP)
+        for deals, share, _ in AI_COUNTS.values():
+            ratio = Decimal(getattr(row, deals)) / Decimal(row.deals_total)
+            setattr(row, share, ratio.quantize(SHARE, rounding=ROUND_HALF_UP))
     for name, _, known in SUMS:
         if not getattr(row, known):
             setattr(row, name, None)

@@ -80,7 +80,10 @@ class InvestorRound(Aggregate):
         max_length=7, choices=DatePrecision.choices, default=DatePrecision.DAY
     )
     top_level = models.BooleanField(help_text=_("The investor has no parent."))
+    # The startup is AI under the broad definition (is_ai) and under the core one
+    # (startups.sectors).
     is_ai = models.BooleanField()
+    core_ai = models.BooleanField(default=False)
     amount_usd = models.DecimalField(**MONEY, help_text=_("The whole round."))
     amount_qualifier = models.CharField(max_length=8, choices=Qualifier.choices, blank=True)
     own_usd = models.DecimalField(**MONEY, help_text=_("What the investor's stakes disclose."))
@@ -107,8 +110,12 @@ class InvestorPeriodStat(Aggregate):
     period_kind = models.CharField(max_length=7, choices=PeriodKind.choices)
     period_start = models.DateField()
     deals_total = models.PositiveIntegerField()
+    # AI deals and their share under each definition of AI (startups.sectors.AiDefinition):
+    # broad, and core.
     deals_ai = models.PositiveIntegerField()
     ai_share = models.DecimalField(max_digits=7, decimal_places=6, null=True)
+    deals_core_ai = models.PositiveIntegerField(default=0)
+    core_ai_share = models.DecimalField(max_digits=7, decimal_places=6, null=True)
     deals_disclosed = models.PositiveIntegerField(
         help_text=_("Deals whose round amount is known in USD.")
     )

@@ -15,6 +15,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from deals.models import ReportedMetric
+from startups.sectors import DEFAULT_AI_DEFINITION, AiDefinition
 
 from . import (
     chart_freshness,
@@ -40,6 +41,7 @@ class ChartFilters:
     period: str = "year"
     since: int | None = None
     until: int | None = None
+    ai: str = DEFAULT_AI_DEFINITION
 
     def params(self) -> dict[str, Any]:
         """The query string that restores this view (defaults left out)."""
@@ -52,10 +54,12 @@ class ChartFilters:
             params["since"] = self.since
         if self.until:
             params["until"] = self.until
+        if self.ai != DEFAULT_AI_DEFINITION:
+            params["ai"] = self.ai
         return params
 
     def key(self) -> str:
-        return f"{','.join(self.investors)}|{self.period}|{self.since}|{self.until}"
+        return f"{','.join(self.investors)}|{self.period}|{self.since}|{self.until}|{self.ai}"
 
     def days(self) -> dict[str, str]:
         """The years chosen as the rounds table's date filters (its since and until)."""
@@ -110,9 +114,11 @@ def today(status: dict) -> dt.date:
 
 
 def _ai_share_data(f: ChartFilters) -> dict:
+    investors = list(f.investors)
     return {
-        "series": page_selectors.ai_share_series(list(f.investors), f.period, f.since, f.until),
-        "published": page_selectors.published_figures(list(f.investors)),
+        "definition": f.ai,
+        "series": page_selectors.ai_share_series(investors, f.period, f.since, f.until, f.ai),
+        "published": page_selectors.published_figures(investors, f.ai),
     }
 
 
@@ -185,6 +191,19 @@ def table_data(slug: str, f: ChartFilters, status: dict) -> Any:
 
 # -- figures, coverage and sources: in the reader's language --------------------------------
 
+DEFINITION_NOTES = {
+    AiDefinition.BROAD: gettext_lazy(
+        "AI here is the broad definition: foundation models, AI applications, other AI, "
+        "embodied AI (robotics), AI chips and autonomous driving, and AI startups whose sector "
+        "is not given."
+    ),
+    AiDefinition.CORE: gettext_lazy(
+        "AI here is the core definition: foundation models, AI applications and other AI, and "
+        "AI startups whose sector is not given; robotics, AI chips and autonomous driving are "
+        "not counted."
+    ),
+}
+
 
 def _period_text(start: dt.date | None, end: dt.date | None) -> str:
     """'2023' for a calendar year, else '2023-01-01 to 2024-08-21'."""
@@ -200,7 +219,7 @@ def _period_text(start: dt.date | None, end: dt.date | None) -> str:
 def _ai_share_view(data: dict, f: ChartFilters, status: dict) -> dict:
     series, published = data["series"], data["published"]
     names = {s["slug"]: local_name(s) for s in series}
-    coverage = []
+    coverage = [str(DEFINITION_NOTES[data["definition"]])]
     for entry in series:
         line = _("%(name)s: %(count)s deals tracked, %(disclosed)s with a disclosed amount.") % {
             "name": names[entry["slug"]],
@@ -212,11 +231,7 @@ def _ai_share_view(data: dict, f: ChartFilters, status: dict) -> dict:
             % {
                 "published": f"{row['value']:.0f}",
                 "period": _period_text(row["period_start"], row["period_end"]),
-                "tracked": sum(
-                    p["deals_total"]
-                    for p in entry["points"]
-                    if row["period_start"] <= p["period_start"] <= row["period_end"]
-                ),
+                "tracked": row["deals_tracked"],
             }
             for row in published["deal_counts"]
             if row["investor"] == entry["slug"] and row["period_start"] and row["period_end"]
@@ -233,7 +248,8 @@ def _ai_share_view(data: dict, f: ChartFilters, status: dict) -> dict:
         coverage.append(
             _(
                 "Published: %(value)s of %(name)s's deals in AI startups (%(period)s); "
-                "tracked here over the same period: %(share)s of %(count)s deals."
+                "tracked here over the same window, from its first day to its last: "
+                "%(share)s of %(count)s deals."
             )
             % {
                 "value": f"{row['value']:.0f}%",
@@ -246,7 +262,7 @@ def _ai_share_view(data: dict, f: ChartFilters, status: dict) -> dict:
     rows = published["shares"] + published["deal_counts"]
     cited = dict.fromkeys(citation for row in rows for citation in row["citations"])
     external = [(_("Published figures (%(source)s)") % {"source": c.text}, c.url) for c in cited]
-    figure = charts.ai_share(series, published, f.period, status)
+    figure = charts.ai_share(series, published, f.period, status, data["definition"])
     starts = [p["period_start"] for s in series for p in s["points"]]
     coverage += chart_freshness.shade_chart(figure, status, f.period, min(starts, default=None))
     return {

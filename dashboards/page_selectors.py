@@ -20,9 +20,11 @@ from django.db.models import (
 )
 
 from deals.models import FundingRound, Participation, ReportedMetric
+from startups.sectors import DEFAULT_AI_DEFINITION, counts_as_ai
 from startups.vocab import ratio_qualifier, sum_qualifier
 
 from .citations import citations_of
+from .investor_aggregates import AI_COUNTS
 from .models import (
     CoInvestment,
     DatasetTotal,
@@ -143,9 +145,15 @@ def years_with_data() -> list[int]:
 
 
 def ai_share_series(
-    slugs: list[str], kind: str, since: int | None, until: int | None
+    slugs: list[str],
+    kind: str,
+    since: int | None,
+    until: int | None,
+    definition: str = DEFAULT_AI_DEFINITION,
 ) -> list[dict]:
-    """Per chosen investor (in the order given): deals, AI deals and AI share per period."""
+    """Per chosen investor (in the order given): deals, AI deals and AI share per period,
+    AI as `definition` counts it."""
+    deals_ai, ai_share, _ = AI_COUNTS[definition]
     stats = (
         _year_bounds(
             InvestorPeriodStat.objects.filter(investor__slug__in=slugs, period_kind=kind),
@@ -156,9 +164,9 @@ def ai_share_series(
             *INVESTOR_FIELDS,
             "period_start",
             "deals_total",
-            "deals_ai",
-            "ai_share",
             "deals_disclosed",
+            deals_ai,
+            ai_share,
         )
         .order_by("period_start")
     )
@@ -167,23 +175,22 @@ def ai_share_series(
         entry = series.setdefault(row["investor__slug"], {**_investor(row), "points": []})
         entry["points"].append(
             {
-                key: row[key]
-                for key in (
-                    "period_start",
-                    "deals_total",
-                    "deals_ai",
-                    "ai_share",
-                    "deals_disclosed",
-                )
+                "period_start": row["period_start"],
+                "deals_total": row["deals_total"],
+                "deals_ai": row[deals_ai],
+                "ai_share": row[ai_share],
+                "deals_disclosed": row["deals_disclosed"],
             }
         )
     return [series[slug] for slug in slugs if slug in series]
 
 
-def published_figures(slugs: list[str]) -> dict[str, list[dict]]:
+def published_figures(
+    slugs: list[str], definition: str = DEFAULT_AI_DEFINITION
+) -> dict[str, list[dict]]:
     """Published AI shares and deal counts about the chosen investors, with their sources
-    and, for a share, the deals tracked here over the same period (one query, plus sources).
-    """
+    and the deals tracked here over each one's own window, from its first day to its last,
+    and how many of them are AI as `definition` counts it (one query, plus sources)."""
     family_joined = Participation.objects.filter(
         round=OuterRef("pk"), investor__ancestry__ancestor=OuterRef(OuterRef("investor"))
     )
@@ -199,7 +206,7 @@ def published_figures(slugs: list[str]) -> dict[str, list[dict]]:
         .annotate(
             investor_slug=F("investor__slug"),
             deals_tracked=subquery_count(tracked),
-            deals_ai=subquery_count(tracked.filter(startup__is_ai=True)),
+            deals_ai=subquery_count(tracked.filter(counts_as_ai(definition, "startup__"))),
         )
         .prefetch_related("sources")
         .order_by("period_end")

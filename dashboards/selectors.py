@@ -3,7 +3,7 @@
 import datetime as dt
 import logging
 from collections.abc import Callable
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.cache import cache
@@ -13,16 +13,21 @@ from redis.exceptions import RedisError
 from deals.models import FundingRound, Investor, ReportedMetric, ValuationMark
 from deals.selectors import rounds_joined_by
 from startups.models import PendingRefresh, Source, Startup
+from startups.sectors import DEFAULT_AI_DEFINITION
+from startups.vocab import period_end
 
 from .citations import citations_of
 from .freshness import last_changed_at
+from .investor_aggregates import AI_COUNTS, SHARE
 from .models import (
     AggregateState,
     CoInvestment,
     InvestorPeriodStat,
+    InvestorRound,
     UnicornPeriodStat,
     ValuationPoint,
 )
+from .periods import period_start
 
 logger = logging.getLogger(__name__)
 CACHE_SECONDS = 60 * 60 * 24
@@ -66,25 +71,67 @@ def cached(generation: str, name: str, compute: Callable[[], Any], *key: Any) ->
 
 
 def ai_deal_share(
-    investor: Investor, kind: str, since: dt.date | None = None, until: dt.date | None = None
+    investor: Investor,
+    kind: str,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    definition: str = DEFAULT_AI_DEFINITION,
 ) -> list[dict]:
+    """The investor's deals per period and how many of them are AI under `definition`,
+    counting only the days from `since` to `until`.
+
+    Whole periods are read from the cells; a period that `since` or `until` cuts is counted
+    from the investor's rounds within the cut (an index range of one investor's rows, at most
+    two periods' worth), so the figures keep to the window asked for."""
+    deals_ai, ai_share, flag = AI_COUNTS[definition]
     stats = InvestorPeriodStat.objects.filter(investor=investor, period_kind=kind)
     if since:
-        stats = stats.filter(period_start__gte=since)
+        stats = stats.filter(period_start__gte=period_start(kind, since))
     if until:
         stats = stats.filter(period_start__lte=until)
-    return [
-        {
-            "investor": investor.slug,
-            "period": kind,
-            "period_start": stat.period_start,
-            "deals_total": stat.deals_total,
-            "deals_ai": stat.deals_ai,
-            "ai_share": stat.ai_share,
-            "deals_disclosed": stat.deals_disclosed,
-        }
-        for stat in stats.order_by("period_start")
-    ]
+    rows = []
+    for stat in stats.order_by("period_start"):
+        first, last = stat.period_start, period_end(stat.period_start, kind)
+        counted = (max(first, since or first), min(last, until or last))
+        if counted == (first, last):
+            figures = (stat.deals_total, getattr(stat, deals_ai), stat.deals_disclosed)
+            share = getattr(stat, ai_share)
+        else:
+            figures, share = _deals_within(investor, *counted, flag)
+            if not figures[0]:
+                continue
+        rows.append(
+            {
+                "investor": investor.slug,
+                "period": kind,
+                "period_start": stat.period_start,
+                "counted_from": counted[0],
+                "counted_until": counted[1],
+                "ai_definition": definition,
+                "deals_total": figures[0],
+                "deals_ai": figures[1],
+                "ai_share": share,
+                "deals_disclosed": figures[2],
+            }
+        )
+    return rows
+
+
+def _deals_within(
+    investor: Investor, first: dt.date, last: dt.date, flag: str
+) -> tuple[tuple[int, int, int], Decimal | None]:
+    """(deals, AI deals, deals disclosed) of the investor's rounds from `first` to `last`,
+    and the AI share rounded as the cells round it."""
+    counts = InvestorRound.objects.filter(
+        investor_id=investor.pk, announced_on__range=(first, last)
+    ).aggregate(
+        total=Count("pk"), ai=Count("pk", filter=Q(**{flag: True})), disclosed=Count("amount_usd")
+    )
+    share = None
+    if counts["total"]:
+        ratio = Decimal(counts["ai"]) / Decimal(counts["total"])
+        share = ratio.quantize(SHARE, rounding=ROUND_HALF_UP)
+    return (counts["total"], counts["ai"], counts["disclosed"]), share
 
 
 def compute_share(investor: Investor, kind: str) -> list[dict]:

@@ -18,6 +18,7 @@ from tqdm import tqdm
 
 from startups.changes import changes_record
 from startups.models import Source, Startup
+from startups.sectors import OUTSIDE_CORE, Sector
 from startups.touch import Touched
 
 from .fx import RateBook
@@ -99,6 +100,17 @@ class TableWriter:
                 )
         self.written += len(self.rows)
         self.rows = []
+
+
+# The AI sectors of synthetic AI startups, in turn by id (drawing them would change every
+# later draw, and so every figure measured on the synthetic data before): a fifth of them
+# outside the core definition (embodied AI), a fifth unclassified.
+SYNTHETIC_SECTORS = [*Sector.values[:3], *OUTSIDE_CORE[:1], ""]
+
+
+def _sector(pk: int, is_ai: bool) -> dict:
+    sector = SYNTHETIC_SECTORS[pk % len(SYNTHETIC_SECTORS)] if is_ai else Sector.NOT_AI
+    return {"is_ai": is_ai, "sector": sector}
 
 
 def columns_of(model) -> list[str]:
@@ -237,7 +249,7 @@ def _startups_and_rounds(
             city=rng.choice(CITIES),
             founded_on=founded,
             founded_precision="month",
-            is_ai=rng.random() < p_ai,
+            **_sector(pk, rng.random() < p_ai),
             status="private",
         )
         valuation = Decimal(int(rng.lognormvariate(16.5, 1.0)))

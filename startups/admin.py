@@ -285,9 +285,19 @@ class ModelProductInline(admin.TabularInline):
 
 @admin.register(Startup)
 class StartupAdmin(RecordAdmin):
-    list_display = ["name_en", "name_zh", "city", "is_ai", "status", "founded", "tag_list"]
+    list_display = [
+        "name_en",
+        "name_zh",
+        "city",
+        "is_ai",
+        "sector",
+        "status",
+        "founded",
+        "tag_list",
+    ]
     list_filter = [
         "is_ai",
+        "sector",
         "status",
         "tags",
         distinct_values_filter("city", _("city")),
@@ -309,7 +319,7 @@ class StartupAdmin(RecordAdmin):
                     ("country", "city"),
                     ("founded_on", "founded_precision"),
                     "founders",
-                    "is_ai",
+                    ("is_ai", "sector"),
                     "focus",
                     "products_summary",
                     "website",

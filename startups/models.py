@@ -2,6 +2,7 @@
 
 from urllib.parse import urlsplit
 
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -11,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from .fields import HttpURLField
 from .rules import URL_MAX_LENGTH
+from .sectors import Sector, contradiction
 from .touch import Touched
 from .vocab import CURRENCIES, Confidence, DatePrecision, Qualifier, SourceKind, split_list
 
@@ -157,6 +159,13 @@ class Startup(NamedInBothLanguages, Evidenced):
     focus = models.TextField(_("focus"), blank=True)
     products_summary = models.TextField(_("products (as reported)"), blank=True)
     is_ai = models.BooleanField(_("AI startup"), default=True, db_index=True)
+    sector = models.CharField(
+        _("sector"),
+        max_length=20,
+        choices=Sector.choices,
+        blank=True,
+        help_text=_("Blank: an AI startup not classified yet (AI under every definition)."),
+    )
     status = models.CharField(
         _("status"), max_length=8, choices=StartupStatus.choices, default=StartupStatus.PRIVATE
     )
@@ -177,6 +186,12 @@ class Startup(NamedInBothLanguages, Evidenced):
                 name="startup_public_has_ipo_date",
                 violation_error_message=_("A public company needs its IPO date."),
             ),
+            models.CheckConstraint(
+                condition=(Q(is_ai=True) & ~Q(sector=Sector.NOT_AI))
+                | Q(is_ai=False, sector=Sector.NOT_AI),
+                name="startup_is_ai_follows_sector",
+                violation_error_message=_("is_ai must be false exactly when the sector is not_ai."),
+            ),
         ]
 
     def get_absolute_url(self) -> str:
@@ -184,6 +199,14 @@ class Startup(NamedInBothLanguages, Evidenced):
 
     def touched(self) -> Touched:
         return Touched(startups={self.pk})
+
+    def clean(self) -> None:
+        """A startup outside AI is `not_ai` whether or not its sector was given; a sector that
+        says otherwise than is_ai is refused (startups.sectors.sector_fields)."""
+        if not self.is_ai and not self.sector:
+            self.sector = Sector.NOT_AI
+        if self.is_ai == (self.sector == Sector.NOT_AI):
+            raise ValidationError({"is_ai": contradiction(self.sector, self.is_ai)})
 
 
 class ProductKind(models.TextChoices):

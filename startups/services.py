@@ -9,6 +9,7 @@ from simple_history.utils import bulk_create_with_history
 
 from .changes import changes_record, touched_by
 from .models import ModelProduct, Source, Startup, Tag
+from .sectors import sector_fields
 from .touch import Touched
 
 M = TypeVar("M", bound=models.Model)
@@ -167,8 +168,10 @@ def source_update(source: Source, **fields: Any) -> Source:
 def startup_create(
     *, source_urls: Iterable[str] = (), tags: Iterable[str] = (), **fields: Any
 ) -> Startup:
+    startup = Startup()
+    _classify(startup, fields)
     return record_save(
-        Startup(**fields), source_urls=source_urls, m2m={"tags": tags_for_slugs(tags)}
+        assign_fields(startup, fields), source_urls=source_urls, m2m={"tags": tags_for_slugs(tags)}
     )
 
 
@@ -180,7 +183,22 @@ def startup_update(
     **fields: Any,
 ) -> Startup:
     m2m = {"tags": tags_for_slugs(tags)} if tags is not None else None
+    _classify(startup, fields)
     return record_save(assign_fields(startup, fields), source_urls=source_urls, m2m=m2m)
+
+
+def _classify(startup: Startup, fields: dict[str, Any]) -> None:
+    """Put the sector and is_ai that the write leaves into `fields`, when it gives either
+    (startups.sectors.sector_fields: a sector given decides is_ai)."""
+    if "sector" in fields or "is_ai" in fields:
+        fields.update(
+            sector_fields(
+                sector=fields.get("sector"),
+                is_ai=fields.get("is_ai"),
+                stored_sector=startup.sector,
+                stored_is_ai=startup.is_ai,
+            )
+        )
 
 
 def model_product_create(*, source_urls: Iterable[str] = (), **fields: Any) -> ModelProduct:

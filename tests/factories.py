@@ -62,6 +62,8 @@ class StartupFactory(factory.django.DjangoModelFactory):
     name_zh = factory.Sequence(lambda n: f"初创{n}")
     city = "Beijing"
     is_ai = True
+    # A startup outside AI is in the not_ai sector (the startup_is_ai_follows_sector rule).
+    sector = factory.LazyAttribute(lambda startup: "" if startup.is_ai else "not_ai")
 
 
 class ModelProductFactory(factory.django.DjangoModelFactory):
@@ -162,3 +164,12 @@ class ClaimFactory(factory.django.DjangoModelFactory):
     value = Decimal("100000000")
     currency = "USD"
     source = factory.SubFactory(SourceFactory)
+
+
+def rounds_in_sectors(investor: Investor, dated_sectors: list[tuple[str, dt.date]]) -> None:
+    """One round of `investor` per (sector, day): each in a startup of its own in that sector."""
+    for sector, day in dated_sectors:
+        company = StartupFactory(is_ai=sector != "not_ai", sector=sector)
+        ParticipationFactory(
+            round=FundingRoundFactory(startup=company, announced_on=day), investor=investor
+        )

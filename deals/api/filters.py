@@ -27,6 +27,7 @@ from deals.models import (
 )
 from startups.models import ModelProduct, ProductKind, Source, Startup, StartupStatus, Tag
 from startups.search import search_limit_error
+from startups.sectors import Sector
 from startups.vocab import SORTED_CURRENCIES, Confidence, parse_partial_date, period_end
 
 from .fields import PARTIAL_DATE_PATTERN
@@ -149,6 +150,7 @@ class RecordFilter(filters.FilterSet):
 class StartupFilter(RecordFilter):
     city = filters.CharFilter(lookup_expr="iexact")
     is_ai = BooleanFilter()
+    sector = filters.ChoiceFilter(choices=Sector.choices)
     status = filters.ChoiceFilter(choices=StartupStatus.choices)
     tag = SlugFilter(
         field_name="tags", queryset=Tag.objects.all(), to_field_name="slug", help_text="Tag slug."
@@ -169,7 +171,7 @@ class StartupFilter(RecordFilter):
 
     class Meta:
         model = Startup
-        fields = ["city", "is_ai", "status", "tag", "investor"]
+        fields = ["city", "is_ai", "sector", "status", "tag", "investor"]
 
     def filter_investor(self, queryset, name, investor):
         joined = Participation.objects.filter(
@@ -224,6 +226,7 @@ class FundingRoundFilter(RecordFilter):
     )
     confidence = filters.ChoiceFilter(choices=Confidence.choices)
     is_ai = BooleanFilter(field_name="startup__is_ai")
+    sector = filters.ChoiceFilter(field_name="startup__sector", choices=Sector.choices)
 
     class Meta:
         model = FundingRound

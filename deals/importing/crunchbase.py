@@ -21,6 +21,7 @@ from deals.models import FundingRound, Investor
 from deals.services import investor_ancestry_rebuild
 from startups.models import Startup
 from startups.rules import missing_source
+from startups.sectors import sector_fields
 from startups.vocab import Confidence, DatePrecision, Qualifier, split_list
 
 from . import cells
@@ -328,7 +329,10 @@ class CrunchbaseFile:
     def startup_fields(self, row: Row) -> dict[str, Any]:
         """What a new startup gets from the row; an existing one is left as it is."""
         industries = {name_key(i) for i in row[INDUSTRIES].split(",")}
-        fields = {"is_ai": bool(industries & AI_INDUSTRIES), "confidence": Confidence.REPORTED}
+        fields = {
+            **sector_fields(sector=None, is_ai=bool(industries & AI_INDUSTRIES)),
+            "confidence": Confidence.REPORTED,
+        }
         parts = [part.strip() for part in row[LOCATION].split(",") if part.strip()]
         if len(parts) > 1:
             fields["city"] = parts[0]

@@ -4,6 +4,8 @@ becomes the fields of a record."""
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
+
 from deals.models import (
     ComputeDeal,
     ComputeKind,
@@ -17,6 +19,7 @@ from deals.models import (
     ValuationMark,
 )
 from startups.models import ModelProduct, ProductKind, Source, Startup, StartupStatus
+from startups.sectors import Sector, sector_fields
 from startups.vocab import Confidence, Qualifier, period_end
 
 from . import cells
@@ -122,6 +125,19 @@ def stage_investor(row: Row, context: Context) -> Staged:
     )
 
 
+def _sector(read: CellReader) -> dict:
+    """`sector` and `is_ai` as the row leaves them; a row is a whole record, so a blank
+    sector clears the stored one (startups.sectors.sector_fields)."""
+    sector = read("sector", cells.choice, Sector.values)
+    is_ai = read("is_ai", cells.boolean)
+    try:
+        return sector_fields(sector=sector or "", is_ai=is_ai)
+    except ValidationError as error:
+        for message in error.message_dict["is_ai"]:
+            read.fail("is_ai", message)
+        return {}
+
+
 def stage_startup(row: Row, context: Context) -> Staged:
     read = CellReader(row, context)
     founded = read("founded", cells.partial_date) if row["founded"] else (None, "day")
@@ -134,7 +150,7 @@ def stage_startup(row: Row, context: Context) -> Staged:
         "founders": read("founders"),
         "focus": read("focus"),
         "products_summary": read("products"),
-        "is_ai": read("is_ai", cells.boolean, True),
+        **_sector(read),
         "status": read("status", cells.choice, StartupStatus.values, StartupStatus.PRIVATE),
         "ipo_date": read("ipo_date", cells.optional_date),
         "ipo_exchange": read("ipo_exchange"),

@@ -214,3 +214,23 @@ def test_a_slug_with_spaces_is_refused_on_its_field(admin_client):
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["slug"]
     assert not Startup.objects.exists()
+
+
+def test_the_sector_and_is_ai_are_held_together_in_the_admin(admin_client):
+    data = admin_form_data(admin_client.get(admin_url(Startup, "add")))
+    data.update({"slug": "zhipu", "name_en": "Zhipu AI", "sector": "foundation_models"})
+    data.pop("is_ai", None)  # unticked
+
+    refused = admin_client.post(admin_url(Startup, "add"), data)
+    data.update({"slug": "meituan", "name_en": "Meituan", "sector": ""})
+    outside = admin_client.post(admin_url(Startup, "add"), data)
+
+    assert refused.status_code == 200
+    assert refused.context["adminform"].form.errors["is_ai"] == [
+        "is false but the sector foundation_models is an AI sector: leave is_ai blank or make "
+        "them agree"
+    ]
+    assert outside.status_code == 302, form_errors(outside)
+    assert list(Startup.objects.values_list("slug", "is_ai", "sector")) == [
+        ("meituan", False, "not_ai")
+    ]

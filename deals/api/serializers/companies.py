@@ -77,6 +77,7 @@ class StartupSerializer(RecordSerializer):
             "focus",
             "products",
             "is_ai",
+            "sector",
             "status",
             "ipo_date",
             "ipo_exchange",
