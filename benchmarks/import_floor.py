@@ -28,11 +28,17 @@ STARTUP = (
 ROUND = (
     "created_at, updated_at, confidence, notes, announced_on, date_precision, round_label, "
     "amount, amount_currency, amount_qualifier, amount_usd, amount_fx_rate, valuation_currency, "
-    "valuation_qualifier, compute_credit_currency, compute_credit_qualifier, startup_id"
+    "valuation_qualifier, compute_credit_currency, compute_credit_qualifier, startup_id, "
+    "disputed_fields"
 )
 PARTICIPATION = (
     "created_at, updated_at, confidence, notes, is_lead, amount_currency, amount_qualifier, "
-    "stake_qualifier, compute_credit_currency, compute_credit_qualifier, investor_id, round_id"
+    "stake_qualifier, compute_credit_currency, compute_credit_qualifier, investor_id, round_id, "
+    "disputed_fields"
+)
+CLAIM = (
+    "created_at, updated_at, round_id, field, value, currency, qualifier, value_usd, source_id, "
+    "as_of, reported_on, confidence, accepted, notes"
 )
 # The staged rows' key back to a written round: what the import's own look-up does.
 ROUND_OF_ROW = """
@@ -58,8 +64,9 @@ def _sources(table: str, owner: str, staged: str, join: str) -> str:
 
 STATEMENTS = {
     "sources": [
-        f"""INSERT INTO startups_source (created_at, updated_at, url, publisher, title, notes)
-        SELECT {STAMPS}, url, '', '', '' FROM (
+        f"""INSERT INTO startups_source
+            (created_at, updated_at, url, publisher, title, kind, original_publisher, notes)
+        SELECT {STAMPS}, url, '', '', '', '', '' FROM (
             SELECT source_url FROM copy_rounds UNION SELECT source_url FROM copy_startups
             UNION SELECT source_url FROM copy_investors UNION SELECT source_url FROM copy_fx_rates
         ) u (url)""",
@@ -97,7 +104,7 @@ STATEMENTS = {
                CASE WHEN c.amount_currency = 'USD' THEN c.amount::numeric
                     ELSE ROUND(c.amount::numeric / fx.units_per_usd, 2) END,
                CASE WHEN c.amount_currency = 'USD' THEN 1 ELSE fx.units_per_usd END,
-               '', 'exact', '', 'exact', s.id
+               '', 'exact', '', 'exact', s.id, ''
         FROM copy_rounds c JOIN startups_startup s ON s.slug = c.startup_slug
         LEFT JOIN deals_fxrate fx ON fx.currency = c.amount_currency
             AND fx.month = DATE_TRUNC('month', c.announced_on::date)""",
@@ -106,10 +113,22 @@ STATEMENTS = {
         SELECT r.id, so.id FROM copy_rounds c {ROUND_OF_ROW}
         JOIN startups_source so ON so.url = c.source_url""",
     ],
+    # Each round's amount is a claim of its source, as the import makes it (docs/evidence.md).
+    "claims": [
+        f"""INSERT INTO deals_claim ({CLAIM})
+        SELECT {STAMPS}, r.id, 'amount', r.amount, r.amount_currency, r.amount_qualifier,
+               r.amount_usd, so.id, r.announced_on, COALESCE(so.published_on, r.announced_on),
+               r.confidence, false, ''
+        FROM deals_fundinground r
+        JOIN deals_fundinground_sources link ON link.fundinground_id = r.id
+        JOIN startups_source so ON so.id = link.source_id
+        WHERE r.amount IS NOT NULL""",
+        _history("deals_claim", CLAIM),
+    ],
     "participations": [
         f"""INSERT INTO deals_participation ({PARTICIPATION})
         SELECT {STAMPS}, 'reported', '', named.is_lead, '', 'exact', 'exact', '', 'exact',
-               i.id, r.id
+               i.id, r.id, ''
         FROM copy_rounds c {ROUND_OF_ROW}
         CROSS JOIN LATERAL (
             SELECT UNNEST(STRING_TO_ARRAY(c.lead_investors, ';')), true

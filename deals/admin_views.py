@@ -25,6 +25,7 @@ IMPORTED_MODELS = [
     "deals.valuationmark",
     "deals.computedeal",
     "deals.reportedmetric",
+    "deals.claim",
 ]
 IMPORT_PERMISSIONS = [
     f"{label.split('.')[0]}.{action}_{label.split('.')[1]}"

@@ -5,8 +5,9 @@ so the aggregates read records alone; its `disputed_fields` names the figures wh
 cannot all be true.
 """
 
+import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -14,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from startups.models import Source
 from startups.services import record_save
 
 from .claim_models import RECORD_FIELDS, Claim
@@ -22,6 +24,8 @@ from .fx import RateBook, apply_usd
 from .models import WithMoney
 
 FigureValue = tuple[Any, str, str]
+# Claims written per UPDATE when many change at once.
+CLAIM_BATCH = 2000
 
 
 def figure_value(record: WithMoney, figure: Figure) -> FigureValue:
@@ -29,14 +33,17 @@ def figure_value(record: WithMoney, figure: Figure) -> FigureValue:
     return getattr(record, figure.value), currency or "", getattr(record, figure.qualifier)
 
 
+def figures_of(record: WithMoney) -> dict[str, FigureValue]:
+    """The record's figures as they are in memory."""
+    return {name: figure_value(record, fig) for name, fig in FIGURES[record.CLAIM_KIND].items()}
+
+
 def figure_values(record: WithMoney) -> dict[str, FigureValue] | None:
     """The record's figures as stored (None for a record not saved yet)."""
     if record.pk is None:
         return None
     stored = type(record)._default_manager.filter(pk=record.pk).first()
-    if stored is None:
-        return None
-    return {name: figure_value(stored, fig) for name, fig in FIGURES[record.CLAIM_KIND].items()}
+    return None if stored is None else figures_of(stored)
 
 
 def _same(a: FigureValue | None, b: FigureValue) -> bool:
@@ -54,40 +61,76 @@ def claims_of(record: WithMoney):
     )
 
 
-@transaction.atomic
-def claims_from_write(
-    record: WithMoney, before: dict[str, FigureValue] | None, *, book: RateBook | None = None
-) -> None:
-    """The figures a write gave are claims of the record's sources.
+ClaimsByField = dict[str, dict[int, Claim]]
+
+
+def claims_by_field(claims: Iterable[Claim]) -> ClaimsByField:
+    """A record's claims by figure, then by source id."""
+    found: ClaimsByField = defaultdict(dict)
+    for claim in claims:
+        found[claim.field][claim.source_id] = claim
+    return found
+
+
+def claims_plan(
+    record: WithMoney,
+    before: dict[str, FigureValue] | None,
+    *,
+    sources: Iterable[Source],
+    existing: ClaimsByField,
+    on: dt.date | None,
+) -> tuple[list[Claim], list[Claim]]:
+    """The rule of a write's own figures: which claims it makes or changes (the first list,
+    not saved) and which it withdraws (the second, not deleted). `existing` is updated to
+    the claims after the write; `on` is the record's date.
 
     A figure the write left as it was says nothing new (an export imported back, a form saved
     unchanged), so its claims stay as they are; a cleared figure withdraws its sources' claims.
     """
-    sources = list(record.sources.all())
-    existing = defaultdict(dict)
-    for claim in claims_of(record):
-        existing[claim.field][claim.source_id] = claim
-    for name, figure in FIGURES[record.CLAIM_KIND].items():
-        value = figure_value(record, figure)
+    sources = list(sources)
+    saved: list[Claim] = []
+    withdrawn: list[Claim] = []
+    for name, value in figures_of(record).items():
         previous = before.get(name) if before else None
-        if _same(previous, value) and existing[name]:
+        if _same(previous, value) and existing.get(name):
             continue
         if value[0] is None:
             if previous is not None and previous[0] is not None:
-                for source in sources:
-                    if source.pk in existing[name]:
-                        existing[name].pop(source.pk).delete()
+                withdrawn.extend(
+                    existing[name].pop(s.pk) for s in sources if s.pk in existing.get(name, {})
+                )
             continue
         for source in sources:
-            claim = existing[name].get(source.pk) or Claim(
+            claim = existing.get(name, {}).get(source.pk) or Claim(
                 **{RECORD_FIELDS[record.CLAIM_KIND]: record}, field=name, source=source
             )
             claim.value, claim.currency, claim.qualifier = value
-            claim.as_of = claim.as_of or record.money_date()
-            claim.reported_on = claim.reported_on or source.published_on or record.money_date()
+            claim.as_of = claim.as_of or on
+            claim.reported_on = claim.reported_on or source.published_on or on
             claim.confidence = record.confidence
-            claim.full_clean(exclude=[RECORD_FIELDS[record.CLAIM_KIND], "source"])
-            claim.save()
+            existing.setdefault(name, {})[source.pk] = claim
+            saved.append(claim)
+    return saved, withdrawn
+
+
+@transaction.atomic
+def claims_from_write(
+    record: WithMoney, before: dict[str, FigureValue] | None, *, book: RateBook | None = None
+) -> None:
+    """The figures a write gave are claims of the record's sources (claims_plan's rule); the
+    record then holds its accepted claims' values."""
+    saved, withdrawn = claims_plan(
+        record,
+        before,
+        sources=record.sources.all(),
+        existing=claims_by_field(claims_of(record)),
+        on=record.money_date(),
+    )
+    for claim in withdrawn:
+        claim.delete()
+    for claim in saved:
+        claim.full_clean(exclude=[RECORD_FIELDS[record.CLAIM_KIND], "source"])
+        claim.save()
     claims_reconcile(record, book=book)
 
 
@@ -144,15 +187,43 @@ def claim_accept(claim: Claim, *, reason: str) -> Claim:
 
 def claims_reconcile(record: WithMoney, *, book: RateBook | None = None) -> None:
     """Give the record its accepted claims' values, and name the figures in dispute."""
+    claims_reconcile_many([record], book=book)
+
+
+def claims_reconcile_many(records: Sequence[WithMoney], *, book: RateBook | None = None) -> None:
+    """claims_reconcile for records of one model, their claims read in one query."""
+    if not records:
+        return
     book = book or RateBook.load()
+    claims = claims_of_records(type(records[0]), [record.pk for record in records])
+    converted = []
+    for record in records:
+        converted.extend(claims_convert(claims[record.pk], on=record.money_date(), book=book))
+    Claim.objects.bulk_update(converted, ["value_usd"], batch_size=CLAIM_BATCH)
+    for record in records:
+        claims_settle(record, claims[record.pk], book=book)
+
+
+def claims_of_records(model: type[WithMoney], ids: list[int]) -> dict[int, list[Claim]]:
+    """The claims of each record, in one query."""
+    fk = RECORD_FIELDS[model.CLAIM_KIND]
+    found: dict[int, list[Claim]] = defaultdict(list)
+    if ids:
+        for claim in Claim.objects.filter(**{f"{fk}_id__in": ids}).select_related("source"):
+            found[getattr(claim, f"{fk}_id")].append(claim)
+    return found
+
+
+def claims_settle(record: WithMoney, claims: Iterable[Claim], *, book: RateBook) -> None:
+    """The record takes its accepted claims' values (saved when they differ) and names its
+    disputed figures. The claims are all of the record's, converted to USD already."""
     by_field: dict[str, list[Claim]] = defaultdict(list)
-    for claim in claims_of(record):
+    for claim in claims:
         by_field[claim.field].append(claim)
-    _claims_convert([claim for claims in by_field.values() for claim in claims], record, book)
     changed = False
-    for name, claims in by_field.items():
+    for name, field_claims in by_field.items():
         figure = FIGURES[record.CLAIM_KIND][name]
-        changed |= _assign(record, figure, accepted_claim(claims))
+        changed |= _assign(record, figure, accepted_claim(field_claims))
     disputed = ",".join(name for name in FIGURES[record.CLAIM_KIND] if in_dispute(by_field[name]))
     if changed:
         apply_usd(record, record.MONEY_FIELDS, record.money_date(), book)
@@ -180,17 +251,16 @@ def _assign(record: WithMoney, figure: Figure, claim: Claim) -> bool:
     return True
 
 
-def _claims_convert(claims: Iterable[Claim], record: WithMoney, book: RateBook) -> None:
-    """Each claim in USD at the latest rate on or before the month it describes."""
+def claims_convert(claims: Iterable[Claim], *, on: dt.date | None, book: RateBook) -> list[Claim]:
+    """Each claim in USD at the latest rate on or before the month it describes (`on`, the
+    record's date, when it names none); returns the claims whose USD value changed (not
+    saved)."""
     changed = []
     for claim in claims:
         usd = None
         if claim.currency:
-            usd, _rate = book.to_usd(
-                claim.value, claim.currency, claim.as_of or record.money_date()
-            )
+            usd, _rate = book.to_usd(claim.value, claim.currency, claim.as_of or on)
         if usd != claim.value_usd:
             claim.value_usd = usd
             changed.append(claim)
-    if changed:
-        Claim.objects.bulk_update(changed, ["value_usd"])
+    return changed

@@ -3,17 +3,18 @@ into an empty database gives the same data. Cells a spreadsheet would run as a f
 leading apostrophe (startups.spreadsheet), which the importer removes again."""
 
 import csv
-import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
-from decimal import Decimal
 from pathlib import Path
 
 from django.db.models import Model, Prefetch, QuerySet
 
 from startups.models import ModelProduct, Source, Startup
 from startups.spreadsheet import neutralise
-from startups.vocab import format_partial_date, join_urls
+from startups.vocab import join_urls
 
+from .claim_exporting import claim_rows
+from .exporting_cells import cell, partial
+from .importing.claim_rows import COLUMNS as CLAIM_COLUMNS
 from .models import (
     ComputeDeal,
     FundingRound,
@@ -26,29 +27,6 @@ from .models import (
 
 # Rows fetched per query while streaming a table out; sources are prefetched per chunk.
 EXPORT_CHUNK = 2000
-
-
-def cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, Decimal):
-        return f"{value.normalize():f}"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
-
-
-def partial(value: dt.date | None, precision: str) -> str:
-    """The readable partial form when it names the stored day exactly, else the full date."""
-    if value is None:
-        return ""
-    short = format_partial_date(value, precision)
-    first_day = {"year": dt.date(value.year, 1, 1), "month": value.replace(day=1)}.get(
-        precision, dt.date(value.year, (value.month - 1) // 3 * 3 + 1, 1)
-    )
-    return short if precision != "day" and value == first_day else value.isoformat()
 
 
 def urls(record: Model) -> str:
@@ -70,7 +48,15 @@ EVIDENCE = ["source_url", "confidence", "notes"]
 
 def _sources() -> Iterable[list]:
     for s in Source.objects.order_by("url").iterator(chunk_size=EXPORT_CHUNK):
-        yield [s.url, s.publisher, s.title, s.published_on, s.notes]
+        yield [
+            s.url,
+            s.publisher,
+            s.title,
+            s.published_on,
+            s.kind,
+            s.original_publisher,
+            s.notes,
+        ]
 
 
 def _fx_rates() -> Iterable[list]:
@@ -270,7 +256,11 @@ def _compute() -> Iterable[list]:
 
 ROUND_KEY = ["startup_slug", "announced_on", "date_precision", "round_label"]
 TABLES: list[tuple[str, list[str], Callable[[], Iterable[list]]]] = [
-    ("sources", ["url", "publisher", "title", "published_on", "notes"], _sources),
+    (
+        "sources",
+        ["url", "publisher", "title", "published_on", "kind", "original_publisher", "notes"],
+        _sources,
+    ),
     ("fx_rates", ["month", "currency", "units_per_usd", "source_url", "source_note"], _fx_rates),
     (
         "investors",
@@ -415,6 +405,7 @@ TABLES: list[tuple[str, list[str], Callable[[], Iterable[list]]]] = [
         ],
         _compute,
     ),
+    ("claims", CLAIM_COLUMNS, claim_rows),
 ]
 
 

@@ -135,6 +135,8 @@ def stamped(now) -> dict:
         "hq_country": "",
         "hq_city": "",
         "city": "",
+        "original_publisher": "",
+        "disputed_fields": "",
     }
 
 
@@ -208,6 +210,7 @@ def _sources(count: int, now, counts: Counts) -> list[int]:
             url=f"{SOURCE_ROOT}/{pk}",
             publisher="Synthetic",
             title=f"Synthetic report {pk}",
+            kind="",
             notes="generated for benchmarks",
         )
     writer.flush()

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import connection, models
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 HISTORY_ID = "history_id"
 
@@ -78,3 +79,25 @@ def copy_create_with_history(
     )
     for instance in instances:
         instance._state.adding, instance._state.db = False, connection.alias
+
+
+def create_with_history(
+    model: type[models.Model],
+    instances: list[models.Model],
+    *,
+    user: Any,
+    reason: str,
+    batch_size: int,
+) -> None:
+    """New records and their "+" history rows: by COPY on PostgreSQL, else by batched INSERTs
+    (which leave the ids unset where the database cannot return them)."""
+    if connection.vendor == "postgresql":
+        copy_create_with_history(model, instances, user=user, reason=reason)
+    else:
+        bulk_create_with_history(
+            instances,
+            model,
+            batch_size=batch_size,
+            default_user=user,
+            default_change_reason=reason,
+        )

@@ -10,14 +10,16 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
+from deals.claim_batches import RecordWrite, claims_from_writes
+from deals.claim_services import figures_of
 from deals.fx import RateBook, apply_usd
 from deals.models import FundingRound, FxRate, Investor, Participation, ValuationMark
 from startups.models import ModelProduct, Startup
 from startups.touch import Touched
 
-from .copying import copy_create_with_history, copy_rows
+from .copying import copy_rows, create_with_history
 
 # Rows validated and written together: big enough that the per-query cost vanishes,
 # small enough that a batch of model instances stays a few MB whatever the file's size.
@@ -49,6 +51,8 @@ class Written:
     staged: Staged
     instance: models.Model
     outcome: str  # created, updated or unchanged
+    # A record with figures: what they were before the write (None for a new record).
+    before: dict[str, Any] | None = None
 
 
 @dataclass
@@ -134,13 +138,16 @@ def write_batch(
     money_fields = getattr(model, "MONEY_FIELDS", ())
     derived = [f for money in money_fields for f in (money.usd, money.rate)]
     untouched, never = _unchecked_fields(target, derived)
+    with_claims = bool(getattr(model, "CLAIM_KIND", ""))
     results: list[Written] = []
     for row in staged:
         instance = existing.get(row.key)
         fields = dict(row.fields)
+        figures_before = None
         if instance is None:
             instance, outcome = model(**fields), "created"
         else:
+            figures_before = figures_of(instance) if with_claims else None
             for name in target.promote_only & fields.keys():
                 fields[name] = fields[name] or getattr(instance, name)
             before = [getattr(instance, f) for f in (*fields, *derived)]
@@ -164,8 +171,16 @@ def write_batch(
                 for message in messages:
                     problem(row.line, target.column(field_name), message)
             continue
-        results.append(Written(row, instance, outcome))
-    _save(target, results, current, user=user, reason=reason, problem=problem)
+        results.append(Written(row, instance, outcome, figures_before))
+    saved = _save(target, results, current, user=user, reason=reason, problem=problem)
+    if with_claims and saved:
+        # The figures a row gives are claims of its sources (docs/evidence.md).
+        claims_from_writes(
+            [RecordWrite(w.instance, w.before, w.staged.money_date) for w in results],
+            book=rates,
+            user=user,
+            reason=reason,
+        )
     if touched is not None:
         for written in results:
             if written.outcome != "unchanged":
@@ -208,7 +223,8 @@ def add_touched(touched: Touched, written: Written) -> None:
             touched.investors.add(instance.investor_id)
 
 
-def _save(target, results, current, *, user, reason, problem) -> None:
+def _save(target, results, current, *, user, reason, problem) -> bool:
+    """Write the batch; False when the database refused it (reported as a problem)."""
     model = target.model
     created = [w.instance for w in results if w.outcome == "created"]
     updated = [w.instance for w in results if w.outcome == "updated"]
@@ -218,16 +234,8 @@ def _save(target, results, current, *, user, reason, problem) -> None:
     )
     try:
         with transaction.atomic():
-            if created and connection.vendor == "postgresql":
-                copy_create_with_history(model, created, user=user, reason=reason)
-            elif created:
-                bulk_create_with_history(
-                    created,
-                    model,
-                    batch_size=BATCH_SIZE,
-                    default_user=user,
-                    default_change_reason=reason,
-                )
+            if created:
+                create_with_history(model, created, user=user, reason=reason, batch_size=BATCH_SIZE)
                 if any(instance.pk is None for instance in created):
                     _refetch_pks(target, created)
             if updated:
@@ -245,6 +253,8 @@ def _save(target, results, current, *, user, reason, problem) -> None:
             _save_m2m(model, results, current)
     except IntegrityError as error:
         problem(results[0].staged.line if results else 0, None, f"the database refused: {error}")
+        return False
+    return True
 
 
 def _refetch_pks(target: Target, instances: list[models.Model]) -> None:

@@ -14,6 +14,12 @@ from deals.models import FundingRound, Investor, Participation
 from deals.services import investor_ancestry_rebuild, usd_recompute
 from startups.services import sources_for_urls
 
+from .claim_rows import (
+    attach_records,
+    reconcile_claimed,
+    set_claim_keys,
+    withdraw_rival_acceptances,
+)
 from .context import Context
 from .csvfile import read_rows
 from .engine import (
@@ -148,6 +154,7 @@ class FileImport:
         self.parents: list[tuple[int, str, str]] = []
         self.unchanged: set[int] = set()
         self.changed_currencies: set[str] = set()
+        self.accepted: dict[tuple, int] = {}
 
     def problem(self, line: int | None, column: str | None, message: str) -> None:
         self.report.problem(self.name, line, column, message)
@@ -183,6 +190,8 @@ class FileImport:
             batch = self.attach_rounds(batch)
         if self.spec.name == "fx_rates":
             self.attach_rate_sources(batch)
+        if self.spec.name == "claims":
+            batch = self.attach_claim_records(batch)
         if not batch:
             return
         self.context.resolve_m2m(batch)
@@ -203,6 +212,8 @@ class FileImport:
             self.changed_currencies |= {
                 w.instance.currency for w in written if w.outcome != "unchanged"
             }
+        if self.spec.name == "claims":
+            reconcile_claimed(written, self.context.rates)
 
     def write(
         self, target: Target, batch: list[Staged], counts: FileCounts, all_new: bool = False
@@ -240,6 +251,27 @@ class FileImport:
             staged.extra["startup_id"] = funding_round.startup_id
             attached.append(staged)
         return attached
+
+    def attach_claim_records(self, batch: list[Staged]) -> list[Staged]:
+        """A claim names its record by the record's key and its source by URL (a bare source
+        is made for a new URL, as on every file); accepting one withdraws its rivals'."""
+        batch = attach_records(batch, self.problem)
+        urls = {s.extra["source_url"] for s in batch}
+        set_claim_keys(batch, {source.url: source.pk for source in sources_for_urls(urls)})
+        batch = [staged for staged in batch if self.accepted_once(staged)]
+        withdraw_rival_acceptances(batch)
+        return batch
+
+    def accepted_once(self, staged: Staged) -> bool:
+        if not staged.fields["accepted"]:
+            return True
+        figure = staged.key[:-1]  # the record and field, without the source
+        first = self.accepted.setdefault(figure, staged.line)
+        if first != staged.line:
+            self.problem(
+                staged.line, "accepted", f"line {first} accepts another claim of this figure"
+            )
+        return first == staged.line
 
     def attach_rate_sources(self, batch: list[Staged]) -> None:
         urls = {s.extra["source_url"] for s in batch if s.extra["source_url"]}

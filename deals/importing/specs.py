@@ -20,9 +20,10 @@ from deals.models import (
 )
 from startups.models import ModelProduct, ProductKind, Source, Startup, StartupStatus
 from startups.sectors import Sector, sector_fields
-from startups.vocab import Confidence, Qualifier, period_end
+from startups.vocab import Confidence, Qualifier, SourceKind, period_end
 
 from . import cells
+from .claim_rows import CLAIM_TARGET, stage_claim
 from .context import CellReader, Context
 from .csvfile import Row
 from .engine import Staged, Target
@@ -90,6 +91,8 @@ def stage_source(row: Row, context: Context) -> Staged:
         "publisher": read("publisher"),
         "title": read("title"),
         "published_on": read("published_on", cells.optional_date),
+        "kind": read("kind", cells.choice, SourceKind.values, ""),
+        "original_publisher": read("original_publisher"),
         "notes": read("notes"),
     }
     read.check()
@@ -423,4 +426,14 @@ SPECS = [
         ("buyer", "kind", "chip", "provider", "announced_on"),
     ),
 ]
+# After the records they are about.
+SPECS.append(
+    FileSpec(
+        "claims",
+        ["record", "field", "value", "source_url"],
+        CLAIM_TARGET,
+        stage_claim,
+        ("record", "the record's key", "field", "source_url"),
+    )
+)
 SPEC_BY_NAME = {spec.name: spec for spec in SPECS}

@@ -11,6 +11,7 @@ from openpyxl import Workbook
 
 from deals.models import FundingRound, Investor, PendingUpload
 from startups.models import Startup
+from tests.deals.claim_files import CLAIMS, RECORD_FILES
 from tests.factories import StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -99,7 +100,7 @@ def test_a_csv_file_whose_name_is_no_table_is_refused_naming_the_tables(staff_cl
     assert [str(problem) for problem in response.context["report"].problems] == [
         "round.csv: is not a file of the import format: a file is named after its table, one "
         "of sources.csv, fx_rates.csv, investors.csv, startups.csv, rounds.csv, "
-        "participations.csv, valuations.csv, metrics.csv, products.csv, compute.csv"
+        "participations.csv, valuations.csv, metrics.csv, products.csv, compute.csv, claims.csv"
     ]
     assert response.context["pending"] is None
 
@@ -135,5 +136,20 @@ def test_the_export_is_a_zip_of_every_table(staff_client, django_capture_on_comm
             "metrics",
             "products",
             "compute",
+            "claims",
         )
     )
+
+
+def test_claims_csv_is_previewed_with_the_records_it_names(staff_client):
+    files = {**RECORD_FILES, "claims.csv": CLAIMS}
+    response = upload(
+        staff_client, *(SimpleUploadedFile(name, text.encode()) for name, text in files.items())
+    )
+
+    report = response.context["report"]
+    assert report.ok, report.problems
+    assert report.files["claims.csv"].created == 4
+    assert "claims.csv" in response.content.decode()
+    assert response.context["pending"] is not None
+    assert FundingRound.objects.count() == 0

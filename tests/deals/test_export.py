@@ -48,7 +48,7 @@ def test_export_then_import_into_an_empty_database_gives_the_same_data(tmp_path)
 
     first = {p.name: p.read_bytes() for p in (tmp_path / "first").iterdir()}
     second = {p.name: p.read_bytes() for p in (tmp_path / "second").iterdir()}
-    assert len(first) == 10
+    assert len(first) == 11
     assert first == second
     assert FundingRound.objects.count() == 61
 

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 KNOWN = (
     "a file is named after its table, one of sources.csv, fx_rates.csv, investors.csv, "
     "startups.csv, rounds.csv, participations.csv, valuations.csv, metrics.csv, "
-    "products.csv, compute.csv"
+    "products.csv, compute.csv, claims.csv"
 )
 
 

@@ -1,13 +1,18 @@
 """`make run` loads the sample data into an empty database only: it never overwrites what a
 user entered since. `make sample` (--reload) imports it again on purpose."""
 
+from decimal import Decimal
 from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
+from deals.claim_models import Claim
+from deals.models import FundingRound
 from startups.models import Startup
+from tests.deals.claim_files import CLAIMS, FILING, RECORD_FILES
+from tests.deals.import_files import write
 from tests.factories import StartupFactory
 
 pytestmark = pytest.mark.django_db
@@ -55,3 +60,12 @@ def test_reload_puts_the_sample_values_back_and_keeps_other_records():
 
     assert Startup.objects.get(slug="moonshot").name_en == "Moonshot AI"
     assert Startup.objects.filter(slug="my-own").exists()
+
+
+def test_a_sample_folder_with_claims_csv_loads_its_claims(tmp_path):
+    folder = write(tmp_path / "sample", {**RECORD_FILES, "claims.csv": CLAIMS})
+
+    call_command("load_sample_data", str(folder), stdout=StringIO(), verbosity=0)
+
+    assert Claim.objects.filter(source__url=FILING).count() == 4
+    assert FundingRound.objects.get().amount == Decimal("380000000")

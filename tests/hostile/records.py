@@ -14,6 +14,7 @@ from rest_framework import serializers
 
 from dashboards import forms as page_forms
 from deals.api import views
+from deals.claim_services import claims_from_write
 from tests.factories import FundingRoundFactory, InvestorFactory, SourceFactory, StartupFactory
 
 # Wider than any hostile string below; narrower fields (country codes) hold codes only.
@@ -103,8 +104,11 @@ class Written:
 
 
 def sourced(record):
-    """A factory's record with the source that every figure needs (an export of it imports)."""
+    """A factory's record with the source that every figure needs (an export of it imports),
+    and the claims that writing it through a service makes (an export writes them too)."""
     record.sources.add(SourceFactory(url=URL))
+    if getattr(record, "CLAIM_KIND", ""):
+        claims_from_write(record, None)
     return record
 
 

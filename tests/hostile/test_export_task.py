@@ -26,7 +26,7 @@ def test_asking_for_an_export_builds_nothing_in_the_request(client, signed_in_st
     assert (export.status, export.files_done, export.archive) == ("pending", 0, None)
     page = client.get(response["Location"]).content.decode()
     assert '<meta http-equiv="refresh" content="2">' in page
-    assert '<progress max="10" value="0"></progress>' in page
+    assert '<progress max="11" value="0"></progress>' in page
     assert client.get(f"{response['Location']}download/").status_code == 404
 
 
@@ -38,7 +38,7 @@ def test_the_task_builds_the_zip_and_the_page_offers_its_download(
         started = client.post(reverse("data-export"))
 
     export = DataExport.objects.get()
-    assert (export.status, export.files_done, export.files_total) == ("done", 10, 10)
+    assert (export.status, export.files_done, export.files_total) == ("done", 11, 11)
     page = client.get(started["Location"]).content.decode()
     assert "refresh" not in page
     assert f'href="/admin/data/export/{export.pk}/download/"' in page

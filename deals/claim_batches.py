@@ -1,0 +1,143 @@
+"""The rule of a write's own figures (deals.claim_services.claims_plan) for many records at
+once: the import writes rows in batches, and a claim query per record would multiply its
+time. A batch costs a few queries whatever its size, plus a save of each record whose
+accepted value the claims change."""
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
+
+from startups.models import Source
+
+from .claim_models import Claim
+from .claim_services import (
+    CLAIM_BATCH,
+    FigureValue,
+    claims_by_field,
+    claims_convert,
+    claims_of_records,
+    claims_plan,
+    claims_settle,
+)
+from .evidence import FIGURES
+from .fx import RateBook
+from .models import WithMoney
+
+CLAIM_FIELDS_WRITTEN = [
+    "value",
+    "currency",
+    "qualifier",
+    "value_usd",
+    "as_of",
+    "reported_on",
+    "confidence",
+    "updated_at",
+]
+
+
+@dataclass
+class RecordWrite:
+    """One record as a batch wrote it: `before` holds its figures before the write (None for a
+    new record), `on` its date (a participation's is its round's)."""
+
+    record: WithMoney
+    before: dict[str, FigureValue] | None
+    on: dt.date | None
+
+
+def needs_claims(write: RecordWrite) -> bool:
+    """A new record without figures has no claims to make, keep or settle."""
+    return write.before is not None or any(
+        getattr(write.record, figure.value) is not None
+        for figure in FIGURES[write.record.CLAIM_KIND].values()
+    )
+
+
+def claims_from_writes(
+    writes: Sequence[RecordWrite], *, book: RateBook, user: Any = None, reason: str = ""
+) -> None:
+    """claims_from_write for a batch of saved records of one model: their figures become
+    claims of their sources by the same rule, and each record then holds its accepted values
+    and names its disputed figures."""
+    writes = [write for write in writes if needs_claims(write)]
+    if not writes:
+        return
+    model = type(writes[0].record)
+    sources = _sources_of(model, [write.record.pk for write in writes])
+    stored = {
+        record_id: claims_by_field(claims)
+        for record_id, claims in claims_of_records(
+            model, [write.record.pk for write in writes if write.before is not None]
+        ).items()
+    }
+    created: list[Claim] = []
+    updated: dict[int, Claim] = {}
+    withdrawn: list[Claim] = []
+    for write in writes:
+        existing = stored.get(write.record.pk, defaultdict(dict))
+        saved, dropped = claims_plan(
+            write.record,
+            write.before,
+            sources=sources.get(write.record.pk, ()),
+            existing=existing,
+            on=write.on,
+        )
+        withdrawn.extend(dropped)
+        created.extend(claim for claim in saved if claim.pk is None)
+        updated.update((claim.pk, claim) for claim in saved if claim.pk is not None)
+        kept = [claim for claims in existing.values() for claim in claims.values()]
+        updated.update(
+            (claim.pk, claim)
+            for claim in claims_convert(kept, on=write.on, book=book)
+            if claim.pk is not None
+        )
+        stored[write.record.pk] = existing
+    if withdrawn:
+        Claim.objects.filter(pk__in=[claim.pk for claim in withdrawn]).delete()
+    _write(created, list(updated.values()), user=user, reason=reason)
+    for write in writes:
+        # A new record's claims are its own figures, which agree and are what it holds
+        # already: settling it would change nothing.
+        if write.before is not None:
+            claims = [c for claims in stored[write.record.pk].values() for c in claims.values()]
+            claims_settle(write.record, claims, book=book)
+
+
+def _sources_of(model: type[WithMoney], ids: list[int]) -> dict[int, list[Source]]:
+    """Each record's sources, in two queries."""
+    field = model._meta.get_field("sources")
+    owner, target = field.m2m_field_name() + "_id", field.m2m_reverse_field_name() + "_id"
+    through = field.remote_field.through
+    links = list(through.objects.filter(**{f"{owner}__in": ids}).values_list(owner, target))
+    by_id = Source.objects.only("url", "kind", "published_on").in_bulk({t for _, t in links})
+    found: dict[int, list[Source]] = defaultdict(list)
+    for record_id, source_id in links:
+        found[record_id].append(by_id[source_id])
+    return found
+
+
+def _write(created: list[Claim], updated: list[Claim], *, user: Any, reason: str) -> None:
+    """Claims made from records that passed their own validation: their values are the
+    records' (valid, not negative), so they are written without a check per claim."""
+    # Imported here: deals.importing imports this module.
+    from .importing.copying import create_with_history
+
+    if created:
+        create_with_history(Claim, created, user=user, reason=reason, batch_size=CLAIM_BATCH)
+    if updated:
+        now = timezone.now()
+        for claim in updated:
+            claim.updated_at = now
+        bulk_update_with_history(
+            updated,
+            Claim,
+            CLAIM_FIELDS_WRITTEN,
+            batch_size=CLAIM_BATCH,
+            default_user=user,
+            default_change_reason=reason,
+        )
