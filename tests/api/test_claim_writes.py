@@ -216,3 +216,21 @@ def test_writing_claims_needs_the_claim_permissions(zhipu):
     assert refused.status_code == 403
     assert "add claim (deals.add_claim)" in refused.json()["detail"]
     assert allowed.status_code == 201, allowed.json()
+
+
+def test_a_put_that_deletes_claims_needs_the_delete_permission(writer, zhipu):
+    mark = writer.post("/api/v1/valuation-marks/", a_mark(claims=[prospectus_claim()])).json()
+    user = UserFactory()
+    grant(user, ValuationMark, "change")
+    grant(user, Claim, "change")
+    caller = with_token(token_for(user))
+    url = f"/api/v1/valuation-marks/{mark['id']}/"
+
+    refused = caller.put(url, a_mark(claims=[prospectus_claim()]))
+    grant(user, Claim, "delete")
+    allowed = caller.put(url, a_mark(claims=[prospectus_claim()]))
+
+    assert refused.status_code == 403
+    assert "delete claim (deals.delete_claim)" in refused.json()["detail"]
+    assert allowed.status_code == 200, allowed.json()
+    assert stored(ValuationMark.objects.get()) == [(PROSPECTUS, Decimal("24400000000"), False)]

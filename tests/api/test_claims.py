@@ -269,3 +269,19 @@ def test_a_source_of_an_unknown_kind_is_a_400(writer):
 
     assert response.status_code == 400
     assert response.json() == {"kind": ['"blog" is not a valid choice.']}
+
+
+def test_the_schema_documents_claims_disputed_figures_and_the_filter(anonymous):
+    openapi = anonymous.get("/api/v1/schema/", {"format": "json"}).json()
+    schemas = openapi["components"]["schemas"]
+
+    assert set(schemas["Claim"]["properties"]) == set(EXPECTED_CLAIMS[0])
+    assert "notes" in schemas["ClaimRequest"]["properties"]
+    for record in ("FundingRound", "Participant", "Participation", "ValuationMark", "ComputeDeal"):
+        properties = schemas[record]["properties"]
+        assert properties["claims"]["items"] == {"$ref": "#/components/schemas/Claim"}, record
+        assert properties["disputed"]["readOnly"], record
+    for path in FIGURE_PATHS:
+        parameters = openapi["paths"][f"/api/v1/{path}/"]["get"]["parameters"]
+        assert "disputed" in {parameter["name"] for parameter in parameters}, path
+    assert {"kind", "original_publisher"} <= set(schemas["SourceRequest"]["properties"])
