@@ -25,8 +25,9 @@ from startups.models import ModelProduct, Source, Startup
 SOURCE_URLS = Prefetch(
     "sources", queryset=Source.objects.only("id", "url"), to_attr="prefetched_sources"
 )
-# The order of a record's claims, read as instances or as rows: by figure, latest report first.
-CLAIM_ORDER = ("field", "-reported_on", "pk")
+# The order of a record's claims, read as instances or as rows: by figure, latest report
+# first, undated last (PostgreSQL would put them first).
+CLAIM_ORDER = ("field", F("reported_on").desc(nulls_last=True), "pk")
 
 
 def claims_prefetch() -> Prefetch:
