@@ -6,7 +6,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
-from deals import admin_views
+from deals import admin_disputes, admin_views
 
 
 class FaviconView(RedirectView):
@@ -39,6 +39,11 @@ urlpatterns = [
         "admin/data/export/<int:pk>/download/",
         admin.site.admin_view(admin_views.export_download_view),
         name="data-export-download",
+    ),
+    path(
+        "admin/disputes/",
+        admin.site.admin_view(admin_disputes.disputes_view),
+        name="claims-disputes",
     ),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.urls_api")),

@@ -30,6 +30,7 @@ from startups.admin import (
 from startups.models import Startup
 from startups.services import record_save
 
+from .claim_admin import ClaimsAdminMixin
 from .fx import MoneyField, RateBook
 from .models import (
     ComputeDeal,
@@ -79,11 +80,19 @@ def usd_readonly(model: type[WithMoney]) -> list[str]:
     return [*fields, "created_at", "updated_at"]
 
 
-class MoneyAdmin(RecordAdmin):
-    """Records with money: saved through `money_record_save`, which derives USD first."""
+class MoneyAdmin(ClaimsAdminMixin, RecordAdmin):
+    """Records with money: saved through `money_record_save`, which derives USD first; their
+    claims inline (deals.claim_admin)."""
 
     def save_record(self, request: HttpRequest, obj: WithMoney) -> None:
         money_record_save(obj)
+
+    def save_model(self, request, obj, form, change):
+        # The form's sources are set with the record, not after it (save_m2m), so that its
+        # figures become claims of the sources it now cites (claims_from_write).
+        sources = form.cleaned_data.get("sources")
+        urls = None if sources is None else [source.url for source in sources]
+        money_record_save(obj, source_urls=urls)
 
     def save_inline_record(self, request: HttpRequest, obj: Model) -> None:
         if isinstance(obj, WithMoney):

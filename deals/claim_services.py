@@ -7,7 +7,8 @@ cannot all be true.
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -16,7 +17,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from startups.models import Source
-from startups.services import record_save
+from startups.services import record_save, sources_for_urls
 
 from .claim_models import RECORD_FIELDS, Claim
 from .evidence import FIGURES, Figure, accepted_claim, in_dispute
@@ -136,7 +137,12 @@ def claims_from_write(
 
 def claim_errors(claim: Claim) -> dict[str, str]:
     """Rules a claim obeys beyond its columns: the field is one of its record's figures, and
-    money figures carry a currency while counts and percentages carry none."""
+    money figures carry a currency while counts and percentages carry none. (Also two of its
+    constraints, so that their message names the field at fault.)"""
+    if claim.value is not None and claim.value < 0:
+        return {"value": _("A claimed value must not be negative.")}
+    if claim.accepted and not claim.notes.strip():
+        return {"notes": _("Say in the notes why this claim is accepted.")}
     figure = FIGURES[claim.record_kind].get(claim.field)
     if figure is None:
         names = ", ".join(FIGURES[claim.record_kind])
@@ -183,6 +189,92 @@ def claim_accept(claim: Claim, *, reason: str) -> Claim:
     claim.accepted = True
     claim.notes = "\n".join(filter(None, [claim.notes.strip(), reason.strip()]))
     return claim_save(claim)
+
+
+class ClaimsRefused(Exception):
+    """A list of claims that could not all be written: each item's error, None for a good one."""
+
+    def __init__(self, errors: list[ValidationError | None]) -> None:
+        super().__init__(errors)
+        self.errors = errors
+
+
+ClaimKey = tuple[str, str]  # (field, source URL): how a list of claims names a stored one
+
+
+@dataclass
+class ClaimListChanges:
+    """What writing a list of claims to a record adds, changes and removes, by key."""
+
+    added: set[ClaimKey] = field(default_factory=set)
+    changed: set[ClaimKey] = field(default_factory=set)
+    removed: set[ClaimKey] = field(default_factory=set)
+
+
+def claim_list_changes(
+    record: WithMoney | None, items: Sequence[Mapping[str, Any]], *, replace: bool
+) -> ClaimListChanges:
+    """What record_claims_write would do (None: a record not saved yet), so that a caller can
+    ask for the permission of each."""
+    stored = set()
+    if record is not None and record.pk is not None:
+        stored = set(claims_of(record).values_list("field", "source__url"))
+    named = {(item["field"], item["source_url"]) for item in items}
+    return ClaimListChanges(
+        added=named - stored,
+        changed=named & stored,
+        removed=stored - named if replace else set(),
+    )
+
+
+@transaction.atomic
+def record_claims_write(
+    record: WithMoney,
+    items: Sequence[Mapping[str, Any]],
+    *,
+    replace: bool,
+    book: RateBook | None = None,
+) -> list[Claim]:
+    """Write a list of a record's claims ({field, source_url, value, currency, ...}), each
+    keyed by its figure and source URL: a stored claim is updated (what the item leaves out
+    keeps its stored value), another added, its source created when its URL is new. With
+    `replace`, the record's claims the list does not name are deleted.
+
+    All or nothing: ClaimsRefused gives each item's error, and nothing is written.
+    """
+    book = book or RateBook.load()
+    urls = [item["source_url"] for item in items]
+    sources = {source.url: source for source in sources_for_urls(urls)}
+    stored = {(claim.field, claim.source.url): claim for claim in claims_of(record)}
+    written, errors = [], []
+    for item in items:
+        values = {name: value for name, value in item.items() if name != "source_url"}
+        claim = stored.pop((item["field"], item["source_url"]), None) or _new_claim(
+            record, sources[item["source_url"]], values
+        )
+        for name, value in values.items():
+            setattr(claim, name, value)
+        try:
+            with transaction.atomic():
+                written.append(claim_save(claim, book=book))
+        except ValidationError as error:
+            errors.append(error)
+        else:
+            errors.append(None)
+    if any(errors):
+        raise ClaimsRefused(errors)
+    if replace and stored:
+        Claim.objects.filter(pk__in=[claim.pk for claim in stored.values()]).delete()
+        claims_reconcile(record, book=book)
+    return written
+
+
+def _new_claim(record: WithMoney, source, values: Mapping[str, Any]) -> Claim:
+    """A claim not stored yet, dated as a write's own claims are (claims_from_write)."""
+    claim = Claim(**{RECORD_FIELDS[record.CLAIM_KIND]: record}, source=source)
+    claim.as_of = values.get("as_of") or record.money_date()
+    claim.reported_on = values.get("reported_on") or source.published_on or record.money_date()
+    return claim
 
 
 def claims_reconcile(record: WithMoney, *, book: RateBook | None = None) -> None:

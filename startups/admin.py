@@ -208,13 +208,16 @@ def partial_date_column(
 
 @admin.register(Source)
 class SourceAdmin(RecordAdmin):
-    list_display = ["__str__", "publisher", "published_on", "url"]
-    list_filter = [distinct_values_filter("publisher", _("publisher"))]
-    search_fields = ["url", "title", "publisher"]
+    list_display = ["__str__", "kind", "publisher", "original_publisher", "published_on", "url"]
+    list_filter = ["kind", distinct_values_filter("publisher", _("publisher"))]
+    search_fields = ["url", "title", "publisher", "original_publisher"]
     date_hierarchy = "published_on"
     readonly_fields = ["created_at", "updated_at"]
     fieldsets = [
-        (None, {"fields": ["url", "title", "publisher", "published_on", "notes"]}),
+        (None, {"fields": ["url", "title", "publisher", "published_on"]}),
+        # Which claim wins when sources disagree depends on the kind (docs/evidence.md).
+        (_("Kind"), {"fields": ["kind", "original_publisher"]}),
+        (None, {"fields": ["notes"]}),
         RECORD_FIELDSET,
     ]
     # Says why a cited source stays, instead of Django's "would require deleting".

@@ -85,6 +85,11 @@ def money_constraints(model: str, value: str, currency: str) -> list[models.Base
     ]
 
 
+def outlet_of(original_publisher: str, publisher: str, url: str) -> str:
+    """Source.outlet from its three columns (lists read as rows have no Source to ask)."""
+    return original_publisher or publisher or urlsplit(url).hostname or ""
+
+
 class Source(TimeStamped):
     """A document that a figure rests on: an article, a filing, a statistics series."""
 
@@ -114,7 +119,7 @@ class Source(TimeStamped):
     @property
     def outlet(self) -> str:
         """Who stands behind the text: the outlet a copy names, else its publisher or host."""
-        return self.original_publisher or self.publisher or urlsplit(self.url).hostname or ""
+        return outlet_of(self.original_publisher, self.publisher, self.url)
 
     @property
     def is_copy(self) -> bool:

@@ -349,6 +349,8 @@ SPECTACULAR_SETTINGS = {
         "CurrencyEnum": "startups.vocab.SORTED_CURRENCIES",
         "DatePrecisionEnum": "startups.vocab.DatePrecision",
         "ConfidenceEnum": "startups.vocab.Confidence",
+        "SourceKindEnum": "startups.vocab.SourceKind",
+        "FigureEnum": "deals.evidence.FIELD_NAMES",
     },
 }
 

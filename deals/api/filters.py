@@ -147,6 +147,21 @@ class RecordFilter(filters.FilterSet):
     )
 
 
+class FiguresFilter(RecordFilter):
+    """For the records with figures (rounds, participations, valuation marks, compute
+    deals)."""
+
+    disputed = BooleanFilter(
+        method="filter_disputed",
+        help_text="true: only records with a disputed figure (two of its claims cannot both be "
+        "true and staff have not accepted one); false: only records with none.",
+    )
+
+    def filter_disputed(self, queryset, name, disputed: bool):
+        undisputed = {"disputed_fields": ""}
+        return queryset.exclude(**undisputed) if disputed else queryset.filter(**undisputed)
+
+
 class StartupFilter(RecordFilter):
     city = filters.CharFilter(lookup_expr="iexact")
     is_ai = BooleanFilter()
@@ -197,7 +212,7 @@ def joined_by(queryset: QuerySet, investor: Investor, *, lead: bool = False) -> 
     return queryset.filter(Exists(joined))
 
 
-class FundingRoundFilter(RecordFilter):
+class FundingRoundFilter(FiguresFilter):
     startup = slug_filter(Startup, "Rounds of this startup.")
     investor = slug_filter(
         Investor, "Joined by this investor or an affiliate of it.", method="filter_investor"
@@ -239,7 +254,7 @@ class FundingRoundFilter(RecordFilter):
         return joined_by(queryset, investor, lead=True)
 
 
-class ParticipationFilter(RecordFilter):
+class ParticipationFilter(FiguresFilter):
     round = RecordIdFilter(field_name="round_id", help_text="The round's id.")
     startup = slug_filter(Startup, "Stakes in this startup.", field_name="round__startup")
     investor = slug_filter(
@@ -255,7 +270,7 @@ class ParticipationFilter(RecordFilter):
         return queryset.filter(investor__in=family_of(investor))
 
 
-class ValuationMarkFilter(RecordFilter):
+class ValuationMarkFilter(FiguresFilter):
     startup = slug_filter(Startup, "Valuations of this startup.")
     kind = filters.ChoiceFilter(choices=ValuationKind.choices)
 
@@ -274,7 +289,7 @@ class ModelProductFilter(RecordFilter):
         fields = ["kind", "open_weights"]
 
 
-class ComputeDealFilter(RecordFilter):
+class ComputeDealFilter(FiguresFilter):
     startup = slug_filter(Startup, "Compute deals of this startup.")
     kind = filters.ChoiceFilter(choices=ComputeKind.choices)
     provider_slug = slug_filter(

@@ -20,6 +20,9 @@ from rest_framework.utils.field_mapping import ClassLookupDict
 from startups.spreadsheet import neutralise
 
 LIST_SEPARATOR = "; "
+# Left out of CSV: a record's claims are a list of objects per figure, which one row of cells
+# cannot hold readably (the import's claims.csv is their file); `disputed` stays, one cell.
+CSV_LEFT_OUT = frozenset({"claims"})
 
 
 class JSONRenderer(ORJSONRenderer):
@@ -56,7 +59,8 @@ def flatten(value: Any, prefix: str, out: dict[str, str]) -> None:
     participants.is_lead, ...)."""
     if isinstance(value, dict):
         for key, item in value.items():
-            flatten(item, f"{prefix}.{key}" if prefix else str(key), out)
+            if key not in CSV_LEFT_OUT:
+                flatten(item, f"{prefix}.{key}" if prefix else str(key), out)
     elif isinstance(value, list) and value and all(isinstance(i, dict) for i in value):
         columns: dict[str, list[str]] = {}
         for index, item in enumerate(value):
@@ -81,7 +85,7 @@ def columns_of(serializer: serializers.BaseSerializer, prefix: str = "") -> list
         serializer = serializer.child
     columns = []
     for name, field in serializer.fields.items():
-        if field.write_only:
+        if field.write_only or name in CSV_LEFT_OUT:
             continue
         column = f"{prefix}{name}"
         nested = field.child if isinstance(field, serializers.ListSerializer) else field

@@ -3,10 +3,12 @@ of queries, whatever the page size."""
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import cache
 
 from django.db.models import Case, F, Model, OuterRef, Prefetch, Q, QuerySet, Subquery, When
 
+from deals.claim_models import Claim
 from deals.models import (
     ComputeDeal,
     FundingRound,
@@ -23,6 +25,15 @@ from startups.models import ModelProduct, Source, Startup
 SOURCE_URLS = Prefetch(
     "sources", queryset=Source.objects.only("id", "url"), to_attr="prefetched_sources"
 )
+# The order of a record's claims, read as instances or as rows: by figure, latest report
+# first, undated last (PostgreSQL would put them first).
+CLAIM_ORDER = ("field", F("reported_on").desc(nulls_last=True), "pk")
+
+
+def claims_prefetch() -> Prefetch:
+    """A record's claims with their sources (`prefetched_claims`), one query for a page."""
+    claims = Claim.objects.select_related("source").order_by(*CLAIM_ORDER)
+    return Prefetch("claims", queryset=claims, to_attr="prefetched_claims")
 
 
 def with_latest_valuation(startups: QuerySet[Startup]) -> QuerySet[Startup]:
@@ -89,6 +100,7 @@ PARTICIPANT_COLUMNS = (
     "compute_credit_currency",
     "compute_credit_qualifier",
     "compute_credit_amount_usd",
+    "disputed_fields",
 )
 
 
@@ -101,6 +113,7 @@ def rounds_for_api() -> QuerySet[FundingRound]:
         Participation.objects.select_related("investor")
         .only(*PARTICIPANT_COLUMNS)
         .order_by(*PARTICIPANT_ORDER)
+        .prefetch_related(claims_prefetch())
     )
     startup = ("startup__slug", "startup__name_en", "startup__is_ai")
     rounds = FundingRound.objects.select_related("startup").only(
@@ -109,17 +122,20 @@ def rounds_for_api() -> QuerySet[FundingRound]:
     return rounds.prefetch_related(
         Prefetch("participations", queryset=participants, to_attr="prefetched_participations"),
         SOURCE_URLS,
+        claims_prefetch(),
     )
 
 
 def participations_for_api() -> QuerySet[Participation]:
     return Participation.objects.select_related("round__startup", "investor").prefetch_related(
-        SOURCE_URLS
+        SOURCE_URLS, claims_prefetch()
     )
 
 
 def valuation_marks_for_api() -> QuerySet[ValuationMark]:
-    return ValuationMark.objects.select_related("startup").prefetch_related(SOURCE_URLS)
+    return ValuationMark.objects.select_related("startup").prefetch_related(
+        SOURCE_URLS, claims_prefetch()
+    )
 
 
 def products_for_api() -> QuerySet[ModelProduct]:
@@ -128,7 +144,7 @@ def products_for_api() -> QuerySet[ModelProduct]:
 
 def compute_deals_for_api() -> QuerySet[ComputeDeal]:
     return ComputeDeal.objects.select_related("startup", "provider_investor").prefetch_related(
-        SOURCE_URLS
+        SOURCE_URLS, claims_prefetch()
     )
 
 
@@ -151,7 +167,19 @@ def sources_for_api() -> QuerySet[Source]:
 
 # Where a row holds its record's source URLs (the m2m's name: no column is called so).
 SOURCE_URLS_KEY = "sources"
-ROW_ORDER: dict[type[Model], Sequence[str]] = {Participation: PARTICIPANT_ORDER}
+ROW_ORDER: dict[type[Model], Sequence[str]] = {
+    Participation: PARTICIPANT_ORDER,
+    Claim: CLAIM_ORDER,
+}
+
+
+@dataclass(frozen=True)
+class RelatedRows:
+    """What a row shows of a reverse foreign key: these columns of each related row, and the
+    related rows' own (a round's participants' claims)."""
+
+    columns: tuple[str, ...]
+    relations: Mapping[str, "RelatedRows"] = field(default_factory=dict)
 
 
 def round_rows_for_api(columns: Sequence[str]) -> QuerySet[FundingRound]:
@@ -171,15 +199,34 @@ def rows_template(model: type[Model], columns: tuple[str, ...]) -> QuerySet:
 def add_related_rows(
     rows: list[dict],
     model: type[Model],
-    relations: Mapping[str, Sequence[str]],
+    relations: Mapping[str, RelatedRows],
     source_urls: bool,
+    *,
+    scope: tuple[str, list] | None = None,
 ) -> list[dict]:
     """Put in each row the rows of its reverse foreign keys (`participations`: these
-    columns) and its source URLs: one query each, whatever the number of rows."""
+    columns, and their own related rows) and its source URLs: one query each, whatever the
+    number of rows.
+
+    Nested rows (a round's participants' claims) are read by the page's own records
+    (`scope`: the path from them, and their ids), so that the query runs, and is counted, the
+    same whether or not the page has participants."""
     pk = model._meta.pk.name
     ids = [row[pk] for row in rows]
-    for relation, columns in relations.items():
-        related = rows_by_owner(model, relation, columns, ids)
+    for relation, wanted in relations.items():
+        foreign_key, template = related_rows_template(model, relation, wanted.columns)
+        path, scope_ids = (
+            (foreign_key, ids) if scope is None else (f"{foreign_key}__{scope[0]}", scope[1])
+        )
+        related = defaultdict(list)
+        for row in template.filter(**{f"{path}__pk__in": scope_ids}):
+            related[row.pop(OWNER)].append(row)
+        if wanted.relations:
+            every_related = [one for group in related.values() for one in group]
+            related_model = model._meta.get_field(relation).related_model
+            add_related_rows(
+                every_related, related_model, wanted.relations, False, scope=(path, scope_ids)
+            )
         for row in rows:
             row[relation] = related.get(row[pk], [])
     if source_urls:
@@ -187,14 +234,6 @@ def add_related_rows(
         for row in rows:
             row[SOURCE_URLS_KEY] = urls.get(row[pk], [])
     return rows
-
-
-def rows_by_owner(model, relation: str, columns: Sequence[str], ids: list) -> dict[int, list]:
-    foreign_key, rows = related_rows_template(model, relation, tuple(columns))
-    grouped = defaultdict(list)
-    for row in rows.filter(**{f"{foreign_key}__pk__in": ids}):
-        grouped[row.pop(OWNER)].append(row)
-    return grouped
 
 
 def source_urls_by_owner(model: type[Model], ids: list) -> dict[int, list[str]]:

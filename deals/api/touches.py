@@ -20,6 +20,13 @@ def permission(model: type[Model], action: str) -> str:
     return f"{model._meta.app_label}.{action}_{model._meta.model_name}"
 
 
+def list_permissions(model: type[Model], *, added, changed, removed) -> set[str]:
+    """What writing a nested list of `model` records needs: `add_`, `change_`, `delete_`,
+    each only when the list does so."""
+    actions = (("add", added), ("change", changed), ("delete", removed))
+    return {permission(model, action) for action, records in actions if records}
+
+
 def described(name: str) -> str:
     """`deals.add_participation` -> `add participation (deals.add_participation)`."""
     app_label, codename = name.split(".")

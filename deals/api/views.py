@@ -93,14 +93,19 @@ class RecordViewSet(KeysetListMixin, viewsets.ModelViewSet):
         """The output of a page (or a chunk) of records: instances, or rows."""
         if self.row_selector is not None:
             plan = row_plan(self.get_serializer_class())
-            relations = {name: nested.columns for name, nested in plan.relations.items()}
-            page = selectors.add_related_rows(page, plan.model, relations, plan.shows_source_urls)
+            related = plan.related_rows()
+            page = selectors.add_related_rows(page, plan.model, related, plan.shows_source_urls)
         return self.get_serializer(page, many=True).data
 
+    @transaction.atomic
     def _saved(self, serializer, service: Callable[..., Model], *args: Any) -> None:
+        # The record, then the claims it carries (ClaimsMixin): a refusal of either writes
+        # nothing.
         record = call_service(
             service, *args, names=serializer.error_names(), **serializer.service_fields()
         )
+        if hasattr(serializer, "write_claims"):
+            serializer.write_claims(record)
         # Read back as a list reads it: annotations, related records and sources included.
         serializer.instance = self.get_queryset().get(pk=record.pk)
 

@@ -129,11 +129,13 @@ def make_many(path: str, count: int) -> None:
 LIST_QUERIES = {
     "startups": 3,  # startups (latest valuation by subqueries), tags, sources
     "investors": 2,  # investors with parent, sources
-    "rounds": 3,  # rounds with startup, participants with investor, sources
-    "participations": 2,  # participations with round, startup and investor; sources
-    "valuation-marks": 2,
+    # rounds with startup, participants with investor, the participants' claims, sources,
+    # the rounds' claims (each claim with its source)
+    "rounds": 5,
+    "participations": 3,  # participations with round, startup and investor; sources; claims
+    "valuation-marks": 3,  # marks with startup, sources, claims
     "products": 2,
-    "compute-deals": 2,
+    "compute-deals": 3,
     "sources": 1,
     "fx-rates": 1,
     "reported-metrics": 2,

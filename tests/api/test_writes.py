@@ -103,6 +103,9 @@ def test_a_round_written_with_import_names_reads_back_with_usd_and_the_rate(
         "compute_credit_currency": "",
         "compute_credit_qualifier": "exact",
         "compute_credit_amount_usd": None,
+        # A participant written without sources of its own has no claims.
+        "claims": [],
+        "disputed": [],
     }
     assert (other["investor"], other["is_lead"], other["amount"]) == ("meituan", False, None)
     # The service wrote the outbox row that refreshes the aggregates.

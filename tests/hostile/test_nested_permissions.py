@@ -17,19 +17,28 @@ from config.urls_api import router
 from deals.api.fields import SourceUrlsField
 from deals.api.serializers.companies import TagsField
 from deals.api.touches import permission
+from deals.claim_models import RECORD_FIELDS, Claim
+from deals.evidence import FIGURES
 from startups.models import Source, Tag
 from tests import factories
 from tests.api.conftest import grant, grant_names, token_for, with_token
 from tests.api.resources import RESOURCES
-from tests.factories import InvestorFactory, SourceFactory, TagFactory, UserFactory
+from tests.factories import (
+    ClaimFactory,
+    InvestorFactory,
+    SourceFactory,
+    TagFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
 ENDPOINTS = [(prefix, viewset) for prefix, viewset, _ in router.registry]
 IDS = [prefix for prefix, _ in ENDPOINTS]
 NEW_URL = "https://news.example.com/never-cited-before"
-# A nested list's records are matched by this key of each item (deals.services).
-LIST_KEYS = {"participants": "investor"}
+# A nested list's records are matched by this key of each item (deals.services,
+# deals.claim_services).
+LIST_KEYS = {"participants": "investor", "claims": ("field", "source_url")}
 FACTORIES = {
     value._meta.model: value
     for value in vars(factories).values()
@@ -110,6 +119,8 @@ def nested_cases(prefix, viewset, record) -> list[tuple[str, dict, str]]:
             cases.append((f"{name} creates a source", {name: value}, permission(Source, "add")))
         elif isinstance(field, TagsField):
             cases.append((f"{name} creates a tag", {name: ["never-seen"]}, permission(Tag, "add")))
+        elif name == "claims":
+            cases += claim_cases(name, record)
         elif name in LIST_KEYS:
             child_model = field.child.Meta.model
             relation = getattr(record, field.source)
@@ -124,6 +135,26 @@ def nested_cases(prefix, viewset, record) -> list[tuple[str, dict, str]]:
                 (f"{name} changes", {name: [changed]}, permission(child_model, "change")),
             ]
     return cases
+
+
+def claim_cases(name: str, record) -> list[tuple[str, dict, str]]:
+    """A PATCH's claims add or change claims (a PUT's also delete: tests/api)."""
+    figure, shape = next(iter(FIGURES[record.CLAIM_KIND].items()))
+    stored = ClaimFactory(
+        **{"round": None, RECORD_FIELDS[record.CLAIM_KIND]: record},
+        field=figure,
+        currency="USD" if shape.currency else "",
+    )
+    item = {"field": figure, "source_url": stored.source.url, "currency": stored.currency}
+    new_source = SourceFactory(url="https://news.example.com/another-claim").url
+    return [
+        (
+            f"{name} adds",
+            {name: [{**item, "source_url": new_source, "value": "1"}]},
+            permission(Claim, "add"),
+        ),
+        (f"{name} changes", {name: [{**item, "value": "2"}]}, permission(Claim, "change")),
+    ]
 
 
 @pytest.mark.parametrize(("prefix", "viewset"), ENDPOINTS, ids=IDS)

@@ -3,12 +3,11 @@ from .companies import ModelProductSerializer, SourceSerializer, StartupSerializ
 from .deals import (
     ComputeDealSerializer,
     FundingRoundSerializer,
-    FxRateSerializer,
     InvestorSerializer,
     ParticipationSerializer,
-    ReportedMetricSerializer,
     ValuationMarkSerializer,
 )
+from .published import FxRateSerializer, ReportedMetricSerializer
 
 __all__ = [
     "ComputeDealSerializer",

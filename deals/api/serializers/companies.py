@@ -131,5 +131,15 @@ class SourceSerializer(RecordSerializer):
 
     class Meta:
         model = Source
-        fields = ("id", "url", "publisher", "title", "published_on", "notes", *READ_ONLY_TIMESTAMPS)
+        fields = (
+            "id",
+            "url",
+            "publisher",
+            "title",
+            "published_on",
+            "kind",
+            "original_publisher",
+            "notes",
+            *READ_ONLY_TIMESTAMPS,
+        )
         read_only_fields = READ_ONLY_TIMESTAMPS

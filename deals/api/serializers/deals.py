@@ -1,8 +1,7 @@
-"""Investors, rounds with their participants, stakes, valuations, compute deals, FX rates and
-published metrics. Money is written as reported (value, currency, qualifier) and read back
-with its USD figure and the rate used."""
+"""Investors, rounds with their participants, stakes, valuations and compute deals, with
+their claims. Money is written as reported (value, currency, qualifier) and read back with
+its USD figure and the rate used."""
 
-import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -11,25 +10,20 @@ from rest_framework import serializers
 from deals.models import (
     ComputeDeal,
     FundingRound,
-    FxRate,
     Investor,
     Participation,
-    ReportedMetric,
     ValuationMark,
 )
 from deals.services import participant_changes
 from startups.models import Startup
-from startups.vocab import period_end
 
 from ..fields import (
-    HttpURLField,
-    MonthField,
     NameListField,
     PartialDateField,
     SlugOf,
     SourceUrlsField,
 )
-from ..touches import permission
+from ..touches import list_permissions
 from .base import (
     FIELD_MAPPING,
     READ_ONLY_TIMESTAMPS,
@@ -37,11 +31,14 @@ from .base import (
     PrefetchedListSerializer,
     RecordSerializer,
 )
+from .claims import ClaimsMixin, DisputedField, claims_field, claims_validated
 from .companies import EVIDENCE
 from .rows import RowsListSerializer
 
 AMOUNT = ("amount", "amount_currency", "amount_qualifier")
 CREDITS = ("compute_credit_amount", "compute_credit_currency", "compute_credit_qualifier")
+# A record's figures' claims, and the figures in dispute among them.
+EVIDENCE_OF_FIGURES = ("claims", "disputed")
 
 
 def rate_field(source: str | None = None) -> serializers.DecimalField:
@@ -86,6 +83,8 @@ class ParticipantSerializer(ColumnReadsMixin, serializers.ModelSerializer):
 
     investor = SlugOf(queryset=Investor.objects.all())
     investor_name = serializers.CharField(source="investor.name_en", read_only=True)
+    claims = claims_field()
+    disputed = DisputedField()
     serializer_field_mapping = FIELD_MAPPING
 
     class Meta:
@@ -101,6 +100,7 @@ class ParticipantSerializer(ColumnReadsMixin, serializers.ModelSerializer):
             "stake_qualifier",
             *CREDITS,
             "compute_credit_amount_usd",
+            *EVIDENCE_OF_FIGURES,
         )
         read_only_fields = ("amount_usd", "compute_credit_amount_usd")
 
@@ -110,16 +110,19 @@ class ParticipantSerializer(ColumnReadsMixin, serializers.ModelSerializer):
     def get_uniqueness_extra_kwargs(self, field_names, declared_fields, extra_kwargs):
         return extra_kwargs, {}
 
+    def validate_claims(self, claims: list[dict]) -> list[dict]:
+        return claims_validated(claims)
+
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         # The participation's own rules (money, stake), reported under this participant.
         try:
-            Participation(**attrs).clean()
+            Participation(**{name: v for name, v in attrs.items() if name != "claims"}).clean()
         except DjangoValidationError as error:
             raise serializers.ValidationError(error.message_dict) from None
         return attrs
 
 
-class FundingRoundSerializer(RecordSerializer):
+class FundingRoundSerializer(ClaimsMixin, RecordSerializer):
     """A funding round: amounts as reported, USD figures with the rates used, participants,
     sources."""
 
@@ -131,6 +134,8 @@ class FundingRoundSerializer(RecordSerializer):
     valuation_fx_rate = rate_field()
     compute_credit_fx_rate = rate_field()
     participants = ParticipantSerializer(many=True, source="participations", required=False)
+    claims = claims_field()
+    disputed = DisputedField()
     source_urls = SourceUrlsField(help_text="At least one: every figure needs a source.")
 
     partial_dates = (("announced_on", "date_precision"),)
@@ -158,6 +163,7 @@ class FundingRoundSerializer(RecordSerializer):
             "compute_credit_amount_usd",
             "compute_credit_fx_rate",
             "participants",
+            *EVIDENCE_OF_FIGURES,
             *EVIDENCE,
             *READ_ONLY_TIMESTAMPS,
         )
@@ -180,25 +186,38 @@ class FundingRoundSerializer(RecordSerializer):
     def service_fields(self) -> dict[str, Any]:
         fields = super().service_fields()
         if "participations" in fields:
-            fields["participants"] = fields.pop("participations")
+            fields["participants"] = [
+                {name: value for name, value in participant.items() if name != "claims"}
+                for participant in fields.pop("participations")
+            ]
         return fields
+
+    def claim_lists(self, record: FundingRound | None) -> list[tuple[Any, list[dict], tuple]]:
+        lists = super().claim_lists(record)
+        stored = {}
+        if record is not None and record.pk is not None:
+            stored = {p.investor_id: p for p in record.participations.all()}
+        for index, participant in enumerate(self.validated_data.get("participations") or []):
+            if "claims" in participant:
+                owner = stored.get(participant["investor"].pk)
+                lists.append((owner, participant["claims"], ("participants", index, "claims")))
+        return lists
 
     def nested_permissions(self) -> set[str]:
         needed = super().nested_permissions()
         participants = self.service_fields().get("participants")
         if participants is not None:
             changes = participant_changes(self.instance, participants)
-            for action, records in (
-                ("add", changes.added),
-                ("change", changes.changed),
-                ("delete", changes.removed),
-            ):
-                if records:
-                    needed.add(permission(Participation, action))
+            needed |= list_permissions(
+                Participation,
+                added=changes.added,
+                changed=changes.changed,
+                removed=changes.removed,
+            )
         return needed
 
 
-class ParticipationSerializer(RecordSerializer):
+class ParticipationSerializer(ClaimsMixin, RecordSerializer):
     """An investor's part in a round."""
 
     round = serializers.PrimaryKeyRelatedField(
@@ -211,6 +230,8 @@ class ParticipationSerializer(RecordSerializer):
     investor_name = serializers.CharField(source="investor.name_en", read_only=True)
     fx_rate = rate_field("amount_fx_rate")
     compute_credit_fx_rate = rate_field()
+    claims = claims_field()
+    disputed = DisputedField()
     source_urls = SourceUrlsField()
 
     class Meta:
@@ -232,17 +253,20 @@ class ParticipationSerializer(RecordSerializer):
             *CREDITS,
             "compute_credit_amount_usd",
             "compute_credit_fx_rate",
+            *EVIDENCE_OF_FIGURES,
             *EVIDENCE,
             *READ_ONLY_TIMESTAMPS,
         )
         read_only_fields = ("amount_usd", "compute_credit_amount_usd", *READ_ONLY_TIMESTAMPS)
 
 
-class ValuationMarkSerializer(RecordSerializer):
+class ValuationMarkSerializer(ClaimsMixin, RecordSerializer):
     """A valuation reported outside a round."""
 
     startup = SlugOf(queryset=Startup.objects.all())
     valued_on = PartialDateField()
+    claims = claims_field()
+    disputed = DisputedField()
     source_urls = SourceUrlsField(help_text="At least one: every figure needs a source.")
 
     partial_dates = (("valued_on", "date_precision"),)
@@ -260,13 +284,14 @@ class ValuationMarkSerializer(RecordSerializer):
             "value_usd",
             "fx_rate",
             "kind",
+            *EVIDENCE_OF_FIGURES,
             *EVIDENCE,
             *READ_ONLY_TIMESTAMPS,
         )
         read_only_fields = ("value_usd", "fx_rate", *READ_ONLY_TIMESTAMPS)
 
 
-class ComputeDealSerializer(RecordSerializer):
+class ComputeDealSerializer(ClaimsMixin, RecordSerializer):
     """Chips bought or rented, credits, vouchers, training runs."""
 
     startup = SlugOf(queryset=Startup.objects.all(), required=False, allow_null=True)
@@ -285,6 +310,8 @@ class ComputeDealSerializer(RecordSerializer):
     )
     announced_on = PartialDateField()
     fx_rate = rate_field("amount_fx_rate")
+    claims = claims_field()
+    disputed = DisputedField()
     source_urls = SourceUrlsField(help_text="At least one: every figure needs a source.")
 
     partial_dates = (("announced_on", "date_precision"),)
@@ -307,6 +334,7 @@ class ComputeDealSerializer(RecordSerializer):
             "below_market",
             "announced_on",
             "date_precision",
+            *EVIDENCE_OF_FIGURES,
             *EVIDENCE,
             *READ_ONLY_TIMESTAMPS,
         )
@@ -322,69 +350,3 @@ class ComputeDealSerializer(RecordSerializer):
                     raise serializers.ValidationError({"buyer": [message]})
                 attrs["buyer"] = startup.slug
         return attrs
-
-
-class FxRateSerializer(RecordSerializer):
-    """Average units of a currency per USD in a month."""
-
-    month = MonthField()
-    source_url = HttpURLField(source="source.url", required=False, allow_null=True)
-
-    class Meta:
-        model = FxRate
-        fields = (
-            "id",
-            "month",
-            "currency",
-            "units_per_usd",
-            "source_url",
-            "source_note",
-            *READ_ONLY_TIMESTAMPS,
-        )
-        read_only_fields = READ_ONLY_TIMESTAMPS
-
-    def service_fields(self) -> dict[str, Any]:
-        fields = super().service_fields()
-        if "source" in fields:
-            fields["source_url"] = (fields.pop("source") or {}).get("url")
-        return fields
-
-    def error_names(self) -> dict[str, str]:
-        return {**super().error_names(), "source": "source_url"}
-
-
-class ReportedMetricSerializer(RecordSerializer):
-    """A figure published by someone else (ITJuzi's 40% AI share of Alibaba's deals)."""
-
-    investor = SlugOf(queryset=Investor.objects.all(), required=False, allow_null=True)
-    startup = SlugOf(queryset=Startup.objects.all(), required=False, allow_null=True)
-    period_start = PartialDateField(required=False, allow_null=True)
-    period_end = PartialDateField(
-        required=False,
-        allow_null=True,
-        help_text="A partial date means its last day: 2024 is 2024-12-31.",
-    )
-    source_urls = SourceUrlsField(help_text="At least one: every figure needs a source.")
-
-    partial_dates = (("period_start", None), ("period_end", None))
-
-    class Meta:
-        model = ReportedMetric
-        fields = (
-            "id",
-            "metric",
-            "subject",
-            "investor",
-            "startup",
-            "period_start",
-            "period_end",
-            "value",
-            "value_qualifier",
-            "unit",
-            *EVIDENCE,
-            *READ_ONLY_TIMESTAMPS,
-        )
-        read_only_fields = READ_ONLY_TIMESTAMPS
-
-    def date_value(self, name: str, value: dt.date, precision: str) -> dt.date:
-        return period_end(value, precision) if name == "period_end" else value

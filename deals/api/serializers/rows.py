@@ -23,7 +23,7 @@ from rest_framework import ISO_8601, relations, serializers
 from rest_framework.settings import api_settings
 
 from ..fields import PartialDateField, SourceUrlsField
-from ..selectors import SOURCE_URLS_KEY
+from ..selectors import SOURCE_URLS_KEY, RelatedRows
 
 SLUG_READ = relations.SlugRelatedField.to_representation
 Convert = Callable[[Any], Any] | None  # None: the value is written as read
@@ -38,6 +38,10 @@ class Entry:
     convert: Convert = None
     in_time_zone: bool = False  # a datetime, written in the request's time zone
     nested: "RowPlan | None" = None
+    # A value made from several columns (a field's `row_columns`, given to its `from_columns`)
+    # is put in the row under `key` before the row is written.
+    reads: tuple[str, ...] = ()
+    combine: Callable[..., Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -49,12 +53,27 @@ class RowPlan:
 
     @property
     def columns(self) -> list[str]:
-        return [entry.key for entry in self.entries if entry.model_field is not None]
+        columns = []
+        for entry in self.entries:
+            if entry.model_field is not None:
+                columns.append(entry.key)
+            columns.extend(entry.reads)
+        return list(dict.fromkeys(columns))
 
     @property
     def relations(self) -> dict[str, "RowPlan"]:
         """Reverse foreign keys shown as nested lists: `participations` -> their plan."""
         return {entry.key: entry.nested for entry in self.entries if entry.nested is not None}
+
+    def related_rows(self) -> dict[str, RelatedRows]:
+        """What deals.api.selectors.add_related_rows reads for these rows' nested lists: each
+        relation's columns, with its key when its rows have nested lists of their own."""
+        related = {}
+        for name, nested in self.relations.items():
+            own = nested.related_rows()
+            key = [nested.model._meta.pk.name] if own else []
+            related[name] = RelatedRows(tuple(dict.fromkeys([*nested.columns, *key])), own)
+        return related
 
     @property
     def shows_source_urls(self) -> bool:
@@ -66,8 +85,10 @@ class RowPlan:
         return self._writer(timezone.get_current_timezone() if settings.USE_TZ else None)
 
     def _writer(self, zone: dt.tzinfo | None) -> Callable[[list[dict]], list[dict]]:
-        steps = []
+        steps, combined = [], []
         for entry in self.entries:
+            if entry.combine is not None:
+                combined.append((entry.key, entry.reads, entry.combine))
             convert = entry.convert
             if entry.nested is not None:
                 convert = entry.nested._writer(zone)
@@ -78,6 +99,8 @@ class RowPlan:
         def write(rows: list[dict]) -> list[dict]:
             records = []
             for row in rows:
+                for key, reads, combine in combined:
+                    row[key] = combine(*(row[column] for column in reads))
                 record = {}
                 for name, key, convert in steps:
                     value = row[key]
@@ -188,6 +211,9 @@ def entry_for(model: type[models.Model], field: serializers.Field) -> Entry:
     name = field.field_name
     if isinstance(field, SourceUrlsField):
         return Entry(name, SOURCE_URLS_KEY, field, convert=sorted)  # as the field reads them
+    if hasattr(field, "row_columns"):
+        # Its own key in the row: no column of a model starts with an underscore.
+        return Entry(name, f"_{name}", field, reads=field.row_columns, combine=field.from_columns)
     if isinstance(field, serializers.ListSerializer):
         relation = model._meta.get_field(field.source)
         if not relation.one_to_many:
