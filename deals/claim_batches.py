@@ -141,3 +141,41 @@ def _write(created: list[Claim], updated: list[Claim], *, user: Any, reason: str
             default_user=user,
             default_change_reason=reason,
         )
+
+
+def keep_accepted_figures(
+    model: type[WithMoney], existing: dict[Any, WithMoney], rows: Sequence[Any]
+) -> None:
+    """A row whose figure its own sources already claim says nothing new: the record keeps its
+    accepted value rather than taking the row's and settling back (so the files a record was
+    imported from, imported again, leave it unchanged). `rows` are the import's staged rows,
+    with `key`, `fields` and the source ids in `m2m["sources"]`; their fields are edited."""
+    records = {row.key: existing[row.key] for row in rows if row.key in existing}
+    claims = claims_of_records(model, [record.pk for record in records.values()])
+    for row in rows:
+        record = records.get(row.key)
+        if record is None or not claims[record.pk]:
+            continue
+        sources = set(row.m2m.get("sources", ()))
+        by_field = claims_by_field(claims[record.pk])
+        for name, figure in FIGURES[model.CLAIM_KIND].items():
+            said = by_field.get(name, {})
+            if not sources or not sources <= said.keys():
+                continue
+            given = (row.fields.get(figure.value), row.fields.get(figure.currency or ""))
+            if all(
+                _says(said[source], given, row.fields.get(figure.qualifier)) for source in sources
+            ):
+                for column in filter(None, (figure.value, figure.currency, figure.qualifier)):
+                    if column in row.fields:
+                        row.fields[column] = getattr(record, column)
+
+
+def _says(claim: Claim, given: tuple[Any, Any], qualifier: Any) -> bool:
+    value, currency = given
+    return (
+        value is not None
+        and float(claim.value) == float(value)
+        and (claim.currency or "") == (currency or "")
+        and claim.qualifier == (qualifier or "exact")
+    )

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
-from deals.claim_batches import RecordWrite, claims_from_writes
+from deals.claim_batches import RecordWrite, claims_from_writes, keep_accepted_figures
 from deals.claim_services import figures_of
 from deals.fx import RateBook, apply_usd
 from deals.models import FundingRound, FxRate, Investor, Participation, ValuationMark
@@ -139,6 +139,8 @@ def write_batch(
     derived = [f for money in money_fields for f in (money.usd, money.rate)]
     untouched, never = _unchecked_fields(target, derived)
     with_claims = bool(getattr(model, "CLAIM_KIND", ""))
+    if with_claims and existing:
+        keep_accepted_figures(model, existing, staged)
     results: list[Written] = []
     for row in staged:
         instance = existing.get(row.key)

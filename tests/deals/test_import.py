@@ -9,7 +9,14 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from deals.importing import import_paths
-from deals.models import FundingRound, FxRate, Investor, Participation, ReportedMetric
+from deals.models import (
+    FundingRound,
+    FxRate,
+    Investor,
+    Participation,
+    ReportedMetric,
+    ValuationMark,
+)
 from startups.models import Startup
 from tests.deals.import_files import (
     GOOD_ROUND,
@@ -237,6 +244,7 @@ def test_the_whole_sample_dataset_imports_cleanly_then_reimports_as_unchanged():
         "metrics.csv": 71,
         "products.csv": 49,
         "compute.csv": 26,
+        "claims.csv": 13,
     }
     moonshot_b = FundingRound.objects.get(startup__slug="moonshot", round_label="Series B")
     alibaba = moonshot_b.participations.get(investor__slug="alibaba")
@@ -251,6 +259,10 @@ def test_the_whole_sample_dataset_imports_cleanly_then_reimports_as_unchanged():
 
     again = import_paths([SAMPLE])
     assert sum(c.created + c.updated for c in again.files.values()) == 0
+    # The rows say what their own sources claimed; the records keep the accepted claims:
+    # Zhipu's 2025 mark holds the prospectus's ≈ ¥24.4bn, not the magazine's ¥40bn.
+    zhipu = ValuationMark.objects.get(startup__slug="zhipu", valued_on__year=2025)
+    assert (zhipu.value, zhipu.value_qualifier) == (Decimal("24400000000.00"), "approx")
 
 
 @pytest.mark.postgres

@@ -5,9 +5,16 @@ relation (an FX rate's source, or any record's list of sources)."""
 import pytest
 from django.test import Client
 
+from deals.models import Claim
 from startups.models import Source
 from tests.api.resources import RESOURCES
-from tests.factories import FundingRoundFactory, FxRateFactory, SourceFactory, StaffFactory
+from tests.factories import (
+    ClaimFactory,
+    FundingRoundFactory,
+    FxRateFactory,
+    SourceFactory,
+    StaffFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -51,8 +58,23 @@ def test_the_api_refuses_to_delete_a_cited_source_with_409(writer, resource):
     assert still_cites(record, source)
 
 
+def test_the_api_refuses_to_delete_a_source_a_claim_rests_on_with_409(writer):
+    claim = ClaimFactory(source=SourceFactory(url="https://news.example.com/evidence"))
+
+    response = writer.delete(f"/api/v1/sources/{claim.source.pk}/")
+
+    assert response.status_code == 409
+    assert response.json() == {
+        "detail": "Cannot delete: 1 claim refer to it. Delete or move those first."
+    }
+    claim.refresh_from_db()
+    assert claim.source.url == "https://news.example.com/evidence"
+
+
 def test_every_relation_to_a_source_is_covered():
-    assert {resource.model for resource in CITING} == {
+    # Claims are read and written inside their records, not as a resource of their own: the
+    # test above covers them.
+    assert {resource.model for resource in CITING} | {Claim} == {
         relation.related_model for relation in Source._meta.related_objects
     }
 
