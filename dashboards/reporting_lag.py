@@ -1,8 +1,9 @@
 """Reporting lag: rounds surface weeks or months after they are announced, so the latest
 periods of every chart are probably incomplete. How incomplete is estimated from the data's
 own pairs of a round's announce date and the date it was first reported (the earliest
-`published_on` of its sources), as plain functions of those pairs so that other report
-dates (claims' `reported_on`) can be added to them.
+`published_on` of its sources), as plain functions of those pairs. Claims' `reported_on` is
+not used: a row's own claim takes the round's date when its source is undated
+(docs/evidence.md), which would read as a report on the day of the announcement.
 
 The estimate for a period, as of a day T: a round announced on day t of the period has been
 reported by T with probability F(T - t), F being the empirical distribution of lags; the
