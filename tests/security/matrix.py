@@ -305,6 +305,8 @@ def dashboard_endpoints() -> Iterator[Endpoint]:
 HAND_WRITTEN = [
     # The admin site's own pages.
     Endpoint("admin:index", "GET", ANY_STAFF, fixed("/admin/")),
+    # The Disputes page: reading needs the claims' view permission (docs/evidence.md).
+    Endpoint("claims-disputes", "GET", ADMIN_PAGE, fixed("/admin/disputes/"), ["deals.view_claim"]),
     Endpoint("admin:login", "GET", (200, 200, 302, 302, 302), fixed("/admin/login/")),
     Endpoint(
         "admin:login",
