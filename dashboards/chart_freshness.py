@@ -1,6 +1,6 @@
 """What the time-series charts show of how complete their latest periods probably are: the
 periods where fewer than 90% of rounds are likely reported yet (dashboards.reporting_lag)
-shaded, with the estimate on hover; a note on the chart when the data holds too few
+shaded, with the estimate on hover; a coverage note beside the chart when the data holds too few
 announce/report pairs to estimate it."""
 
 import datetime as dt
@@ -54,17 +54,7 @@ def shade_incomplete(
             "Too few announce/report pairs (%(pairs)s; %(minimum)s needed) to estimate how "
             "complete the latest periods are."
         ) % {"pairs": len(lags), "minimum": MIN_PAIRS}
-        figure.add_annotation(
-            text=note,
-            xref="paper",
-            yref="paper",
-            x=0,
-            y=1,
-            xanchor="left",
-            yanchor="bottom",
-            showarrow=False,
-            font={"size": 10, "color": "#999999"},
-        )
+        # In the chart's coverage notes, not on the plot: a phone's width cuts an annotation.
         return [note]
     if categories is not None:
         periods = [(start, period_end(start, kind)) for start in categories]

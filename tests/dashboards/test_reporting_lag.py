@@ -121,7 +121,7 @@ def test_a_bar_chart_gets_the_estimate_in_its_bars_hover():
     assert [(shape.x0, shape.x1) for shape in figure.layout.shapes] == [(0.5, 1.5)]
 
 
-def test_too_few_pairs_put_a_note_on_the_chart_instead():
+def test_too_few_pairs_put_a_note_beside_the_chart_instead():
     figure = go.Figure()
 
     coverage = shade_incomplete(
@@ -130,5 +130,5 @@ def test_too_few_pairs_put_a_note_on_the_chart_instead():
 
     assert figure.data == ()
     note = "Too few announce/report pairs (9; 10 needed) to estimate how complete the latest"
-    assert figure.layout.annotations[0].text.startswith(note)
+    assert figure.layout.annotations == ()
     assert coverage[0].startswith(note)
