@@ -209,7 +209,7 @@ def published_figures(
             deals_ai=subquery_count(tracked.filter(counts_as_ai(definition, "startup__"))),
         )
         .prefetch_related("sources")
-        .order_by("period_end")
+        .order_by("period_end", "investor__slug", "subject")
     )
     found: dict[str, list[dict]] = {"shares": [], "deal_counts": []}
     for metric in metrics:

@@ -61,15 +61,17 @@ class ClaimFormSet(BaseInlineFormSet):
         return claim
 
 
-class ClaimInline(admin.TabularInline):
-    """What each source says of this record's figures."""
+class ClaimInline(admin.StackedInline):
+    """What each source says of this record's figures: one claim to a block of three lines
+    (eleven fields in a table's row would not fit the form)."""
 
     model = Claim
     formset = ClaimFormSet
     figures: tuple[str, ...] = ()
     fields = [
-        *("field", "value", "currency", "qualifier", "value_usd", "source"),
-        *("as_of", "reported_on", "confidence", "accepted", "notes"),
+        ("field", "value", "currency", "qualifier", "value_usd"),
+        ("source", "as_of", "reported_on"),
+        ("confidence", "accepted", "notes"),
     ]
     readonly_fields = ["value_usd"]
     autocomplete_fields = ["source"]

@@ -2,9 +2,12 @@
 messages: a record that carries a figure cites a source, and a number is written digit by
 digit (tests/deals/test_import_rules.py, tests/deals/test_admin_rules.py)."""
 
+from urllib.parse import urlencode
+
 import pytest
 
-from deals.models import FundingRound, FxRate
+from deals.models import FundingRound, FxRate, ReportedMetric
+from tests.factories import InvestorFactory
 from tests.api.resources import RESOURCES
 
 pytestmark = pytest.mark.django_db
@@ -104,3 +107,29 @@ def test_a_rate_written_with_an_exponent_is_a_400(writer):
     assert response.status_code == 400
     assert response.json() == {"units_per_usd": [EXPONENT.format("9.2E-1")]}
     assert not FxRate.objects.exists()
+
+
+def test_a_form_body_giving_one_field_twice_is_a_400_and_writes_nothing(writer):
+    InvestorFactory(slug="alibaba")
+    body = urlencode(
+        [
+            ("metric", "ai_share_of_deals"),
+            ("investor", "alibaba"),
+            ("value", "40"),
+            ("source_urls", "https://news.example.com/a"),
+            ("source_urls", "https://news.example.com/b"),
+            ("period_end", "2025"),
+            ("period_end", ""),
+        ]
+    )
+
+    response = writer.client.post(
+        "/api/v1/reported-metrics/",
+        body,
+        content_type="application/x-www-form-urlencoded",
+        **writer.headers,
+    )
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["period_end"]
+    assert ReportedMetric.objects.count() == 0

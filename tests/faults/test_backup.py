@@ -39,6 +39,7 @@ def damage(connection: psycopg.Connection | sqlite3.Connection) -> None:
     """What a bad day does: a changed figure, deleted rows, a new record."""
     connection.execute("UPDATE deals_fundinground SET amount = amount + 1 WHERE amount > 0")
     connection.execute("DELETE FROM deals_participation_sources")
+    connection.execute("DELETE FROM deals_claim WHERE participation_id IS NOT NULL")
     connection.execute("DELETE FROM deals_participation")
     connection.execute(
         "DELETE FROM dashboards_investorperiodstat WHERE id IN "

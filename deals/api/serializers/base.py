@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import models
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 from rest_framework import relations, serializers
 
 from startups.fields import HttpURLField as HttpURLModelField
@@ -17,6 +18,8 @@ from ..fields import FigureField, HttpURLField
 from ..touches import permission
 
 READ_ONLY_TIMESTAMPS = ("created_at", "updated_at")
+# Fields whose form input is a key given once per value.
+SEVERAL_VALUES = (serializers.ListField, serializers.ListSerializer, relations.ManyRelatedField)
 # A model's decimal figures and web addresses are written as the import and the admin take
 # them (FigureField, HttpURLField).
 FIELD_MAPPING = {
@@ -86,6 +89,21 @@ class RecordSerializer(ColumnReadsMixin, serializers.ModelSerializer):
     def get_uniqueness_extra_kwargs(self, field_names, declared_fields, extra_kwargs):
         # Nor do the fields of a natural key become required here: `chip` may stay blank.
         return extra_kwargs, {}
+
+    def to_internal_value(self, data):
+        # A form body may repeat a key; DRF would silently keep its last value, so a field
+        # given twice could be saved as something neither value said.
+        if hasattr(data, "getlist"):
+            repeated = {
+                name: [_("Give one value, not %(count)d.") % {"count": len(data.getlist(name))}]
+                for name, field in self.fields.items()
+                if not field.read_only
+                and not isinstance(field, SEVERAL_VALUES)
+                and len(data.getlist(name)) > 1
+            }
+            if repeated:
+                raise serializers.ValidationError(repeated)
+        return super().to_internal_value(data)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         errors: dict[str, list[str]] = {}
