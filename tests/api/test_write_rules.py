@@ -7,8 +7,8 @@ from urllib.parse import urlencode
 import pytest
 
 from deals.models import FundingRound, FxRate, ReportedMetric
-from tests.factories import InvestorFactory
 from tests.api.resources import RESOURCES
+from tests.factories import InvestorFactory
 
 pytestmark = pytest.mark.django_db
 
