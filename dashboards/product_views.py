@@ -126,6 +126,8 @@ PRODUCT_COLUMNS = [
     "launched_on",
     "launched_precision",
     "cac_filing_on",
+    "cac_filing_precision",
+    "cac_filing_number",
     "confidence",
     "source_urls",
 ]
@@ -144,7 +146,9 @@ def _product_rows(products) -> list[list]:
             "" if p.open_weights is None else "yes" if p.open_weights else "no",
             format_partial_date(p.launched_on, p.date_precision),
             p.date_precision if p.launched_on else "",
-            p.cac_filing_on,
+            format_partial_date(p.cac_filing_on, p.cac_filing_precision),
+            p.cac_filing_precision if p.cac_filing_on else "",
+            p.cac_filing_number,
             p.confidence,
             ";".join(s.url for s in p.sources.all()),
         ]

@@ -192,3 +192,23 @@ def test_the_page_runs_a_fixed_number_of_queries_whatever_the_number_of_products
     cache.clear()
     with django_assert_num_queries(12):
         assert client.get(url + "&sort=filed").status_code == 200
+
+
+def test_a_filing_is_shown_at_its_precision_with_its_number_when_known(client):
+    filed = ModelProductFactory(
+        name="Example Model",
+        cac_filing_on=dt.date(2024, 1, 1),
+        cac_filing_precision="month",
+        cac_filing_number="EXAMPLE-0001",
+    )
+    ModelProductFactory(name="Unfiled Model")
+
+    html = client.get("/products/?sort=product").content.decode()
+    rows = csv_rows(client.get("/products/export.csv?sort=product"))
+
+    row = re.search(rf'<tr id="product-{filed.pk}">(.*?)</tr>', html, re.S)[1]
+    assert '<td class="nowrap">2024-01</td>' in row and "<td>EXAMPLE-0001</td>" in row
+    assert [
+        (r["product"], r["cac_filing_on"], r["cac_filing_precision"], r["cac_filing_number"])
+        for r in rows
+    ] == [("Example Model", "2024-01", "month", "EXAMPLE-0001"), ("Unfiled Model", "", "", "")]
