@@ -174,4 +174,46 @@ def chart_table(slug: str, data: Any) -> tuple[list[str], list[list]]:
             for s in data["series"]
             for p in s["points"]
         ]
+    if slug == "filings":
+        return _filings_table(data)
     raise KeyError(slug)
+
+
+def _filings_table(data: dict) -> tuple[list[str], list[list]]:
+    """The national counts with their bounds and sources, each beside the products tracked
+    here by its date and their share of it; then the tracked products' own steps."""
+    header = [
+        "row",
+        "metric",
+        "subject",
+        "date",
+        "value",
+        "qualifier",
+        "unit",
+        "tracked_products",
+        "share_of_national",
+        "share_qualifier",
+        "source_urls",
+    ]
+    rows = [
+        [
+            "published",
+            p["metric"],
+            p["subject"],
+            p["date"],
+            p["value"].normalize(),
+            p["qualifier"],
+            p["unit"],
+            p["tracked"],
+            round(p["share"], 4) if p["share"] is not None else None,
+            p["share_qualifier"] if p["share"] is not None else "",
+            ";".join(c.url for c in p["citations"]),
+        ]
+        for points in data["series"].values()
+        for p in points
+    ]
+    rows += [
+        ["tracked", "", "", p["date"], p["cumulative"], "exact", "products", "", "", "", ""]
+        for p in data["tracked"]["points"]
+    ]
+    return header, rows

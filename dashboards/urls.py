@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import product_views, views
 
 app_name = "dashboards"
 
@@ -18,4 +18,7 @@ urlpatterns = [
     path("investors/<slug:slug>/", views.investor_page, name="investor"),
     path("rounds/", views.rounds_page, name="rounds"),
     path("rounds/export.csv", views.rounds_csv, name="rounds-csv"),
+    path("products/", product_views.products_page, name="products"),
+    path("products/export.csv", product_views.products_csv, name="products-csv"),
+    path("products/filings.csv", product_views.filings_csv, name="products-filings-csv"),
 ]

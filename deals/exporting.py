@@ -225,7 +225,9 @@ def _products() -> Iterable[list]:
             p.modality,
             p.open_weights,
             p.kind,
-            p.cac_filing_on,
+            partial(p.cac_filing_on, p.cac_filing_precision),
+            p.cac_filing_precision if p.cac_filing_on else "",
+            p.cac_filing_number,
             *evidence(p),
         ]
 
@@ -380,6 +382,8 @@ TABLES: list[tuple[str, list[str], Callable[[], Iterable[list]]]] = [
             "open_weights",
             "kind",
             "cac_filing_on",
+            "cac_filing_precision",
+            "cac_filing_number",
             *EVIDENCE,
         ],
         _products,

@@ -280,6 +280,8 @@ class ModelProductInline(admin.TabularInline):
         "modality",
         "open_weights",
         "cac_filing_on",
+        "cac_filing_precision",
+        "cac_filing_number",
         "confidence",
     ]
     extra = 1
@@ -357,7 +359,17 @@ class ModelProductAdmin(RecordAdmin):
     readonly_fields = ["created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["startup", "name", "kind", ("launched_on", "date_precision")]}),
-        (_("Model"), {"fields": ["modality", "open_weights", "cac_filing_on"]}),
+        (
+            _("Model"),
+            {
+                "fields": [
+                    "modality",
+                    "open_weights",
+                    ("cac_filing_on", "cac_filing_precision"),
+                    "cac_filing_number",
+                ]
+            },
+        ),
         EVIDENCE_FIELDSET,
         RECORD_FIELDSET,
     ]

@@ -238,6 +238,14 @@ class ModelProduct(Evidenced):
     cac_filing_on = models.DateField(
         _("passed generative-AI service filing on"), null=True, blank=True
     )
+    # Reports often date a filing by its batch's month ("the fourth batch, late January").
+    cac_filing_precision = models.CharField(
+        _("filing date precision"),
+        max_length=7,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+    )
+    cac_filing_number = models.CharField(_("filing number"), max_length=100, blank=True)
     sources = models.ManyToManyField(Source, blank=True, related_name="products")
     history = HistoricalRecords(m2m_fields=[sources])
 

@@ -297,6 +297,7 @@ def stage_product(row: Row, context: Context) -> Staged:
     read = CellReader(row, context)
     startup = read.slug("startup_slug", context.startups, "startup")
     launched = read.date("launched_on") if row["launched_on"] else (None, "day")
+    filed = read.date("cac_filing_on", "cac_filing_precision") if row["cac_filing_on"] else None
     fields = {
         "startup_id": startup,
         "name": read("name"),
@@ -305,7 +306,9 @@ def stage_product(row: Row, context: Context) -> Staged:
         "modality": read("modality"),
         "open_weights": read("open_weights", cells.boolean, None),
         "kind": read("kind", cells.choice, ProductKind.values, ProductKind.MODEL),
-        "cac_filing_on": read("cac_filing_on", cells.optional_date),
+        "cac_filing_on": filed[0] if filed else None,
+        "cac_filing_precision": (filed[1] if filed else None) or "day",
+        "cac_filing_number": read("cac_filing_number"),
         **_evidence(read),
     }
     sources = read.sources(ModelProduct)

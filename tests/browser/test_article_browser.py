@@ -56,4 +56,49 @@ def test_article_question_b_ai_share_beside_itjuzi(site, watched, language):
         assert line in coverage
     assert watched.locator(f"{card} #chart-ai-share[data-drawn=true]").count() == 1
     source_link(watched, card, ITJUZI_VIA_WSJ)
+
+
+def test_article_question_d_products_and_filings(site, watched):
+    """(d) On /products/: the 190+ products on the market (≥ 190 in 2024-08, the Wall Street
+    Journal's figure, and CAC's ≥ 190 services filed the same month) and the national count
+    over time, from its first point to its last as the sample holds them (≥ 40 services by
+    2024-01-28, 868 by 2026-04-30), each in the table under the chart with its source, and
+    the chart drawing the same points, each linked to the same source."""
+    filed = "national-genai_services_filed_cumulative"
+    figures = {
+        f"{filed}-2024-01-28": (
+            {"en": "≥ 40 services", "zh-hans": "≥ 40项服务"},
+            "https://www.oodaloop.com/briefs/2024/01/29/china-approves-over-40-ai-models-for-public-use-in-past-six-months/",
+        ),
+        "national-ai_model_products_on_market-2024-08-21": (
+            {"en": "≥ 190 products", "zh-hans": "≥ 190款产品"},
+            "https://www.livemint.com/ai/artificial-intelligence/alibaba-tencent-cast-wide-net-for-ai-upstarts-11724226095605.html",
+        ),
+        f"{filed}-2024-08-12": (
+            {"en": "≥ 190 services", "zh-hans": "≥ 190项服务"},
+            "https://gnews.cz/en/culture/dynamic-generative-artificial-intelligence-services-with-190-used-models",
+        ),
+        f"{filed}-2026-04-30": (
+            {"en": "868 services", "zh-hans": "868项服务"},
+            "https://news.warptechlab.com/news/178501370",
+        ),
+    }
+    for language, prefix in LANGUAGES.items():
+        watched.goto(f"{site}{prefix}/products/")
+
+        for row, (shown, url) in figures.items():
+            assert watched.locator(f"#{row} td.num").first.inner_text() == shown[language]
+            source_link(watched, f"#{row}", url)
+        watched.wait_for_selector("#chart-filings[data-drawn=true]")
+        assert watched.locator("#chart-filings .scatterlayer g.trace").count() == 4
+        chart = watched.evaluate("JSON.parse(document.getElementById('figure-filings').text)")
+        national = chart["data"][0]
+        assert (national["x"][0], national["y"][0], national["marker"]["symbol"][0]) == (
+            "2024-01-28",
+            40,
+            "triangle-up",
+        )
+        assert (national["x"][-1], national["y"][-1]) == ("2026-04-30", 868)
+        assert national["customdata"][0] == figures[f"{filed}-2024-01-28"][1]
+        assert national["customdata"][-1] == figures[f"{filed}-2026-04-30"][1]
     assert watched.errors == []

@@ -296,6 +296,9 @@ def dashboard_endpoints() -> Iterator[Endpoint]:
         "dashboards:investor": investor_page,
         "dashboards:rounds": fixed("/rounds/"),
         "dashboards:rounds-csv": fixed("/rounds/export.csv"),
+        "dashboards:products": fixed("/products/"),
+        "dashboards:products-csv": fixed("/products/export.csv"),
+        "dashboards:products-filings-csv": fixed("/products/filings.csv"),
     }
     for name, call in pages.items():
         yield Endpoint(name, "GET", PUBLIC, call)

@@ -104,9 +104,10 @@ class ModelProductSerializer(RecordSerializer):
 
     startup = SlugOf(queryset=Startup.objects.all())
     launched_on = PartialDateField(required=False, allow_null=True)
+    cac_filing_on = PartialDateField(required=False, allow_null=True)
     source_urls = SourceUrlsField()
 
-    partial_dates = (("launched_on", "date_precision"),)
+    partial_dates = (("launched_on", "date_precision"), ("cac_filing_on", "cac_filing_precision"))
 
     class Meta:
         model = ModelProduct
@@ -120,6 +121,8 @@ class ModelProductSerializer(RecordSerializer):
             "open_weights",
             "kind",
             "cac_filing_on",
+            "cac_filing_precision",
+            "cac_filing_number",
             *EVIDENCE,
             *READ_ONLY_TIMESTAMPS,
         )
