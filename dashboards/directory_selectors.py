@@ -8,7 +8,6 @@ from django.db.models import (
     Count,
     Exists,
     F,
-    Func,
     Max,
     Min,
     OuterRef,
@@ -32,8 +31,9 @@ from deals.models import (
 from deals.selectors import rounds_joined_by
 from startups.models import ModelProduct, Startup, Tag
 
+from .directory_tables import VALUATION_COLUMNS, latest_valuation, sort_order
 from .dispute_selectors import attach_disputes
-from .forms import INVESTOR_SORTS, ROUND_SORTS, STARTUP_SORTS
+from .forms import ROUND_SORTS
 from .models import (
     CoInvestment,
     InvestorPeriodStat,
@@ -41,10 +41,8 @@ from .models import (
     PeriodKind,
     ValuationPoint,
 )
-from .page_selectors import subquery_count
 from .periods import PRECISIONS
 from .selectors import sources_by_owner, valuation_point_row
-from .unicorn_selectors import unicorns_on
 
 # Finer first, as dashboards.periods orders dates of the same day.
 PRECISION_RANK = Case(
@@ -52,20 +50,6 @@ PRECISION_RANK = Case(
 )
 CO_INVESTORS_SHOWN = 20
 INVESTOR_DEALS_SHOWN = 200  # the rest are one click away in /rounds/?investor=...
-
-
-def _name_matches(q: str) -> Q:
-    return Q(name_en__icontains=q) | Q(name_zh__icontains=q) | Q(aliases__icontains=q)
-
-
-def _order(sort: str | None, allowed: dict[str, tuple[str, ...]], default: str) -> list:
-    sort = sort or default
-    descending = sort.startswith("-")
-    fields = allowed.get(sort.lstrip("-")) or allowed[default.lstrip("-")]
-    return [
-        F(name).desc(nulls_last=True) if descending else F(name).asc(nulls_last=True)
-        for name in fields
-    ]
 
 
 def _with_participants(rounds: QuerySet[FundingRound]) -> QuerySet[FundingRound]:
@@ -127,7 +111,7 @@ def rounds_table(filters: dict[str, Any], sort: str | None) -> QuerySet[FundingR
                 )
             )
         )
-    return _with_participants(rounds.order_by(*_order(sort, ROUND_SORTS, "-date")))
+    return _with_participants(rounds.order_by(*sort_order(sort, ROUND_SORTS, "-date")))
 
 
 def choice_lists() -> dict[str, list[str]]:
@@ -180,45 +164,6 @@ def named(model, slugs: list[str]) -> list[dict]:
     return [found[slug] for slug in slugs if slug in found]
 
 
-def _latest_valuation(field: str) -> Subquery:
-    return Subquery(
-        ValuationPoint.objects.filter(startup=OuterRef("pk"))
-        .order_by("-valued_on", "-mark_id", "-round_id")
-        .values(field)[:1]
-    )
-
-
-def startups_table(filters: dict[str, Any], sort: str | None) -> QuerySet[Startup]:
-    startups = Startup.objects.annotate(
-        valuation_usd=_latest_valuation("valuation_usd"),
-        valuation_qualifier=_latest_valuation("qualifier"),
-        round_count=subquery_count(FundingRound.objects.filter(startup=OuterRef("pk"))),
-        product_count=subquery_count(ModelProduct.objects.filter(startup=OuterRef("pk"))),
-    )
-    if q := filters.get("q"):
-        startups = startups.filter(_name_matches(q))
-    if city := filters.get("city"):
-        startups = startups.filter(city__iexact=city)
-    if ai := filters.get("ai"):
-        startups = startups.filter(is_ai=ai == "1")
-    if status := filters.get("status"):
-        startups = startups.filter(status=status)
-    if tag := filters.get("tag"):
-        startups = startups.filter(tags__slug=tag)
-    if day := filters.get("unicorn_at"):
-        startups = startups.filter(pk__in=unicorns_on(day).values("pk"))
-    if filters.get("products"):
-        startups = startups.filter(Exists(ModelProduct.objects.filter(startup=OuterRef("pk"))))
-    order = {
-        "name": ("name_en",),
-        "valuation": ("valuation_usd", "name_en"),
-        "rounds": ("round_count", "name_en"),
-        "founded": ("founded_on", "name_en"),
-    }
-    assert set(order) == set(STARTUP_SORTS)
-    return startups.order_by(*_order(sort, order, "name"))
-
-
 def startup_detail(slug: str) -> dict[str, Any] | None:
     """Everything the startup page shows, in a fixed number of queries."""
     startup = (
@@ -231,7 +176,7 @@ def startup_detail(slug: str) -> dict[str, Any] | None:
     rounds = list(
         _with_participants(FundingRound.objects.filter(startup=startup))
         .prefetch_related("participations__sources")
-        .order_by("announced_on", "pk")
+        .order_by("-announced_on", "-pk")
     )
     points = list(
         ValuationPoint.objects.filter(startup=startup)
@@ -282,32 +227,6 @@ def startup_detail(slug: str) -> dict[str, Any] | None:
     }
 
 
-def _stat_sum(field: str) -> Subquery:
-    return Subquery(
-        InvestorPeriodStat.objects.filter(investor=OuterRef("pk"), period_kind=PeriodKind.YEAR)
-        .order_by()
-        .annotate(total=Func(F(field), function="SUM"))
-        .values("total")[:1]
-    )
-
-
-def investors_table(filters: dict[str, Any], sort: str | None) -> QuerySet[Investor]:
-    investors = Investor.objects.select_related("parent").annotate(
-        deals=_stat_sum("deals_total"), deals_ai=_stat_sum("deals_ai")
-    )
-    if q := filters.get("q"):
-        investors = investors.filter(_name_matches(q))
-    if kind := filters.get("kind"):
-        investors = investors.filter(kind=kind)
-    order = {
-        "deals": ("deals", "name_en"),
-        "name": ("name_en",),
-        "ai_share": ("deals_ai", "deals", "name_en"),
-    }
-    assert set(order) == set(INVESTOR_SORTS)
-    return investors.order_by(*_order(sort, order, "-deals"))
-
-
 def investor_portfolio(joined: QuerySet) -> QuerySet:
     """One row per startup of the rounds `joined`, latest first: a query, so that the page
     lists a page of it and a large portfolio is never read whole."""
@@ -320,9 +239,16 @@ def investor_portfolio(joined: QuerySet) -> QuerySet:
             name_zh=F("startup__name_zh"),
             is_ai=F("startup__is_ai"),
             city=F("startup__city"),
+            status=F("startup__status"),
+            ipo_date=F("startup__ipo_date"),
         )
         .annotate(
             rounds=Count("pk"),
+            **{
+                name: latest_valuation(OuterRef("startup"), field)
+                for name, field in VALUATION_COLUMNS.items()
+                if name in ("valuation_usd", "valuation_qualifier")
+            },
             first=Min("announced_on"),
             last=Max("announced_on"),
             # The first round's precision (on a tie, the finest: the earliest it can be) and

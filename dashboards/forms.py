@@ -194,7 +194,7 @@ class RoundFilterForm(FilterForm):
         return {name: value for name, value in found.items() if value not in (None, "", [])}
 
 
-STARTUP_SORTS = ("name", "valuation", "rounds", "founded")
+STARTUP_SORTS = ("name", "valuation", "raised", "last_round", "rounds", "founded")
 
 
 class StartupFilterForm(FilterForm):
@@ -218,7 +218,18 @@ class StartupFilterForm(FilterForm):
         return {name: value for name, value in found.items() if value not in (None, "", [])}
 
 
-INVESTOR_SORTS = ("deals", "name", "ai_share")
+INVESTOR_SORTS = (
+    "deals",
+    "name",
+    "ai_deals",
+    "ai_share",
+    "capital",
+    "own",
+    "credits",
+    "portfolio",
+    "unicorns",
+    "exits",
+)
 
 
 class InvestorFilterForm(FilterForm):

@@ -58,8 +58,14 @@ def most_valuable_unicorns(limit: int) -> list[int]:
 def unicorn_valuations(limit: int = VALUATION_LINES) -> list[dict]:
     """Valuation histories of the startups that have been unicorns (the `limit` most valuable),
     each mark with its round, leads and sources: four queries."""
+    return valuation_histories(most_valuable_unicorns(limit))
+
+
+def valuation_histories(startups) -> list[dict]:
+    """Valuation histories of `startups` (ids, or a query of them), most valuable first, each
+    mark with its round, leads and sources: four queries."""
     points = list(
-        ValuationPoint.objects.filter(startup_id__in=most_valuable_unicorns(limit))
+        ValuationPoint.objects.filter(startup_id__in=startups)
         .select_related("startup", "round", "mark")
         .order_by("startup_id", "valued_on", "mark_id", "round_id")
     )

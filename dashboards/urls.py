@@ -1,20 +1,27 @@
 from django.urls import path
 
-from . import product_views, views
+from . import directory_views, product_views, views
 
 app_name = "dashboards"
 
 urlpatterns = [
     path("", views.overview_page, name="overview"),
     path("charts/<slug:slug>.csv", views.chart_csv, name="chart-csv"),
-    path("startups/", views.startups_page, name="startups"),
+    path("startups/", directory_views.startups_page, name="startups"),
+    path("startups/export.csv", directory_views.startups_csv, name="startups-csv"),
+    path(
+        "startups/valuations.csv",
+        directory_views.tag_valuations_csv,
+        name="tag-valuations-csv",
+    ),
     path("startups/<slug:slug>/", views.startup_page, name="startup"),
     path(
         "startups/<slug:slug>/valuations.csv",
         views.startup_valuations_csv,
         name="startup-valuations-csv",
     ),
-    path("investors/", views.investors_page, name="investors"),
+    path("investors/", directory_views.investors_page, name="investors"),
+    path("investors/export.csv", directory_views.investors_csv, name="investors-csv"),
     path("investors/<slug:slug>/", views.investor_page, name="investor"),
     path("rounds/", views.rounds_page, name="rounds"),
     path("rounds/export.csv", views.rounds_csv, name="rounds-csv"),

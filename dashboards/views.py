@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 
 from deals.models import Investor
 from startups.models import Startup
+from startups.sectors import DEFAULT_AI_DEFINITION
 from startups.spreadsheet import neutralise
 from startups.vocab import format_partial_date
 
@@ -25,6 +26,7 @@ from . import (
     directory_selectors,
     overview,
     page_selectors,
+    profile_selectors,
     selectors,
     valuation_chart,
 )
@@ -32,15 +34,11 @@ from .dispute_selectors import attach_disputes, disputed_figures
 from .formatting import local_name
 from .forms import (
     ChartFilterForm,
-    InvestorFilterForm,
     RoundFilterForm,
-    StartupFilterForm,
 )
 from .models import PeriodKind
 
 ROUNDS_PER_PAGE = 100
-STARTUPS_PER_PAGE = 50
-INVESTORS_PER_PAGE = 50
 PORTFOLIO_PER_PAGE = 50
 FILTER_INVESTORS = 12  # checkboxes offered on the overview
 
@@ -253,23 +251,6 @@ def rounds_csv(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def startups_page(request: HttpRequest) -> HttpResponse:
-    status = _status()
-    form = StartupFilterForm(request.GET or None)
-    filters = form.filters() if request.GET else {}
-    sort = form.value("sort", "name") if request.GET else "name"
-    page = Paginator(directory_selectors.startups_table(filters, sort), STARTUPS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
-    choices = overview.cached(status, "page-round-choices", directory_selectors.choice_lists)
-    return render(
-        request,
-        "dashboards/startups.html",
-        {"status": status, "form": form, "page": page, "sort": sort, "choices": choices},
-    )
-
-
-@require_GET
 def startup_page(request: HttpRequest, slug: str) -> HttpResponse:
     status = _status()
     detail = directory_selectors.startup_detail(slug)
@@ -300,7 +281,13 @@ def startup_page(request: HttpRequest, slug: str) -> HttpResponse:
         chart = overview.cached(
             status, "page-startup-valuations", build, startup.pk, get_language()
         )
-    return render(request, "dashboards/startup.html", {"status": status, **detail, "chart": chart})
+    profile_selectors.compact_rounds(detail["rounds"])
+    summary = profile_selectors.startup_summary(detail, overview.today(status))
+    return render(
+        request,
+        "dashboards/startup.html",
+        {"status": status, **detail, "chart": chart, "summary": summary},
+    )
 
 
 @require_GET
@@ -317,22 +304,6 @@ def startup_valuations_csv(request: HttpRequest, slug: str) -> HttpResponse:
     }
     header, rows = chart_tables.chart_table("valuations", [entry])
     return csv_response(f"valuations-{startup.slug}.csv", header, rows)
-
-
-@require_GET
-def investors_page(request: HttpRequest) -> HttpResponse:
-    status = _status()
-    form = InvestorFilterForm(request.GET or None)
-    filters = form.filters() if request.GET else {}
-    sort = form.value("sort", "-deals") if request.GET else "-deals"
-    page = Paginator(
-        directory_selectors.investors_table(filters, sort), INVESTORS_PER_PAGE
-    ).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "dashboards/investors.html",
-        {"status": status, "form": form, "page": page, "sort": sort},
-    )
 
 
 @require_GET
@@ -364,6 +335,10 @@ def investor_page(request: HttpRequest, slug: str) -> HttpResponse:
             "status": status,
             **detail,
             "portfolio": portfolio,
+            "summary": profile_selectors.investor_summary(
+                investor, detail["stats"], overview.today(status)
+            ),
+            "ai_definition": overview.DEFINITION_NOTES[DEFAULT_AI_DEFINITION],
             "chart": chart,
             "chart_csv": reverse("dashboards:chart-csv", args=["ai-share"])
             + "?"

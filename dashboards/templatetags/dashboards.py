@@ -7,6 +7,7 @@ from django.urls import translate_url
 from django.utils.http import urlencode
 
 from deals.vocab import metric_label
+from startups.models import StartupStatus
 from startups.vocab import format_partial_date
 
 from .. import formatting
@@ -77,6 +78,12 @@ def modality(value: str) -> str:
 @register.filter
 def tag_name(tag) -> str:
     return formatting.tag_name(tag)
+
+
+@register.filter
+def startup_status(value: str) -> str:
+    """A startup's status as the reader's language names it ('listed' rows read 'public')."""
+    return str(StartupStatus(value).label) if value in StartupStatus.values else value
 
 
 @register.filter

@@ -10,6 +10,7 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 PAGES = {
     "overview": "/",
     "startups": "/startups/",
+    "startups-little-ai-dragons": "/startups/?tag=little-ai-dragons",
     "startup-moonshot": "/startups/moonshot/",
     "investors": "/investors/",
     "investor-alibaba": "/investors/alibaba/",

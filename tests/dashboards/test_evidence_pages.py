@@ -231,12 +231,15 @@ def test_the_startup_page_marks_disputed_rounds_stakes_valuations_and_compute(
 
     page = client.get("/startups/moonshot/").content.decode()
 
+    mark_claims = [
+        ["CNY 24.4B", "HKEX", "2025-12-30", "primary filing", "✓ accepted"],
+        ["CNY 40.0B", "Bloomberg via goldberglawma.com", "2024-02-20", "syndicated copy", ""],
+    ]
     assert panels(page) == [
-        # The valuation table: the mark's value (the round has no post-money).
-        [
-            ["CNY 24.4B", "HKEX", "2025-12-30", "primary filing", "✓ accepted"],
-            ["CNY 40.0B", "Bloomberg via goldberglawma.com", "2024-02-20", "syndicated copy", ""],
-        ],
+        # The header's latest valuation and the valuation table: the mark's value (the round
+        # has no post-money).
+        mark_claims,
+        mark_claims,
         MOONSHOT_CLAIMS,
         [
             ["≈ 36%", "HKEX", "2025-12-30", "primary filing", "✓ accepted"],
@@ -251,12 +254,16 @@ def test_the_startup_page_marks_disputed_rounds_stakes_valuations_and_compute(
     assert (
         '<p class="notes">A magazine&#x27;s figure; &lt;the prospectus&gt; says less.</p>' in page
     )
-    assert '<p class="notes">Lead per Bloomberg.</p>' in page
-    assert '<p class="notes">Approximately 100,000 chips.</p>' in page
+    # A stake's notes are folded in its round's table.
     assert (
-        '<details class="notes"><summary>Bloomberg names Alibaba as the lead; SCMP names '
-        'Tencent and Alibaba together. Neither gives the… <span class="muted">(more)</span>'
-        "</summary>"
+        '<details class="notes"><summary>Notes</summary><p>Lead per Bloomberg.</p></details>'
+        in page
+    )
+    assert '<p class="notes">Approximately 100,000 chips.</p>' in page
+    # A round's notes are folded, whatever their length.
+    assert (
+        '<details class="notes"><summary>Notes</summary><p>Bloomberg names Alibaba as the lead; '
+        "SCMP names Tencent and Alibaba together. Neither gives the"
     ) in page
     assert "&lt;b&gt;Not bold&lt;/b&gt; and a second sentence" in page
     assert "<b>Not bold</b>" not in page

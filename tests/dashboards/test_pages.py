@@ -18,7 +18,7 @@ from dashboards.network import circle_layout
 from dashboards.refresh import refresh_full
 from deals import services
 from deals.models import FundingRound, Investor, Participation
-from startups.models import ModelProduct, Startup
+from startups.models import ModelProduct, Startup, Tag
 from tests.dashboards.data import analyze
 from tests.factories import FxRateFactory, InvestorFactory, StartupFactory
 
@@ -32,11 +32,20 @@ MAX_QUERIES = {
     # the overview's are for the disputed figures (dashboards.dispute_selectors).
     "/": 28,
     "/?investor=alibaba&investor=meituan&period=quarter&since=2020&until=2025": 28,
-    "/startups/": 7,
-    "/startups/?ai=1&sort=-valuation&city=Beijing": 7,
+    # Two of them for the sources of the latest valuations shown (rounds' and reports').
+    "/startups/": 9,
+    "/startups/?ai=1&sort=-valuation&city=Beijing": 9,
+    "/startups/?sort=-raised": 9,
+    "/startups/export.csv": 7,
+    # A tag's page adds its tag and its chart: the startups valued, their valuations, the
+    # rounds' leads and the sources of rounds and reports.
+    "/startups/?tag=little-ai-dragons": 15,
+    "/startups/valuations.csv?tag=little-ai-dragons": 7,
     # One of them, on the startup, investor and rounds pages, for the disputed figures' claims.
     "/startups/{startup}/": 19,
     "/investors/": 5,
+    "/investors/?sort=-unicorns": 5,
+    "/investors/export.csv": 5,
     "/investors/{investor}/": 21,  # the portfolio is paginated: one count
     "/rounds/": 10,
     "/rounds/?investor={investor}&sort=-amount&disclosed=on": 12,
@@ -64,6 +73,8 @@ def large_dataset(startups: int = 150, investors: int = 60, rounds: int = 900) -
     services.investor_ancestry_rebuild()
     everyone = parents + affiliates
     companies = [StartupFactory(slug=f"co-{i}", is_ai=i % 3 != 0) for i in range(startups)]
+    # More startups than a tag's chart draws.
+    Tag.objects.create(slug="little-ai-dragons").startups.add(*companies[:12])
     made = FundingRound.objects.bulk_create(
         FundingRound(
             startup=companies[i % startups],

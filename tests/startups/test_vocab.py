@@ -11,6 +11,7 @@ from startups.vocab import (
     parse_partial_date,
     period_end,
     ratio_qualifier,
+    sum_qualifier,
 )
 
 
@@ -89,3 +90,22 @@ def test_a_ratio_is_bounded_as_its_numerator_and_against_its_denominator(
     numerator, denominator, ratio
 ):
     assert ratio_qualifier(numerator, denominator) == ratio
+
+
+@pytest.mark.parametrize(
+    ("at_least", "approx", "at_most", "total"),
+    [
+        # $100M + $200M exactly: exactly $300M
+        (0, 0, 0, "exact"),
+        (0, 2, 0, "approx"),
+        # One part "over": the sum is at least what the parts say, whatever else it holds
+        (1, 0, 0, "at_least"),
+        (1, 3, 0, "at_least"),
+        (0, 1, 2, "at_most"),
+        # "Over" one part, "up to" another: bounded neither way, so about that much
+        (1, 0, 1, "approx"),
+        (2, 1, 1, "approx"),
+    ],
+)
+def test_a_sum_is_bounded_as_the_bounds_of_its_parts(at_least, approx, at_most, total):
+    assert sum_qualifier(at_least, approx, at_most) == total
