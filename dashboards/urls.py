@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import compute_views, views
 
 app_name = "dashboards"
 
@@ -18,4 +18,11 @@ urlpatterns = [
     path("investors/<slug:slug>/", views.investor_page, name="investor"),
     path("rounds/", views.rounds_page, name="rounds"),
     path("rounds/export.csv", views.rounds_csv, name="rounds-csv"),
+    path("compute/", compute_views.compute_page, name="compute"),
+    path("compute/export.csv", compute_views.compute_csv, name="compute-csv"),
+    path(
+        "compute/charts/<slug:slug>.csv",
+        compute_views.compute_chart_csv,
+        name="compute-chart-csv",
+    ),
 ]

@@ -22,6 +22,7 @@ from . import (
     chart_freshness,
     chart_tables,
     charts,
+    compute_selectors,
     directory_selectors,
     overview,
     page_selectors,
@@ -364,6 +365,7 @@ def investor_page(request: HttpRequest, slug: str) -> HttpResponse:
             "status": status,
             **detail,
             "portfolio": portfolio,
+            "compute_deals": compute_selectors.provider_deals(investor),
             "chart": chart,
             "chart_csv": reverse("dashboards:chart-csv", args=["ai-share"])
             + "?"

@@ -37,7 +37,9 @@ MAX_QUERIES = {
     # One of them, on the startup, investor and rounds pages, for the disputed figures' claims.
     "/startups/{startup}/": 19,
     "/investors/": 5,
-    "/investors/{investor}/": 21,  # the portfolio is paginated: one count
+    # The portfolio is paginated: one count; two for the compute deals it or its affiliates
+    # provided, and their sources.
+    "/investors/{investor}/": 22,
     "/rounds/": 10,
     "/rounds/?investor={investor}&sort=-amount&disclosed=on": 12,
     "/rounds/export.csv": 4,
