@@ -14,6 +14,7 @@ PAGES = {
     "investors": "/investors/",
     "investor-alibaba": "/investors/alibaba/",
     "rounds": "/rounds/?investor=tencent&sort=-amount",
+    "compute": "/compute/",
 }
 TIMEOUT_MS = 20_000
 

@@ -14,7 +14,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_every_page_loads_draws_its_charts_and_stays_on_this_machine(site, watched):
-    expected_charts = {"overview": 6, "startup-moonshot": 1, "investor-alibaba": 1}
+    expected_charts = {"overview": 6, "startup-moonshot": 1, "investor-alibaba": 1, "compute": 3}
     for name, path in PAGES.items():
         response = watched.goto(site + path)
         assert response.status == 200, path

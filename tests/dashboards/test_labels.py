@@ -171,6 +171,7 @@ def every_page() -> list[str]:
         "/startups/",
         "/investors/",
         "/rounds/",
+        "/compute/",
         *(f"/startups/{slug}/" for slug in Startup.objects.values_list("slug", flat=True)),
         *(f"/investors/{slug}/" for slug in Investor.objects.values_list("slug", flat=True)),
     ]
@@ -183,7 +184,7 @@ def test_no_page_shows_a_raw_code_in_either_language(client, sample):
         r"(?<![\w/.=-])(" + "|".join(map(re.escape, sorted(codes))) + r")(?![\w/.-])"
     )
     pages = every_page()
-    assert len(pages) == 4 + 31 + 92
+    assert len(pages) == 5 + 31 + 92
 
     shown = {}
     for language in LANGUAGES:
