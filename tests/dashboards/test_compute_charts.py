@@ -20,7 +20,6 @@ from dashboards.compute_selectors import (
 )
 from dashboards.refresh import refresh_full
 from deals.services import funding_round_create, investor_ancestry_rebuild
-from tests.dashboards.test_compute_page import ledger  # noqa: F401 (a fixture)
 from tests.factories import InvestorFactory, StartupFactory
 
 pytestmark = pytest.mark.django_db
@@ -119,7 +118,7 @@ def test_credits_per_investor_are_the_capital_chart_for_investors_who_gave_credi
     assert list(figure.data[0].customdata) == ["/investors/alibaba/"]
 
 
-def test_chips_are_counted_per_generation_and_year_with_their_bounds(ledger):  # noqa: F811
+def test_chips_are_counted_per_generation_and_year_with_their_bounds(ledger):
     rows = chips_by_generation(compute_deals({}))
 
     assert rows == [
@@ -180,7 +179,7 @@ def csv_of(client, url: str) -> list[list[str]]:
     return list(csv.reader(io.StringIO(response.content.decode())))
 
 
-def test_each_chart_has_its_csv_with_bounds_in_their_own_columns(client, credit_rounds, ledger):  # noqa: F811
+def test_each_chart_has_its_csv_with_bounds_in_their_own_columns(client, credit_rounds, ledger):
     assert csv_of(client, "/compute/charts/credits-startups.csv") == [
         [
             "startup",
@@ -229,7 +228,7 @@ def test_each_chart_has_its_csv_with_bounds_in_their_own_columns(client, credit_
     ]
 
 
-def test_the_page_draws_the_three_charts_and_links_their_csvs(client, credit_rounds, ledger):  # noqa: F811
+def test_the_page_draws_the_three_charts_and_links_their_csvs(client, credit_rounds, ledger):
     page = client.get("/compute/?kind=training_run").content.decode()
 
     found = dict(

@@ -6,9 +6,10 @@ import datetime as dt
 
 import pytest
 
+from dashboards.formatting import NONE
 from deals.models import ComputeDeal
 from startups.models import Source
-from tests.dashboards.test_compute_page import FT, ledger, table_rows  # noqa: F401
+from tests.dashboards.compute_ledger import FT, table_rows
 from tests.factories import ComputeDealFactory, InvestorFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,8 +29,8 @@ def test_the_startup_page_lists_the_compute_deals_it_bought_with_a_link_to_the_l
             "2024-05",
             "Alibaba Cloud | part of Alibaba Group",
             "cloud credits",
-            "–",  # noqa: RUF001
-            "–",  # noqa: RUF001
+            NONE,
+            NONE,
             "≥ $300M",
             "www.ft.com",
             "",
@@ -37,9 +38,9 @@ def test_the_startup_page_lists_the_compute_deals_it_bought_with_a_link_to_the_l
     ]
     assert f'<a class="source" href="{FT}"' in page
     assert (
-        '<a href="/compute/?buyer=moonshot" id="compute-ledger-link">1 deal in the compute ledger</a>'
-        in page
-    )
+        '<a href="/compute/?buyer=moonshot" id="compute-ledger-link">'
+        "1 deal in the compute ledger</a>"
+    ) in page
 
 
 def test_the_provider_page_lists_its_affiliates_deals_with_a_link_to_the_ledger(client, ledger):
