@@ -92,7 +92,13 @@ def test_links_on_a_chinese_page_lead_to_chinese_pages(client):
 
     navigation = re.search(r'<nav aria-label="[^"]*">(.*?)</nav>', html, re.S)[1]
     links = re.findall(r'href="([^"]+)"', navigation)
-    assert links == ["/zh-hans/", "/zh-hans/startups/", "/zh-hans/investors/", "/zh-hans/rounds/"]
+    assert links == [
+        "/zh-hans/",
+        "/zh-hans/startups/",
+        "/zh-hans/investors/",
+        "/zh-hans/rounds/",
+        "/zh-hans/compute/",
+    ]
 
 
 def test_the_api_and_the_admin_have_no_prefix_and_follow_the_browser(client):
