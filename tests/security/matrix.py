@@ -296,6 +296,9 @@ def dashboard_endpoints() -> Iterator[Endpoint]:
         "dashboards:investor": investor_page,
         "dashboards:rounds": fixed("/rounds/"),
         "dashboards:rounds-csv": fixed("/rounds/export.csv"),
+        "dashboards:compute": fixed("/compute/"),
+        "dashboards:compute-csv": fixed("/compute/export.csv"),
+        "dashboards:compute-chart-csv": fixed("/compute/charts/chips.csv"),
     }
     for name, call in pages.items():
         yield Endpoint(name, "GET", PUBLIC, call)

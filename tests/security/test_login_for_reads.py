@@ -60,6 +60,8 @@ def data_urls() -> list[str]:
         "/",
         "/rounds/",
         "/rounds/export.csv",
+        "/compute/",
+        "/compute/export.csv",
         f"/charts/{CHART_SLUGS[0]}.csv",
         "/startups/zhipu/valuations.csv",
         "/startups/zhipu/",
