@@ -32,6 +32,7 @@ from deals.selectors import rounds_joined_by
 from startups.models import ModelProduct, Startup, Tag
 
 from .directory_tables import VALUATION_COLUMNS, latest_valuation, sort_order
+from .compute_parties import attach_parents, with_parties
 from .dispute_selectors import attach_disputes
 from .forms import ROUND_SORTS
 from .models import (
@@ -193,11 +194,8 @@ def startup_detail(slug: str) -> dict[str, Any] | None:
         ]
         for r in rounds
     }
-    compute_deals = list(
-        ComputeDeal.objects.filter(startup=startup)
-        .select_related("provider_investor")
-        .prefetch_related("sources")
-        .order_by("announced_on")
+    compute_deals = attach_parents(
+        list(with_parties(ComputeDeal.objects.filter(startup=startup)).order_by("announced_on"))
     )
     marks = [p.mark for p in points if p.mark_id]
     parts = [part for r in rounds for part in r.participations.all()]

@@ -21,29 +21,10 @@ NODE_LABEL_COLUMNS = 20
 BAR_LABEL_COLUMNS = 28
 
 
-def capital(rows: list[dict], status: dict) -> go.Figure:
+def capital(rows: list[dict], status: dict, title: str | None = None) -> go.Figure:
     """Whole rounds joined per investor, the compute credits in them picked out."""
     rows = list(reversed(rows))  # largest on top of a horizontal bar chart
-    top = max((float(r["capital_usd"] or 0) for r in rows), default=0)
     names = [label(r) for r in rows]
-    links = [reverse("dashboards:investor", args=[r["slug"]]) for r in rows]
-    credits = [float(r["credits_usd"] or 0) for r in rows]
-    rest = [max(float(r["capital_usd"] or 0) - c, 0) for r, c in zip(rows, credits, strict=True)]
-    figure = base_figure(
-        _("Capital of rounds joined, by investor"),
-        _("USD; whole rounds, so co-investors share the same money"),
-        status,
-        barmode="stack",
-        xaxis=money_ticks(top),
-        # Names wrapped onto two lines leave the bars room on a phone; rows tall enough
-        # for two lines.
-        yaxis={
-            "automargin": True,
-            "tickvals": names,
-            "ticktext": [wrap_label(n, BAR_LABEL_COLUMNS) for n in names],
-        },
-        height=max(360, 34 * len(rows) + 140),
-    )
     hover = [
         _(
             "<b>%(name)s</b><br>Rounds joined: %(capital)s (%(disclosed)s of %(deals)s deals "
@@ -63,6 +44,39 @@ def capital(rows: list[dict], status: dict) -> go.Figure:
         }
         for name, r in zip(names, rows, strict=True)
     ]
+    return cash_and_credits(
+        rows,
+        hover,
+        [reverse("dashboards:investor", args=[r["slug"]]) for r in rows],
+        base_figure(
+            title or _("Capital of rounds joined, by investor"),
+            _("USD; whole rounds, so co-investors share the same money"),
+            status,
+        ),
+    )
+
+
+def cash_and_credits(
+    rows: list[dict], hover: list[str], links: list[str], figure: go.Figure
+) -> go.Figure:
+    """Horizontal bars of `rows` (bottom to top), each capital split into its compute credits
+    and the rest (cash, or a form not disclosed): `capital_usd` and `credits_usd`, with
+    `name_en`/`name_zh`, drawn on `figure` with one hover text and link per row."""
+    names = [label(r) for r in rows]
+    credits = [float(r["credits_usd"] or 0) for r in rows]
+    rest = [max(float(r["capital_usd"] or 0) - c, 0) for r, c in zip(rows, credits, strict=True)]
+    figure.update_layout(
+        barmode="stack",
+        xaxis=money_ticks(max((r + c for r, c in zip(rest, credits, strict=True)), default=0)),
+        # Names wrapped onto two lines leave the bars room on a phone; rows tall enough
+        # for two lines.
+        yaxis={
+            "automargin": True,
+            "tickvals": names,
+            "ticktext": [wrap_label(n, BAR_LABEL_COLUMNS) for n in names],
+        },
+        height=max(360, 34 * len(rows) + 140),
+    )
     figure.add_trace(
         go.Bar(
             y=names,

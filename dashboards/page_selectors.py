@@ -241,16 +241,21 @@ CAPITAL_FIGURES = {
 
 
 def capital_by_investor(
-    since: int | None, until: int | None, limit: int = CAPITAL_BARS
+    since: int | None, until: int | None, limit: int = CAPITAL_BARS, with_credits: bool = False
 ) -> list[dict]:
     """Capital of the rounds each top-level investor joined, the compute credits in it and
     its own contribution, each with its bound, summed over the years chosen, the `limit`
     largest: over all years, the first rows of an index on the investors' totals; over some
-    years, one GROUP BY of their year rows (the bound counted over them)."""
+    years, one GROUP BY of their year rows (the bound counted over them). `with_credits`:
+    only the investors whose rounds disclose compute credits."""
     if since is None and until is None:
+        totals = InvestorTotal.objects.filter(
+            investor__parent__isnull=True, capital_usd__isnull=False
+        )
+        if with_credits:
+            totals = totals.filter(compute_credits_usd__isnull=False)
         rows = (
-            InvestorTotal.objects.filter(investor__parent__isnull=True, capital_usd__isnull=False)
-            .values(*INVESTOR_FIELDS, "investor__kind")
+            totals.values(*INVESTOR_FIELDS, "investor__kind")
             .annotate(
                 **{name: F(value) for name, (_, value, _) in CAPITAL_FIGURES.items()},
                 deals=F("deals_total"),
@@ -285,7 +290,7 @@ def capital_by_investor(
                     for q in BOUNDS
                 },
             )
-            .filter(capital__isnull=False)
+            .filter(capital__isnull=False, **({"credits__isnull": False} if with_credits else {}))
             .order_by("-capital", "investor__slug")[:limit]
         )
     return [

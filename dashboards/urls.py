@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import directory_views, product_views, views
+from . import compute_views, directory_views, product_views, views
 
 app_name = "dashboards"
 
@@ -28,4 +28,11 @@ urlpatterns = [
     path("products/", product_views.products_page, name="products"),
     path("products/export.csv", product_views.products_csv, name="products-csv"),
     path("products/filings.csv", product_views.filings_csv, name="products-filings-csv"),
+    path("compute/", compute_views.compute_page, name="compute"),
+    path("compute/export.csv", compute_views.compute_csv, name="compute-csv"),
+    path(
+        "compute/charts/<slug:slug>.csv",
+        compute_views.compute_chart_csv,
+        name="compute-chart-csv",
+    ),
 ]

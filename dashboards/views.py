@@ -23,6 +23,7 @@ from . import (
     chart_freshness,
     chart_tables,
     charts,
+    compute_selectors,
     directory_selectors,
     overview,
     page_selectors,
@@ -339,6 +340,7 @@ def investor_page(request: HttpRequest, slug: str) -> HttpResponse:
                 investor, detail["stats"], overview.today(status)
             ),
             "ai_definition": overview.DEFINITION_NOTES[DEFAULT_AI_DEFINITION],
+            "compute_deals": compute_selectors.provider_deals(investor),
             "chart": chart,
             "chart_csv": reverse("dashboards:chart-csv", args=["ai-share"])
             + "?"

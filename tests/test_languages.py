@@ -98,6 +98,7 @@ def test_links_on_a_chinese_page_lead_to_chinese_pages(client):
         "/zh-hans/investors/",
         "/zh-hans/rounds/",
         "/zh-hans/products/",
+        "/zh-hans/compute/",
     ]
 
 

@@ -10,7 +10,7 @@ from deals.vocab import metric_label
 from startups.models import StartupStatus
 from startups.vocab import format_partial_date
 
-from .. import formatting
+from .. import chips, formatting
 from ..citations import Citation, copies_only, figure_label, list_separator
 
 register = template.Library()
@@ -175,3 +175,15 @@ def _preview(text: str) -> str:
     if " " in cut:
         cut = cut.rsplit(" ", 1)[0]
     return cut.rstrip(" ,;:") + "…"
+
+
+@register.filter
+def chip_generation(chip: str) -> str:
+    """The family of a chip as a deal names it: `{{ deal.chip|chip_generation }}`."""
+    return chips.generation_label(chips.chip_generation(chip))
+
+
+@register.filter
+def fx_rate(rate) -> str:
+    """An FX rate as stored, without its padding zeros and never in exponent form: 7.2."""
+    return "" if rate is None else format(rate.normalize(), "f")

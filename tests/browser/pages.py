@@ -16,6 +16,7 @@ PAGES = {
     "investor-alibaba": "/investors/alibaba/",
     "rounds": "/rounds/?investor=tencent&sort=-amount",
     "products": "/products/",
+    "compute": "/compute/",
 }
 TIMEOUT_MS = 20_000
 

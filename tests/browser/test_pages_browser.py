@@ -20,6 +20,7 @@ def test_every_page_loads_draws_its_charts_and_stays_on_this_machine(site, watch
         "startup-moonshot": 1,
         "investor-alibaba": 1,
         "products": 1,
+        "compute": 3,
     }
     for name, path in PAGES.items():
         response = watched.goto(site + path)

@@ -2,6 +2,7 @@
 
 import pytest
 
+from tests.dashboards.compute_ledger import ledger  # noqa: F401 (a fixture)
 from tests.dashboards.data import load_sample
 
 

@@ -172,6 +172,7 @@ def every_page() -> list[str]:
         "/investors/",
         "/rounds/",
         "/products/",
+        "/compute/",
         *(f"/startups/{slug}/" for slug in Startup.objects.values_list("slug", flat=True)),
         *(f"/investors/{slug}/" for slug in Investor.objects.values_list("slug", flat=True)),
     ]

@@ -46,7 +46,9 @@ MAX_QUERIES = {
     "/investors/": 5,
     "/investors/?sort=-unicorns": 5,
     "/investors/export.csv": 5,
-    "/investors/{investor}/": 21,  # the portfolio is paginated: one count
+    # The portfolio is paginated: one count; two for the compute deals it or its affiliates
+    # provided, and their sources.
+    "/investors/{investor}/": 23,
     "/rounds/": 10,
     "/rounds/?investor={investor}&sort=-amount&disclosed=on": 12,
     "/rounds/export.csv": 4,

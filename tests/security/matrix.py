@@ -299,6 +299,9 @@ def dashboard_endpoints() -> Iterator[Endpoint]:
         "dashboards:products": fixed("/products/"),
         "dashboards:products-csv": fixed("/products/export.csv"),
         "dashboards:products-filings-csv": fixed("/products/filings.csv"),
+        "dashboards:compute": fixed("/compute/"),
+        "dashboards:compute-csv": fixed("/compute/export.csv"),
+        "dashboards:compute-chart-csv": fixed("/compute/charts/chips.csv"),
     }
     for name, call in pages.items():
         yield Endpoint(name, "GET", PUBLIC, call)

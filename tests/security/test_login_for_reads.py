@@ -63,6 +63,8 @@ def data_urls() -> list[str]:
         "/products/",
         "/products/export.csv",
         "/products/filings.csv",
+        "/compute/",
+        "/compute/export.csv",
         f"/charts/{CHART_SLUGS[0]}.csv",
         "/startups/zhipu/valuations.csv",
         "/startups/zhipu/",
