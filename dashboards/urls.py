@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import pair_views, views
 
 app_name = "dashboards"
 
@@ -16,6 +16,11 @@ urlpatterns = [
     ),
     path("investors/", views.investors_page, name="investors"),
     path("investors/<slug:slug>/", views.investor_page, name="investor"),
+    path(
+        "investors/<slug:slug>/with/<slug:other>/",
+        pair_views.investor_pair_page,
+        name="investor-pair",
+    ),
     path("rounds/", views.rounds_page, name="rounds"),
     path("rounds/export.csv", views.rounds_csv, name="rounds-csv"),
 ]
