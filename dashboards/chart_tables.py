@@ -154,19 +154,38 @@ def chart_table(slug: str, data: Any) -> tuple[list[str], list[list]]:
             ]
             for r in data
         ]
-    if slug == "network":
-        slugs = {n["id"]: n["slug"] for n in data["nodes"]}
-        header = ["investor_a", "investor_b", "shared_startups", "shared_rounds", "first_together"]
-        return header, [
-            [
-                slugs[e["investor_a_id"]],
-                slugs[e["investor_b_id"]],
-                e["shared_startups"],
-                e["shared_rounds"],
-                e["first_together"],
-            ]
-            for e in data["edges"]
+    if slug == "co-investments":
+        investors = {investor["id"]: investor for investor in data["investors"]}
+        header = [
+            "investor_a",
+            "name_a_en",
+            "name_a_zh",
+            "investor_b",
+            "name_b_en",
+            "name_b_zh",
+            "shared_startups",
+            "shared_rounds",
+            "first_together",
+            "first_together_precision",
+            "startups",
         ]
+        rows = []
+        for pair in data["pairs"]:
+            a, b = investors[pair["investor_a_id"]], investors[pair["investor_b_id"]]
+            rows.append(
+                [
+                    a["slug"],
+                    *_names(a),
+                    b["slug"],
+                    *_names(b),
+                    pair["shared_startups"],
+                    pair["shared_rounds"],
+                    pair["first_together"],
+                    pair["first_together_precision"],
+                    ";".join(startup["slug"] for startup in pair["startups"]),
+                ]
+            )
+        return header, rows
     if slug == "products":
         header = ["startup", "name_en", "name_zh", "quarter_start", "new_products", "cumulative"]
         return header, [

@@ -28,11 +28,11 @@ from deals.models import (
     ReportedMetric,
     ValuationMark,
 )
-from deals.selectors import rounds_joined_by
+from deals.selectors import joined_by_investors, rounds_joined_by
 from startups.models import ModelProduct, Startup, Tag
 
-from .directory_tables import VALUATION_COLUMNS, latest_valuation, sort_order
 from .compute_parties import attach_parents, with_parties
+from .directory_tables import VALUATION_COLUMNS, latest_valuation, sort_order
 from .dispute_selectors import attach_disputes
 from .forms import ROUND_SORTS
 from .models import (
@@ -77,16 +77,7 @@ def rounds_table(filters: dict[str, Any], sort: str | None) -> QuerySet[FundingR
     if startups := filters.get("startup"):
         rounds = rounds.filter(startup__slug__in=startups)
     if investors := filters.get("investor"):
-        rounds = rounds.filter(
-            Exists(
-                Participation.objects.filter(
-                    round=OuterRef("pk"),
-                    investor__in=InvestorAncestry.objects.filter(
-                        ancestor__slug__in=investors
-                    ).values("investor"),
-                )
-            )
-        )
+        rounds = rounds.filter(joined_by_investors(investors, every=filters.get("match") == "all"))
     if city := filters.get("city"):
         rounds = rounds.filter(startup__city__iexact=city)
     if ai := filters.get("ai"):

@@ -149,6 +149,10 @@ ROUND_SORTS = {
 }
 
 
+# How the rounds table combines the investors named: rounds any of them joined, or all.
+INVESTOR_MATCHES = [("any", _("any of these investors")), ("all", _("all of these investors"))]
+
+
 def sort_choices(keys) -> list[tuple[str, str]]:
     return [(key, key) for key in keys] + [(f"-{key}", f"-{key}") for key in keys]
 
@@ -158,6 +162,9 @@ class RoundFilterForm(FilterForm):
     q = forms.CharField(label=_("Startup name"), required=False, max_length=100)
     startup = SlugsField(label=_("Startups"))
     investor = SlugsField(label=_("Investors"))
+    match = forms.ChoiceField(
+        label=_("Rounds with"), choices=INVESTOR_MATCHES, required=False, initial="any"
+    )
     city = forms.CharField(label=_("City"), required=False, max_length=100)
     ai = forms.ChoiceField(label=_("AI startups only"), choices=YES_NO, required=False)
     confidence = forms.ChoiceField(
@@ -180,6 +187,7 @@ class RoundFilterForm(FilterForm):
             "q",
             "startup",
             "investor",
+            "match",
             "city",
             "ai",
             "confidence",

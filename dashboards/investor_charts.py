@@ -1,24 +1,22 @@
 """Investor charts: capital of the rounds joined, split into cash and compute credits, and
-the co-investment network. Same conventions as dashboards.charts."""
-
-import math
+the co-investment matrix. Same conventions as dashboards.charts."""
 
 import plotly.graph_objects as go
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from .chart_text import label, shorten, wrap_label
-from .charts import OKABE_ITO, TITLED_TOP_MARGIN, base_figure, money_ticks
+from .charts import OKABE_ITO, base_figure, money_ticks
 from .formatting import money
-from .network import circle_layout, label_position
 
-CORPORATE = "#D55E00"
-OTHER_INVESTOR = "#56B4E9"
-# Room for a name beside a network node or a capital bar, in columns (a Chinese character
-# takes two): a phone's chart has about 330 px for both sides of the circle, or for names
-# and bars.
-NODE_LABEL_COLUMNS = 20
+# Room for a name beside a capital bar or a matrix row, in columns (a Chinese character
+# takes two): a phone's chart has about 330 px for the names and the bars or cells.
 BAR_LABEL_COLUMNS = 28
+MATRIX_LABEL_COLUMNS = 14
+# Light to dark blue (Okabe and Ito's blue at the dark end): more startups, darker; plotly
+# writes each cell's count in black or white, whichever reads on its colour.
+HOVER_NAMES_PER_LINE = 3
+MATRIX_COLOURS = [[0.0, "#D6E9F8"], [1.0, "#0072B2"]]
 
 
 def capital(rows: list[dict], status: dict, title: str | None = None) -> go.Figure:
@@ -104,89 +102,89 @@ def cash_and_credits(
     return figure
 
 
-def network(data: dict, status: dict) -> go.Figure:
-    """Investors as nodes sized by deals, an edge per pair that shares startups, thicker
-    for more; the big corporates in their own colour and always named."""
-    nodes, edges = data["nodes"], data["edges"]
-    on_circle = circle_layout(
-        [
-            [n["id"] for n in nodes if n["kind"] == "corporate"],
-            [n["id"] for n in nodes if n["kind"] != "corporate"],
-        ]
-    )
-    # An ellipse in data units that looks round in a card wider than tall.
-    position = {node: (x * 1.3, y * 0.9) for node, (x, y) in on_circle.items()}
+def co_investment_matrix(data: dict, status: dict) -> go.Figure:
+    """The top investors in rows and columns; a cell, the startups the two backed together,
+    coloured by their count and written in it, the startups named on hover; a click opens
+    the pair's page. Empty where two never met."""
+    investors, pairs = data["investors"], {}
+    for pair in data["pairs"]:
+        pairs[pair["investor_a_id"], pair["investor_b_id"]] = pair
+        pairs[pair["investor_b_id"], pair["investor_a_id"]] = pair
+    names = [label(investor) for investor in investors]
+    counts, hover, links = [], [], []
+    for row in investors:
+        counts.append([])
+        hover.append([])
+        links.append([])
+        for column in investors:
+            pair = pairs.get((row["id"], column["id"]))
+            counts[-1].append(pair["shared_startups"] if pair else None)
+            hover[-1].append(_cell_hover(row, column, pair) if pair else "")
+            links[-1].append(
+                reverse("dashboards:investor-pair", args=[row["slug"], column["slug"]])
+                if pair
+                else ""
+            )
+    places = list(range(len(investors)))
+    names_axis = {
+        "tickmode": "array",
+        "tickvals": places,
+        "ticktext": [shorten(name, MATRIX_LABEL_COLUMNS) for name in names],
+        "showgrid": False,
+        "zeroline": False,
+        "automargin": True,
+        "fixedrange": True,
+        "tickfont": {"size": 11},
+    }
     figure = base_figure(
-        _("Who invests together"),
-        _("node size: deals; line width: startups backed together"),
+        _("Startups backed together, by pair of investors"),
+        _("count of startups; the top %(count)s investors by deals") % {"count": len(investors)},
         status,
-        xaxis={"visible": False, "range": [-2.5, 2.5], "fixedrange": True},
-        yaxis={"visible": False, "range": [-1.05, 1.05], "fixedrange": True},
-        height=600,
-        margin={"l": 8, "r": 8, "t": TITLED_TOP_MARGIN, "b": 48},  # no axes to label
-        showlegend=True,
+        # Every name written (no tick skipped). Column names slant up to their column, so
+        # that the last one stays inside the figure, steeply enough that neighbours keep
+        # apart in a phone's columns (at -45 degrees they touched), or stand upright.
+        xaxis={**names_axis, "autotickangles": [-60, -90]},
+        yaxis={**names_axis, "autorange": "reversed"},
+        height=max(420, 34 * len(investors) + 200),
     )
-    heaviest = max((e["shared_startups"] for e in edges), default=1)
-    corporates = {n["id"] for n in nodes if n["kind"] == "corporate"}
-    # One trace per line width (plotly sets width per trace); pairs of big corporates in
-    # their colour, drawn last so that they stay on top.
-    buckets: dict[tuple[bool, int], list] = {}
-    for edge in edges:
-        width = 1 + round(3 * (edge["shared_startups"] - 1) / max(heaviest - 1, 1))
-        rivals = edge["investor_a_id"] in corporates and edge["investor_b_id"] in corporates
-        buckets.setdefault((rivals, width), []).append(edge)
-    for rivals, width in sorted(buckets):
-        x, y = [], []
-        for edge in buckets[rivals, width]:
-            (x0, y0), (x1, y1) = position[edge["investor_a_id"]], position[edge["investor_b_id"]]
-            x += [x0, x1, None]
-            y += [y0, y1, None]
-        colour = "rgba(213,94,0,0.55)" if rivals else "rgba(128,128,128,0.35)"
-        figure.add_trace(
-            go.Scatter(
-                x=x,
-                y=y,
-                mode="lines",
-                hoverinfo="skip",
-                showlegend=False,
-                line={"width": width * 0.9, "color": colour},
-            )
+    figure.add_trace(
+        go.Heatmap(
+            x=places,
+            y=places,
+            z=counts,
+            zmin=1,
+            colorscale=MATRIX_COLOURS,
+            showscale=False,
+            xgap=2,
+            ygap=2,
+            texttemplate="%{z}",
+            textfont={"size": 11},
+            hovertext=hover,
+            hoverinfo="text",
+            hoverongaps=False,
+            customdata=links,
         )
-    biggest = max((n["deals"] for n in nodes), default=1)
-    for corporate in (True, False):
-        group = [n for n in nodes if (n["kind"] == "corporate") == corporate]
-        if not group:
-            continue
-        figure.add_trace(
-            go.Scatter(
-                x=[position[n["id"]][0] for n in group],
-                y=[position[n["id"]][1] for n in group],
-                mode="markers+text",
-                text=[shorten(label(n), NODE_LABEL_COLUMNS) for n in group],
-                textposition=[label_position(on_circle[n["id"]]) for n in group],
-                textfont={"size": 11 if corporate else 10},
-                name=_("big corporate investors") if corporate else _("other investors"),
-                marker={
-                    "size": [8 + 22 * math.sqrt(n["deals"] / biggest) for n in group],
-                    "color": CORPORATE if corporate else OTHER_INVESTOR,
-                    "line": {"width": 1, "color": "#ffffff"},
-                    "symbol": "diamond" if corporate else "circle",
-                },
-                hovertext=[
-                    _(
-                        "<b>%(name)s</b><br>%(deals)s deals, %(ai)s in AI<br>"
-                        "co-invests with %(partners)s of these investors"
-                    )
-                    % {
-                        "name": label(n),
-                        "deals": n["deals"],
-                        "ai": n["deals_ai"],
-                        "partners": n["partners"],
-                    }
-                    for n in group
-                ],
-                hoverinfo="text",
-                customdata=[reverse("dashboards:investor", args=[n["slug"]]) for n in group],
-            )
-        )
+    )
     return figure
+
+
+def _cell_hover(row: dict, column: dict, pair: dict) -> str:
+    shown = [label(startup) for startup in pair["startups"]]
+    more = pair["shared_startups"] - len(shown)
+    if more > 0:
+        shown.append(_("and %(count)s more") % {"count": more})
+    # A few names a line, so that the hover box stays narrower than a phone.
+    lines = [
+        shown[i : i + HOVER_NAMES_PER_LINE] for i in range(0, len(shown), HOVER_NAMES_PER_LINE)
+    ]
+    names = "<br>".join(", ".join(line) for line in lines)
+    return _(
+        "<b>%(first)s and %(second)s</b><br>%(startups)s startups backed together, "
+        "%(rounds)s rounds together<br>%(names)s"
+    ) % {
+        "first": label(row),
+        "second": label(column),
+        "startups": pair["shared_startups"],
+        "rounds": pair["shared_rounds"],
+        "names": names,
+    }

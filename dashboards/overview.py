@@ -22,6 +22,8 @@ from . import (
     charts,
     investor_charts,
     page_selectors,
+    pair_chart_views,
+    pair_selectors,
     selectors,
     unicorn_chart_views,
     unicorn_selectors,
@@ -82,12 +84,14 @@ class ChartView:
     csv_url: str
     sources_url: str
     external_sources: list[tuple[str, str]] = field(default_factory=list)
+    # Pages of this site the chart leads to, beside the chart (its clicks lead there too).
+    links: list[tuple[str, str]] = field(default_factory=list)
     coverage: list[str] = field(default_factory=list)
 
 
 # Bump when the figures' code changes, so that a deploy does not serve figures cached by the
 # previous code until the next refresh.
-FIGURES_VERSION = 3
+FIGURES_VERSION = 4
 
 
 def cache_token(status: dict) -> str | None:
@@ -148,7 +152,7 @@ DATA: dict[str, Callable[[ChartFilters], Any]] = {
     "valuations": lambda f: unicorn_selectors.unicorn_valuations(),
     "unicorns": lambda f: unicorn_selectors.unicorn_counts(f.period),
     "capital": lambda f: page_selectors.capital_by_investor(f.since, f.until),
-    "network": lambda f: page_selectors.co_investment_network(),
+    "co-investments": lambda f: pair_selectors.co_investment_matrix(),
     "products": _products_data,
 }
 # Which filters each chart depends on (the rest would only split the cache).
@@ -157,7 +161,7 @@ FILTER_KEYS: dict[str, Callable[[ChartFilters], str]] = {
     "valuations": lambda f: "",
     "unicorns": lambda f: f.period,
     "capital": lambda f: f"{f.since}|{f.until}",
-    "network": lambda f: "",
+    "co-investments": lambda f: "",
     "products": lambda f: "",
 }
 CHART_SLUGS = list(DATA)
@@ -166,7 +170,7 @@ QUESTIONS = {
     "valuations": gettext_lazy("How fast did the AI unicorns' valuations climb?"),
     "unicorns": gettext_lazy("How many AI startups are valued at $1 billion or more?"),
     "capital": gettext_lazy("Who brings the most capital, and how much of it is compute?"),
-    "network": gettext_lazy("Do rivals back the same startups?"),
+    "co-investments": gettext_lazy("Do rivals back the same startups?"),
     "products": gettext_lazy("Who launches the most AI models and apps?"),
 }
 
@@ -174,7 +178,7 @@ QUESTIONS = {
 # What a chart's CSV holds beyond what the chart draws.
 TABLE_DATA: dict[str, Callable[[ChartFilters], Any]] = {
     "unicorns": lambda f: unicorn_selectors.unicorn_counts(f.period, members=True),
-    "network": lambda f: page_selectors.co_investment_network(edges=None),
+    "co-investments": lambda f: pair_selectors.co_investment_matrix(names=None),
 }
 
 
@@ -292,22 +296,6 @@ def _capital_view(data: list, f: ChartFilters, status: dict) -> dict:
     }
 
 
-def _network_view(data: dict, f: ChartFilters, status: dict) -> dict:
-    return {
-        "figure": investor_charts.network(data, status),
-        "coverage": [
-            _(
-                "The %(nodes)s investors with the most deals (affiliates counted with their "
-                "parent): %(pairs)s pairs among them backed the same startup; the lines show "
-                "%(edges)s, every pair of big corporates and the strongest others (the CSV "
-                "lists them all)."
-            )
-            % {"nodes": len(data["nodes"]), "edges": len(data["edges"]), "pairs": data["pairs"]}
-        ],
-        "sources_url": reverse("dashboards:investors"),
-    }
-
-
 def _products_view(data: dict, f: ChartFilters, status: dict) -> dict:
     coverage = [
         _("%(count)s model products and apps tracked, with launch dates.")
@@ -339,7 +327,7 @@ VIEWS = {
     "valuations": unicorn_chart_views.valuations_view,
     "unicorns": unicorn_chart_views.unicorns_view,
     "capital": _capital_view,
-    "network": _network_view,
+    "co-investments": pair_chart_views.co_investments_view,
     "products": _products_view,
 }
 UNITS = {
@@ -347,7 +335,7 @@ UNITS = {
     "valuations": gettext_lazy("USD"),
     "unicorns": gettext_lazy("count"),
     "capital": gettext_lazy("USD"),
-    "network": gettext_lazy("count"),
+    "co-investments": gettext_lazy("count"),
     "products": gettext_lazy("count"),
 }
 
@@ -367,6 +355,7 @@ def chart_view(slug: str, f: ChartFilters, status: dict) -> ChartView:
             csv_url=reverse("dashboards:chart-csv", args=[slug]) + (f"?{query}" if query else ""),
             sources_url=built["sources_url"],
             external_sources=built.get("external", []),
+            links=built.get("links", []),
             coverage=built["coverage"],
         )
 

@@ -2,7 +2,6 @@
 (GROUP BY in the database, top N in SQL), whatever the size of the data."""
 
 import datetime as dt
-from collections import Counter
 from typing import Any
 
 from django.db.models import (
@@ -26,7 +25,6 @@ from startups.vocab import ratio_qualifier, sum_qualifier
 from .citations import citations_of
 from .investor_aggregates import AI_COUNTS
 from .models import (
-    CoInvestment,
     DatasetTotal,
     InvestorPeriodStat,
     InvestorTotal,
@@ -37,10 +35,6 @@ from .unicorn_selectors import unicorns_on
 
 # What a person can take in on one chart; the rest stays in the tables and the CSV.
 CAPITAL_BARS = 15
-NETWORK_NODES = 30
-# Lines the network draws at most (the CSV lists every pair).
-NETWORK_EDGES = 100
-PAIR = ("investor_a_id", "investor_b_id")
 PRODUCT_LINES = 8
 SHARE_METRIC = "share_of_china_deals_in_ai_startups"
 DEALS_METRIC = "external_investment_deals"
@@ -314,35 +308,6 @@ def _capital_figures(row: dict) -> dict:
             sum_qualifier(*(row[f"{name}_{q}_n"] for q in BOUNDS)) if row[name] is not None else ""
         )
     return found
-
-
-def co_investment_network(
-    limit: int = NETWORK_NODES, edges: int | None = NETWORK_EDGES
-) -> dict[str, list[dict]]:
-    """The `limit` investors with the most deals and the pairs among them that backed the
-    same startups: two queries. Each node counts all its partners among them; with `edges`,
-    the pairs kept are those between big corporates (the rivals the chart asks about) and
-    the strongest others, that many in all (a complete graph of 30 is a hairball)."""
-    nodes = top_investors(limit)
-    ids = [node["id"] for node in nodes]
-    pairs = list(
-        CoInvestment.objects.filter(investor_a_id__in=ids, investor_b_id__in=ids)
-        .order_by("-shared_startups", "investor_a_id", "investor_b_id")
-        .values(
-            "investor_a_id", "investor_b_id", "shared_startups", "shared_rounds", "first_together"
-        )
-    )
-    partners = Counter(pair[side] for pair in pairs for side in PAIR)
-    for node in nodes:
-        node["partners"] = partners[node["id"]]
-    kept = list(pairs)
-    if edges is not None:
-        corporates = {node["id"] for node in nodes if node["kind"] == "corporate"}
-        rivals = {i for i, p in enumerate(pairs) if {p[s] for s in PAIR} <= corporates}
-        kept = [pairs[i] for i in sorted(rivals)]
-        kept += [p for i, p in enumerate(pairs) if i not in rivals][: max(edges - len(kept), 0)]
-    kept.sort(key=lambda pair: (pair["investor_a_id"], pair["investor_b_id"]))
-    return {"nodes": nodes, "edges": kept, "pairs": len(pairs)}
 
 
 def products_by_startup(limit: int = PRODUCT_LINES) -> list[dict]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import compute_views, directory_views, product_views, views
+from . import compute_views, directory_views, pair_views, product_views, views
 
 app_name = "dashboards"
 
@@ -23,6 +23,11 @@ urlpatterns = [
     path("investors/", directory_views.investors_page, name="investors"),
     path("investors/export.csv", directory_views.investors_csv, name="investors-csv"),
     path("investors/<slug:slug>/", views.investor_page, name="investor"),
+    path(
+        "investors/<slug:slug>/with/<slug:other>/",
+        pair_views.investor_pair_page,
+        name="investor-pair",
+    ),
     path("rounds/", views.rounds_page, name="rounds"),
     path("rounds/export.csv", views.rounds_csv, name="rounds-csv"),
     path("products/", product_views.products_page, name="products"),

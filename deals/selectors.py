@@ -1,6 +1,6 @@
 """Reads of deals: querysets that do the work in SQL."""
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from startups.models import Source, Startup
 
@@ -21,6 +21,22 @@ def rounds_joined_by(investor: Investor, *, lead_only: bool = False) -> QuerySet
     if lead_only:
         joined = joined.filter(is_lead=True)
     return FundingRound.objects.filter(Exists(joined))
+
+
+def joined_by_investors(slugs: list[str], *, every: bool = False) -> Q:
+    """A filter of rounds joined by any of the investors with these slugs (affiliates
+    rolled up), or with `every`, by each of them: one EXISTS per investor."""
+    groups = [[slug] for slug in slugs] if every else [slugs]
+    joined = (
+        Participation.objects.filter(
+            round=OuterRef("pk"),
+            investor__in=InvestorAncestry.objects.filter(ancestor__slug__in=group).values(
+                "investor"
+            ),
+        )
+        for group in groups
+    )
+    return Q(*(Exists(participations) for participations in joined))
 
 
 def records_held() -> dict[str, int]:

@@ -25,6 +25,7 @@ from deals.models import (
     ValuationKind,
     ValuationMark,
 )
+from deals.selectors import joined_by_investors
 from startups.models import ModelProduct, ProductKind, Source, Startup, StartupStatus, Tag
 from startups.search import search_limit_error
 from startups.sectors import Sector
@@ -212,10 +213,42 @@ def joined_by(queryset: QuerySet, investor: Investor, *, lead: bool = False) -> 
     return queryset.filter(Exists(joined))
 
 
+# Investors one `?investor=` list may name: an EXISTS each with `match=all`. As many as the
+# rounds page takes (dashboards.forms.SlugsField).
+MAX_INVESTORS_NAMED = 20
+INVESTOR_MATCHES = [("any", "any"), ("all", "all")]
+
+
+class SlugsField(forms.ModelMultipleChoiceField):
+    """Records named by their slugs, the parameter repeated; an unknown one is a 400 naming
+    it, as are more than MAX_INVESTORS_NAMED."""
+
+    def clean(self, value):
+        if value and len(value) > MAX_INVESTORS_NAMED:
+            raise verbatim_error(f"name at most {MAX_INVESTORS_NAMED} (got {len(value)})")
+        return super().clean(value)
+
+
+# The schema of each slug: drf-spectacular makes the parameter an array of them.
+@extend_schema_field({"type": "string", "pattern": r"^[A-Za-z0-9_-]+$"})
+class SlugsFilter(filters.ModelMultipleChoiceFilter):
+    field_class = SlugsField
+
+
 class FundingRoundFilter(FiguresFilter):
     startup = slug_filter(Startup, "Rounds of this startup.")
-    investor = slug_filter(
-        Investor, "Joined by this investor or an affiliate of it.", method="filter_investor"
+    investor = SlugsFilter(
+        queryset=Investor.objects.all(),
+        to_field_name="slug",
+        method="filter_investor",
+        help_text="Joined by this investor or an affiliate of it. Repeat it for several "
+        f"(at most {MAX_INVESTORS_NAMED}): rounds any of them joined, or with match=all, "
+        "rounds each of them joined.",
+    )
+    match = filters.ChoiceFilter(
+        choices=INVESTOR_MATCHES,
+        method="filter_match",
+        help_text="How several `investor` combine: any (the default) or all.",
     )
     lead_investor = slug_filter(
         Investor, "Led by this investor or an affiliate of it.", method="filter_lead_investor"
@@ -247,8 +280,16 @@ class FundingRoundFilter(FiguresFilter):
         model = FundingRound
         fields = ["startup", "round_label", "confidence"]
 
-    def filter_investor(self, queryset, name, investor):
-        return joined_by(queryset, investor)
+    def filter_investor(self, queryset, name, investors):
+        if not investors:  # none named: the field gives an empty queryset, not []
+            return queryset
+        slugs = [investor.slug for investor in investors]
+        every = self.form.cleaned_data.get("match") == "all"
+        return queryset.filter(joined_by_investors(slugs, every=every))
+
+    def filter_match(self, queryset, name, match):
+        """Read by filter_investor; alone it filters nothing."""
+        return queryset
 
     def filter_lead_investor(self, queryset, name, investor):
         return joined_by(queryset, investor, lead=True)

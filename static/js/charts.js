@@ -1,7 +1,8 @@
 /* Draws each figure embedded as <script type="application/json" id=...> into the element that
    names it in data-figure, in the page's light or dark colours, fitted to the element's width
    (a phone's 330 px as well as a desktop column). A click on a point opens the URL in its
-   customdata: a round, an investor, the rounds behind a share, or a source. */
+   customdata: a round, an investor, the rounds behind a share, a source, or the page of a pair
+   of investors (a matrix cell, whose customdata plotly gives as the cell's own). */
 (function () {
   "use strict";
   if (!window.Plotly) { return; }
@@ -13,8 +14,6 @@
   var TITLE_MARGIN = 8;
   // Space between the toolbar and the title, and half the space below the title, in px.
   var TITLE_GAP = 4;
-  // The widest a point's label may be, as a share of the chart's width.
-  var LABEL_SHARE = 0.28;
   var RESIZE_DELAY_MS = 150;
   var HEIGHT_TRIES = 5;
   var CONFIG = {
@@ -93,25 +92,6 @@
     }
   }
 
-  /* Point labels (the network's names) cut with an ellipsis to LABEL_SHARE of the chart's
-     width, so that the labels on both sides of a circle leave room for it. The full name
-     stays in the hover text. */
-  function shortenLabels(figure, width) {
-    var family = (figure.layout.font && figure.layout.font.family) || "sans-serif";
-    var room = width * LABEL_SHARE;
-    figure.data.forEach(function (trace) {
-      if (String(trace.mode).indexOf("text") < 0 || !Array.isArray(trace.text)) { return; }
-      var size = (trace.textfont && trace.textfont.size) || 12;
-      trace.text = trace.text.map(function (text) {
-        var cut = text;
-        while (cut.length > 1 && textWidth(cut + (cut === text ? "" : "…"), size, family) > room) {
-          cut = cut.slice(0, -1);
-        }
-        return cut === text ? text : cut.replace(/&[^;\s]*$/, "").trim() + "…";
-      });
-    });
-  }
-
   /* The title below the toolbar (plotly draws it over the title's right end otherwise), and
      the top margin fitted to the lines the title and subtitle take. Measured, since plotly
      places a title of several lines higher than asked. */
@@ -132,68 +112,6 @@
     return { "title.pad.t": full.title.pad.t + shift, "margin.t": Math.ceil(bottom + shift + TITLE_GAP * 2) };
   }
 
-  /* The x or y range in which every point's text label lies inside the plot area, which
-     clips it; null when the figure's own range already does. `span` is the axis length in
-     px; each label has its point's value and how far it reaches before and after it, in px
-     along the axis. The widest scale that fits every pair of labels wins, centred. */
-  function rangeFitting(axis, span, labels) {
-    var range = axis.range;
-    var scale = span / (range[1] - range[0]);
-    var fits = labels.every(function (l) {
-      var at = (l.value - range[0]) * scale;
-      return at - l.before >= 0 && at + l.after <= span;
-    });
-    if (fits || !labels.length) { return null; }
-    labels.forEach(function (a) {
-      labels.forEach(function (b) {
-        if (a.value > b.value) {
-          scale = Math.min(scale, (span - a.after - b.before) / (a.value - b.value));
-        }
-      });
-    });
-    if (!(scale > 0)) { return null; }
-    var low = -Infinity;
-    var high = Infinity;
-    labels.forEach(function (l) {
-      low = Math.max(low, l.value - (span - l.after) / scale);
-      high = Math.min(high, l.value - l.before / scale);
-    });
-    var start = (low + high) / 2;
-    return [start, start + span / scale];
-  }
-
-  /* Ranges that keep the labels of "markers+text" traces (the network's names) inside the
-     plot area, from where plotly drew them. */
-  function labelRanges(element) {
-    var full = element._fullLayout;
-    var size = full._size;
-    var svg = element.querySelector(".main-svg").getBoundingClientRect();
-    var left = svg.left + size.l;
-    var top = svg.top + size.t;
-    var across = [];
-    var down = [];
-    element._fullData.forEach(function (trace) {
-      var drawn = element.querySelector(".scatterlayer .trace" + trace.uid);
-      if (!drawn || String(trace.mode).indexOf("text") < 0) { return; }
-      var texts = drawn.querySelectorAll(".textpoint text");
-      if (texts.length !== trace.x.length) { return; }
-      trace.x.forEach(function (x, point) {
-        var box = texts[point].getBoundingClientRect();
-        var px = full.xaxis.l2p(x);
-        var py = full.yaxis.l2p(trace.y[point]);
-        across.push({ value: x, before: px - (box.left - left), after: box.right - left - px });
-        // Up the y axis is down the page.
-        down.push({ value: trace.y[point], before: box.bottom - top - py, after: py - (box.top - top) });
-      });
-    });
-    var update = {};
-    var x = rangeFitting(full.xaxis, size.w, across);
-    var y = rangeFitting(full.yaxis, size.h, down);
-    if (x) { update["xaxis.range"] = x; }
-    if (y) { update["yaxis.range"] = y; }
-    return update;
-  }
-
   /* The figure made taller until its plot area is MIN_PLOT_HEIGHT: plotly moves the
      margins its title and legend push after each change, so it may take more than one. */
   function heightened(element, tries) {
@@ -212,7 +130,6 @@
     element.setAttribute("data-drawn", "false");
     element.setAttribute("data-width", String(width));
     wrapTitle(figure.layout, width);
-    shortenLabels(figure, width);
     var config = Object.assign({}, CONFIG, {
       toImageButtonOptions: { format: "png", filename: element.getAttribute("data-name") || "chart",
                               scale: 2 }
@@ -224,8 +141,6 @@
       return window.Plotly.relayout(element, titlePlacement(element));
     }).then(function () {
       return heightened(element, HEIGHT_TRIES);
-    }).then(function () {
-      return window.Plotly.relayout(element, labelRanges(element));
     }).then(function () {
       element.setAttribute("data-drawn", "true");
     });

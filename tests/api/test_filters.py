@@ -198,6 +198,33 @@ def test_rounds_by_startup_investor_with_affiliates_and_lead(anonymous, world):
     assert ids(anonymous, "rounds", lead_investor="tencent") == [r2]
 
 
+def test_rounds_by_several_investors_any_of_them_or_all(anonymous, world):
+    r1, r2, r3 = (r.pk for r in world["rounds"])
+    # Alibaba joined Zhipu's round through Alibaba Cloud; Tencent joined all three.
+    both = {"investor": ["alibaba", "tencent"]}
+
+    assert sorted(ids(anonymous, "rounds", **both)) == [r1, r2, r3]
+    assert sorted(ids(anonymous, "rounds", **both, match="any")) == [r1, r2, r3]
+    assert sorted(ids(anonymous, "rounds", **both, match="all")) == [r1, r2]
+    assert ids(anonymous, "rounds", investor=["alibaba-cloud", "tencent"], match="all") == [r1]
+    assert ids(anonymous, "rounds", investor="alibaba", match="all") == sorted([r1, r2])[::-1]
+
+
+def test_a_bad_match_or_too_many_investors_is_a_400_naming_it(anonymous, world):
+    bad_match = anonymous.get("/api/v1/rounds/", {"investor": "alibaba", "match": "most"})
+    unknown = anonymous.get("/api/v1/rounds/", {"investor": ["alibaba", "nobody"]})
+    many = anonymous.get("/api/v1/rounds/", {"investor": [f"i{n}" for n in range(21)]})
+
+    assert bad_match.status_code == unknown.status_code == many.status_code == 400
+    assert bad_match.json() == {
+        "match": ["Select a valid choice. most is not one of the available choices."]
+    }
+    assert unknown.json() == {
+        "investor": ["Select a valid choice. nobody is not one of the available choices."]
+    }
+    assert many.json() == {"investor": ["name at most 20 (got 21)"]}
+
+
 def test_rounds_by_label_dates_amounts_currency_confidence_and_ai(anonymous, world):
     r1, r2, r3 = (r.pk for r in world["rounds"])
     assert sorted(ids(anonymous, "rounds", round_label="Series B")) == [r1, r3]

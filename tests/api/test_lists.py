@@ -7,7 +7,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from deals.models import Investor
+from deals import services
+from deals.models import FundingRound, Investor
 from startups.models import Source
 from tests.factories import (
     ComputeDealFactory,
@@ -159,6 +160,25 @@ def test_a_list_runs_the_same_queries_for_1_or_100_records(
         counts.append(len(queries))
 
     assert counts[0] == counts[1] == LIST_QUERIES[path]
+
+
+@pytest.mark.parametrize("size", [1, 30])
+def test_rounds_of_every_investor_named_run_a_fixed_number_of_queries(
+    anonymous, size, django_assert_num_queries
+):
+    make_many("rounds", 30)
+    named = [services.investor_create(slug=slug, name_en=slug) for slug in ("a", "b")]
+    for funding_round in FundingRound.objects.all():
+        for investor in named:
+            ParticipationFactory(round=funding_round, investor=investor)
+
+    # The list's queries, and one that finds the investors named.
+    with django_assert_num_queries(LIST_QUERIES["rounds"] + 1):
+        response = anonymous.get(
+            "/api/v1/rounds/", {"investor": ["a", "b"], "match": "all", "page_size": size}
+        )
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == size
 
 
 def test_a_token_adds_a_fixed_number_of_queries(writer, django_assert_max_num_queries):

@@ -139,3 +139,21 @@ def test_optional_query_parameters_may_be_sent_empty(openapi):
     assert all(parameter["allowEmptyValue"] for parameter in parameters)
     page_size = next(p for p in parameters if p["name"] == "page_size")
     assert page_size["schema"]["minimum"] == 1
+
+
+@pytest.mark.django_db
+def test_the_rounds_take_several_investors_and_how_they_combine(openapi):
+    parameters = {
+        parameter["name"]: parameter
+        for parameter in openapi["paths"]["/api/v1/rounds/"]["get"]["parameters"]
+    }
+
+    investor, match = parameters["investor"], parameters["match"]
+    assert (investor["schema"]["type"], investor["style"], investor["explode"]) == (
+        "array",
+        "form",
+        True,
+    )
+    assert investor["schema"]["items"] == {"type": "string", "pattern": "^[A-Za-z0-9_-]+$"}
+    assert match["schema"] == {"type": "string", "enum": ["all", "any"]}
+    assert "any (the default) or all" in match["description"]

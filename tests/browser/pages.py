@@ -14,6 +14,7 @@ PAGES = {
     "startup-moonshot": "/startups/moonshot/",
     "investors": "/investors/",
     "investor-alibaba": "/investors/alibaba/",
+    "pair-alibaba-tencent": "/investors/alibaba/with/tencent/",
     "rounds": "/rounds/?investor=tencent&sort=-amount",
     "products": "/products/",
     "compute": "/compute/",
@@ -30,6 +31,8 @@ def drawn_charts(page) -> dict[str, tuple[int, int]]:
     found = {}
     for chart in page.locator("[data-figure]").all():
         figure = json.loads(page.locator(f"#{chart.get_attribute('data-figure')}").text_content())
-        drawn = chart.locator(".scatterlayer g.trace, .barlayer g.trace").count()
+        drawn = chart.locator(
+            ".scatterlayer g.trace, .barlayer g.trace, .heatmaplayer g.hm"
+        ).count()
         found[chart.get_attribute("id")] = (len(figure["data"]), drawn)
     return found

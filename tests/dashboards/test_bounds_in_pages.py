@@ -16,7 +16,7 @@ from deals.models import FundingRound
 from startups.models import Startup
 
 pytestmark = pytest.mark.django_db
-CHART_SLUGS = ["ai-share", "valuations", "unicorns", "capital", "network", "products"]
+CHART_SLUGS = ["ai-share", "valuations", "unicorns", "capital", "co-investments", "products"]
 # 4E+1, 1.5e+16, -2E-7: what str() gives a Decimal or float with an exponent.
 EXPONENT = re.compile(r"^[+-]?\d+(\.\d+)?[eE][+-]?\d+$")
 

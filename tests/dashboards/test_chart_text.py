@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from dashboards.chart_text import shorten, text_width, wrap_label
-from dashboards.investor_charts import BAR_LABEL_COLUMNS, capital, network
+from dashboards.investor_charts import BAR_LABEL_COLUMNS, capital
 
 
 def test_a_chinese_character_takes_two_columns():
@@ -63,23 +63,3 @@ def test_the_capital_chart_labels_its_bars_with_wrapped_names_and_hovers_the_ful
     assert list(yaxis.tickvals) == ["HongShan (formerly Sequoia Capital China)"]
     assert list(yaxis.ticktext) == ["HongShan (formerly Sequoia<br>Capital China)"]
     assert "<b>HongShan (formerly Sequoia Capital China)</b>" in figure.data[0].hovertext[0]
-
-
-def test_the_network_names_nodes_in_at_most_twenty_columns():
-    nodes = [
-        {
-            "id": 1,
-            "slug": "long",
-            "name_en": "Beijing Artificial Intelligence Industry Investment Fund",
-            "name_zh": "",
-            "kind": "vc",
-            "deals": 2,
-            "deals_ai": 1,
-            "partners": 0,
-        }
-    ]
-
-    figure = network({"nodes": nodes, "edges": []}, {"computed_at": None})
-
-    assert list(figure.data[0].text) == ["Beijing Artificial…"]
-    assert (figure.layout.margin.l, figure.layout.margin.r) == (8, 8)

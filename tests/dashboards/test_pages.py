@@ -10,11 +10,11 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.db.models import Q
 from django.utils import timezone
 
 from dashboards.formatting import money
-from dashboards.models import InvestorPeriodStat
-from dashboards.network import circle_layout
+from dashboards.models import CoInvestment, InvestorPeriodStat
 from dashboards.refresh import refresh_full
 from deals import services
 from deals.models import FundingRound, Investor, Participation
@@ -24,14 +24,15 @@ from tests.factories import FxRateFactory, InvestorFactory, StartupFactory
 
 pytestmark = pytest.mark.django_db
 OVERVIEW_BUDGET_BYTES = 300_000
-CHART_SLUGS = ["ai-share", "valuations", "unicorns", "capital", "network", "products"]
+CHART_SLUGS = ["ai-share", "valuations", "unicorns", "capital", "co-investments", "products"]
 # The most queries a page may run on a cold cache, whatever the size of the data.
 MAX_QUERIES = {
     # Every page reads the data's status (three queries: the refresh state, pending changes,
     # the last edit); the charts over time read the reporting lags once per refresh. Two of
-    # the overview's are for the disputed figures (dashboards.dispute_selectors).
-    "/": 28,
-    "/?investor=alibaba&investor=meituan&period=quarter&since=2020&until=2025": 28,
+    # the overview's are for the disputed figures (dashboards.dispute_selectors), three for the
+    # co-investment matrix (its investors, their pairs, the startups each pair names).
+    "/": 29,
+    "/?investor=alibaba&investor=meituan&period=quarter&since=2020&until=2025": 29,
     # Two of them for the sources of the latest valuations shown (rounds' and reports').
     "/startups/": 9,
     "/startups/?ai=1&sort=-valuation&city=Beijing": 9,
@@ -49,12 +50,16 @@ MAX_QUERIES = {
     # The portfolio is paginated: one count; two for the compute deals it or its affiliates
     # provided, and their sources.
     "/investors/{investor}/": 23,
+    # The pair's investors, their families, the startups both backed, the rounds together
+    # with their participants and sources, the disputed figures' claims.
+    "/investors/{investor}/with/{partner}/": 10,
     "/rounds/": 10,
     "/rounds/?investor={investor}&sort=-amount&disclosed=on": 12,
+    "/rounds/?investor={investor}&investor={partner}&match=all": 12,
     "/rounds/export.csv": 4,
     "/charts/ai-share.csv": 6,
     "/charts/valuations.csv": 7,
-    "/charts/network.csv": 6,
+    "/charts/co-investments.csv": 6,
     # One of them for the claims of the disputed figures it lists (Moonshot has two).
     "/startups/{startup}/valuations.csv": 15,
 }
@@ -120,14 +125,15 @@ def large_dataset(startups: int = 150, investors: int = 60, rounds: int = 900) -
     analyze()
 
 
-def pages(startup: str, investor: str) -> dict[str, int]:
+def pages(startup: str, investor: str, partner: str) -> dict[str, int]:
     return {
-        url.format(startup=startup, investor=investor): bound for url, bound in MAX_QUERIES.items()
+        url.format(startup=startup, investor=investor, partner=partner): bound
+        for url, bound in MAX_QUERIES.items()
     }
 
 
 def test_every_page_answers_on_the_sample_data(client, sample):
-    for url in pages("moonshot", "alibaba"):
+    for url in pages("moonshot", "alibaba", "tencent"):
         assert client.get(url).status_code == 200, url
     for slug in CHART_SLUGS:
         response = client.get(f"/charts/{slug}.csv")
@@ -141,7 +147,7 @@ def test_every_page_answers_on_the_sample_data(client, sample):
 def test_pages_run_a_fixed_number_of_queries_on_the_sample(
     client, sample, django_assert_max_num_queries
 ):
-    for url, bound in pages("moonshot", "alibaba").items():
+    for url, bound in pages("moonshot", "alibaba", "tencent").items():
         with django_assert_max_num_queries(bound):
             assert client.get(url).status_code == 200, url
 
@@ -157,7 +163,14 @@ def test_pages_run_the_same_number_of_queries_on_a_larger_dataset(
         .values_list("investor__slug", flat=True)
         .first()
     )
-    for url, bound in pages("co-7", busiest).items():
+    pair = (
+        CoInvestment.objects.filter(Q(investor_a__slug=busiest) | Q(investor_b__slug=busiest))
+        .order_by("-shared_startups")
+        .values_list("investor_a__slug", "investor_b__slug")
+        .first()
+    )
+    partner = pair[1] if pair[0] == busiest else pair[0]
+    for url, bound in pages("co-7", busiest, partner).items():
         with django_assert_max_num_queries(bound):
             assert client.get(url).status_code == 200, url
 
@@ -352,14 +365,6 @@ def test_amounts_in_each_language():
     assert money(Decimal(1_230_000_000_000), "USD", language="zh-hans") == "1.23万亿美元"
     assert money(Decimal(800_000_000), "USD", "approx", language="en") == "≈ $800M"
     assert money(None, language="en") == "undisclosed"
-
-
-def test_network_layout_is_deterministic_with_corporates_on_one_arc():
-    groups = [[1, 2, 3], [4, 5, 6, 7, 8, 9]]
-    first, again = circle_layout(groups), circle_layout(groups)
-    assert first == again
-    assert all(abs(x * x + y * y - 1) < 1e-3 for x, y in first.values())
-    assert all(first[node][0] > 0 for node in (1, 2, 3))  # the right-hand arc
 
 
 def test_headline_figures_on_the_sample(client, sample):
