@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import search_views, views
 
 app_name = "dashboards"
 
@@ -18,4 +18,5 @@ urlpatterns = [
     path("investors/<slug:slug>/", views.investor_page, name="investor"),
     path("rounds/", views.rounds_page, name="rounds"),
     path("rounds/export.csv", views.rounds_csv, name="rounds-csv"),
+    path("search/", search_views.search_page, name="search"),
 ]
