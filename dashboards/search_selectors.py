@@ -37,6 +37,8 @@ from .formatting import local_name, modality, other_name
 # more is one to make more precise.
 RESULTS_PER_KIND = 8
 KINDS = ("startups", "investors", "products", "rounds")
+# A startup found through its products names the first few: the products' own group lists them.
+BRANDS_IN_CONTEXT = 3
 
 
 @dataclass(frozen=True)
@@ -51,9 +53,13 @@ class Hit:
 
 
 def search_query_error(query: str | None) -> str | None:
-    """Why a query is refused (blank, too long, too many words), None when it is searched."""
+    """Why a query is refused (blank, NUL, too long, too many words), None when it is
+    searched."""
     if query is None or not query.strip():
         return _("Enter a name to search for.")
+    if "\x00" in query:
+        # PostgreSQL refuses it in any text with an error, not an empty result.
+        return _("A search cannot contain a NUL character.")
     longest = settings.SEARCH_MAX_TERM_LENGTH
     if len(query) > longest:
         return _("At most %(limit)s characters are searched for (got %(length)s).") % {
@@ -121,6 +127,8 @@ def _context(*parts: str) -> str:
 
 def _startup_hit(startup: Startup, products: list[ModelProduct]) -> Hit:
     brands = [p.name for p in products if p.startup_id == startup.pk]
+    if len(brands) > BRANDS_IN_CONTEXT:
+        brands = [*brands[:BRANDS_IN_CONTEXT], "…"]
     return Hit(
         name=local_name(startup),
         other_name=other_name(startup),

@@ -70,10 +70,11 @@ def test_names_context_and_urls_follow_the_language_asked_for(anonymous, moonsho
     [
         ({}, "Enter a name to search for."),
         ({"q": ""}, "Enter a name to search for."),
+        ({"q": "kimi\x00"}, "A search cannot contain a NUL character."),
         ({"q": "x" * 101}, "At most 100 characters are searched for (got 101)."),
     ],
 )
-def test_a_missing_blank_or_too_long_query_is_a_400_under_q(anonymous, params, message):
+def test_a_missing_blank_nul_or_too_long_query_is_a_400_under_q(anonymous, params, message):
     response = anonymous.get(URL, params)
 
     assert response.status_code == 400

@@ -55,6 +55,16 @@ def test_a_product_brand_finds_the_product_and_its_startup(moonshot, query):
     assert found["startups"][0].url == "/startups/moonshot/"
 
 
+def test_a_startup_found_through_many_products_names_the_first_three(moonshot):
+    for name in ("Kimi K2", "Kimi K2.5", "Kimi k1.5"):
+        ModelProductFactory(startup=moonshot, name=name)
+
+    found = site_search("kimi")
+
+    assert names(found, "products") == ["Kimi Chat", "Kimi K2", "Kimi K2.5", "Kimi k1.5"]
+    assert found["startups"][0].context.endswith("products: Kimi Chat, Kimi K2, Kimi K2.5, …")
+
+
 @pytest.mark.parametrize("query", ["月之", "moon ai", "AI MOONSHOT", "side of the"])
 def test_a_startup_is_found_by_any_of_its_names_with_words_in_any_order(moonshot, query):
     found = site_search(query)
