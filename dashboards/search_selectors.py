@@ -9,7 +9,11 @@ name matches are served by the trigram indexes on the folded names (pg_trgm, mig
 startups 0007 and deals 0009); on SQLite they are a scan of the startups, investors and
 products tables, which are small beside the rounds.
 
-Four queries whatever the data, each reading at most RESULTS_PER_KIND rows.
+Four queries whatever the data, each reading at most RESULTS_PER_KIND rows. Each kind takes
+the first RESULTS_PER_KIND matches in the order the records were added (by id) and lists them
+by name: "the first by id" lets PostgreSQL walk the primary key and stop at the eighth match
+when a word is in most names (a query for "syn" among 200,000 synthetic startups: 1.6 s when
+every match was sorted by name), and use the trigram index when it is rare.
 """
 
 from collections.abc import Iterable, Sequence
@@ -74,7 +78,7 @@ def products_named(words: Sequence[str]) -> QuerySet[ModelProduct]:
         ModelProduct.objects.alias(folded_name=folded_product_name())
         .filter(names_match(words, "folded_name"))
         .select_related("startup")
-        .order_by("name", "pk")
+        .order_by("pk")
     )
 
 
@@ -85,7 +89,7 @@ def startups_named(words: Sequence[str], by_product: Iterable[int] = ()) -> Quer
     return (
         Startup.objects.alias(folded_names=folded_names())
         .filter(names_match(words) | Q(pk__in=list(by_product)))
-        .order_by("name_en", "pk")
+        .order_by("pk")
     )
 
 
@@ -94,16 +98,20 @@ def investors_named(words: Sequence[str]) -> QuerySet[Investor]:
         Investor.objects.alias(folded_names=folded_names())
         .filter(names_match(words))
         .select_related("parent")
-        .order_by("name_en", "pk")
+        .order_by("pk")
     )
+
+
+def by_name(records, name: str = "name_en") -> list:
+    return sorted(records, key=lambda record: (getattr(record, name), record.pk))
 
 
 def site_search(query: str) -> dict[str, list[Hit]]:
     """The records whose names match `query` (checked by search_query_error), per kind."""
     words = query_words(query)
-    products = list(products_named(words)[:RESULTS_PER_KIND])
-    startups = list(startups_named(words, {p.startup_id for p in products})[:RESULTS_PER_KIND])
-    investors = list(investors_named(words)[:RESULTS_PER_KIND])
+    products = by_name(products_named(words)[:RESULTS_PER_KIND], "name")
+    startups = by_name(startups_named(words, {p.startup_id for p in products})[:RESULTS_PER_KIND])
+    investors = by_name(investors_named(words)[:RESULTS_PER_KIND])
     rounds = list(
         FundingRound.objects.filter(startup__in=[s.pk for s in startups])
         .select_related("startup")
