@@ -45,6 +45,7 @@ TARGETS = {
     "incremental_vs_full": "<= 0.01",
     "overview_large_vs_small": "<= 1.2",
     "stats_large_vs_small": "<= 1.2",
+    "search_large_vs_small": "<= 1.2",
     "api_list_vs_floor": ">= 0.7",
     "api_vs_datasette": ">= 1.0",
     "import_vs_copy": ">= 0.2",
@@ -165,11 +166,11 @@ def measure_refresh(run: Run) -> dict[str, float]:
 
 
 def measure_pages(run: Run) -> dict[str, float]:
-    say("overview and statistics, large and small")
+    say("overview, statistics and search, large and small")
     large, small = probe(run.large, "pages"), probe(run.small, "pages")
     return {
         f"{name}_{size}_ms": sizes[name] * 1000
-        for name in ("overview", "stats")
+        for name in ("overview", "stats", "search")
         for size, sizes in (("large", large), ("small", small))
     }
 
@@ -238,6 +239,7 @@ RATIOS = {
     "incremental_vs_full": ("refresh_incremental_s", "refresh_full_s"),
     "overview_large_vs_small": ("overview_large_ms", "overview_small_ms"),
     "stats_large_vs_small": ("stats_large_ms", "stats_small_ms"),
+    "search_large_vs_small": ("search_large_ms", "search_small_ms"),
     "api_list_vs_floor": ("api_rps", "floor_view_rps"),
     "api_vs_datasette": ("api_sqlite_rps", "datasette_rps"),
     # Rows per second of each, so the ratio of the times the other way round.

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import compute_views, directory_views, pair_views, product_views, views
+from . import compute_views, directory_views, pair_views, product_views, search_views, views
 
 app_name = "dashboards"
 
@@ -40,4 +40,5 @@ urlpatterns = [
         compute_views.compute_chart_csv,
         name="compute-chart-csv",
     ),
+    path("search/", search_views.search_page, name="search"),
 ]

@@ -1,8 +1,9 @@
 from django.urls import path
 
-from . import api
+from . import api, search_api
 
 urlpatterns = [
+    path("search/", search_api.SearchView.as_view(), name="api-search"),
     path("stats/ai-deal-share/", api.AiDealShareView.as_view(), name="stats-ai-deal-share"),
     path("stats/valuations/", api.ValuationsView.as_view(), name="stats-valuations"),
     path("stats/unicorns/", api.UnicornsView.as_view(), name="stats-unicorns"),

@@ -8,4 +8,9 @@ class StartupsConfig(AppConfig):
     verbose_name = _("Startups and evidence")
 
     def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
         from . import checks  # noqa: F401  (registers the checks)
+        from .search import register_fold
+
+        connection_created.connect(register_fold, dispatch_uid="startups.register_fold")

@@ -33,6 +33,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Its OpClass in index expressions (the search's trigram indexes, PostgreSQL only) and
+    # pg_trgm's lookups; on SQLite it does nothing.
+    "django.contrib.postgres",
     "rest_framework",
     "django_filters",
     "drf_spectacular",

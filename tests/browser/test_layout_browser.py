@@ -12,7 +12,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 MIN_PLOT_HEIGHT = 240
-LAYOUT_PAGES = {**PAGES, "rounds-unfiltered": "/rounds/"}
+LAYOUT_PAGES = {**PAGES, "rounds-unfiltered": "/rounds/", "search-kimi": "/search/?q=kimi"}
 
 # What a reader would see go wrong, measured in the page. A box is [left, top, right, bottom].
 MEASURE_LAYOUT = """() => {

@@ -302,6 +302,7 @@ def dashboard_endpoints() -> Iterator[Endpoint]:
         "dashboards:compute": fixed("/compute/"),
         "dashboards:compute-csv": fixed("/compute/export.csv"),
         "dashboards:compute-chart-csv": fixed("/compute/charts/chips.csv"),
+        "dashboards:search": fixed("/search/?q=kimi"),
     }
     for name, call in pages.items():
         yield Endpoint(name, "GET", PUBLIC, call)
@@ -367,6 +368,9 @@ HAND_WRITTEN = [
     Endpoint("api-root", "GET", PUBLIC, fixed("/api/v1/"), json=True),
     Endpoint("api-schema", "GET", PUBLIC, fixed("/api/v1/schema/")),
     Endpoint("api-docs", "GET", PUBLIC, fixed("/api/v1/docs/")),
+    # The site search reads like the statistics, and takes no writes.
+    Endpoint("api-search", "GET", PUBLIC, fixed("/api/v1/search/?q=kimi"), json=True),
+    Endpoint("api-search", "POST", API_NO_WRITE, fixed("/api/v1/search/", {}), json=True),
     # Revoking a token needs that token.
     Endpoint("api-logout", "POST", TOKEN_ONLY, fixed("/api/v1/auth/logout/", {}), json=True),
     Endpoint(
