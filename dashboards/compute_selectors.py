@@ -16,7 +16,7 @@ from startups.vocab import sum_qualifier
 
 from .chips import chip_generation, generation_filter
 from .compute_parties import attach_parents, providers_rolled_up, with_parties
-from .directory_selectors import _order
+from .directory_tables import sort_order
 from .page_selectors import BOUNDS, capital_by_investor
 
 COMPUTE_SORTS = {
@@ -63,7 +63,7 @@ def compute_deals(filters: dict[str, Any]) -> QuerySet[ComputeDeal]:
 def compute_table(filters: dict[str, Any], sort: str | None) -> QuerySet[ComputeDeal]:
     """The ledger's rows in the order asked: buyer startup, provider and its top parent in
     the same query, sources prefetched."""
-    return with_parties(compute_deals(filters)).order_by(*_order(sort, COMPUTE_SORTS, "-date"))
+    return with_parties(compute_deals(filters)).order_by(*sort_order(sort, COMPUTE_SORTS, "-date"))
 
 
 def provider_deals(investor: Investor) -> list[ComputeDeal]:

@@ -31,7 +31,6 @@ from startups.models import ModelProduct, Startup
 from startups.vocab import sum_qualifier
 
 from .aggregates import BOUNDS
-from .forms import INVESTOR_SORTS, STARTUP_SORTS
 from .models import InvestorRound, ValuationPoint
 from .page_selectors import subquery_count
 from .unicorn_selectors import unicorns_on
@@ -121,6 +120,30 @@ def startup_figures(startups: QuerySet[Startup]) -> QuerySet[Startup]:
     )
 
 
+# The columns each sort key of the directories orders by (dashboards.forms lists the keys).
+STARTUP_ORDER = {
+    "name": ("name_en",),
+    "valuation": ("valuation_usd", "name_en"),
+    "raised": ("raised_usd", "name_en"),
+    "last_round": ("last_round_on", "name_en"),
+    "rounds": ("round_count", "name_en"),
+    "founded": ("founded_on", "name_en"),
+}
+
+INVESTOR_ORDER = {
+    "deals": ("deals", "name_en"),
+    "name": ("name_en",),
+    "ai_deals": ("deals_ai", "deals", "name_en"),
+    "ai_share": ("ai_share", "deals", "name_en"),
+    "capital": ("capital_usd", "name_en"),
+    "own": ("own_usd", "name_en"),
+    "credits": ("credits_usd", "name_en"),
+    "portfolio": ("portfolio", "name_en"),
+    "unicorns": ("portfolio_unicorns", "portfolio", "name_en"),
+    "exits": ("listed_exits", "portfolio", "name_en"),
+}
+
+
 def startups_table(filters: dict[str, Any], sort: str | None) -> QuerySet[Startup]:
     """Startups matching the filters with their figures, in the order asked."""
     startups = startup_figures(Startup.objects.all())
@@ -138,16 +161,7 @@ def startups_table(filters: dict[str, Any], sort: str | None) -> QuerySet[Startu
         startups = startups.filter(pk__in=unicorns_on(day).values("pk"))
     if filters.get("products"):
         startups = startups.filter(Exists(ModelProduct.objects.filter(startup=OuterRef("pk"))))
-    order = {
-        "name": ("name_en",),
-        "valuation": ("valuation_usd", "name_en"),
-        "raised": ("raised_usd", "name_en"),
-        "last_round": ("last_round_on", "name_en"),
-        "rounds": ("round_count", "name_en"),
-        "founded": ("founded_on", "name_en"),
-    }
-    assert set(order) == set(STARTUP_SORTS)
-    return startups.order_by(*sort_order(sort, order, "name"))
+    return startups.order_by(*sort_order(sort, STARTUP_ORDER, "name"))
 
 
 def _portfolio_count(rows: QuerySet) -> Coalesce:
@@ -199,20 +213,7 @@ def investors_table(filters: dict[str, Any], sort: str | None, today: dt.date) -
         investors = investors.filter(_name_matches(q))
     if kind := filters.get("kind"):
         investors = investors.filter(kind=kind)
-    order = {
-        "deals": ("deals", "name_en"),
-        "name": ("name_en",),
-        "ai_deals": ("deals_ai", "deals", "name_en"),
-        "ai_share": ("ai_share", "deals", "name_en"),
-        "capital": ("capital_usd", "name_en"),
-        "own": ("own_usd", "name_en"),
-        "credits": ("credits_usd", "name_en"),
-        "portfolio": ("portfolio", "name_en"),
-        "unicorns": ("portfolio_unicorns", "portfolio", "name_en"),
-        "exits": ("listed_exits", "portfolio", "name_en"),
-    }
-    assert set(order) == set(INVESTOR_SORTS)
-    return investors.order_by(*sort_order(sort, order, "-deals"))
+    return investors.order_by(*sort_order(sort, INVESTOR_ORDER, "-deals"))
 
 
 def with_bounds(rows: list, kind: str) -> list:

@@ -21,9 +21,9 @@ from . import (
     chart_freshness,
     charts,
     investor_charts,
+    matrix_selectors,
     page_selectors,
     pair_chart_views,
-    pair_selectors,
     selectors,
     unicorn_chart_views,
     unicorn_selectors,
@@ -152,7 +152,7 @@ DATA: dict[str, Callable[[ChartFilters], Any]] = {
     "valuations": lambda f: unicorn_selectors.unicorn_valuations(),
     "unicorns": lambda f: unicorn_selectors.unicorn_counts(f.period),
     "capital": lambda f: page_selectors.capital_by_investor(f.since, f.until),
-    "co-investments": lambda f: pair_selectors.co_investment_matrix(),
+    "co-investments": lambda f: matrix_selectors.co_investment_matrix(),
     "products": _products_data,
 }
 # Which filters each chart depends on (the rest would only split the cache).
@@ -178,7 +178,7 @@ QUESTIONS = {
 # What a chart's CSV holds beyond what the chart draws.
 TABLE_DATA: dict[str, Callable[[ChartFilters], Any]] = {
     "unicorns": lambda f: unicorn_selectors.unicorn_counts(f.period, members=True),
-    "co-investments": lambda f: pair_selectors.co_investment_matrix(names=None),
+    "co-investments": lambda f: matrix_selectors.co_investment_matrix(names=None),
 }
 
 

@@ -15,7 +15,7 @@ from startups.models import ModelProduct, Startup
 from startups.vocab import Qualifier, ratio_qualifier
 
 from .citations import citations_of
-from .directory_selectors import _order
+from .directory_tables import sort_order
 from .product_filters import PRODUCT_SORTS
 
 # The published national series the page draws, in the order of their traces. The filed count
@@ -116,7 +116,7 @@ def products_table(filters: dict[str, Any], sort: str | None) -> QuerySet[ModelP
     if "open_weights" in filters:
         conditions["open_weights"] = filters["open_weights"] == "1"
     products = ModelProduct.objects.filter(**conditions)
-    ordered = products.order_by(*_order(sort, PRODUCT_SORTS, "-launched"))
+    ordered = products.order_by(*sort_order(sort, PRODUCT_SORTS, "-launched"))
     return ordered.select_related("startup").prefetch_related("sources")
 
 

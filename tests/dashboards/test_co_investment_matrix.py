@@ -7,7 +7,7 @@ import io
 import pytest
 
 from dashboards.investor_charts import co_investment_matrix as matrix_figure
-from dashboards.pair_selectors import co_investment_matrix
+from dashboards.matrix_selectors import co_investment_matrix
 from dashboards.refresh import refresh_full
 from deals import services
 from tests.dashboards.test_incremental_cases import JAN_2021, JUN_2022, round_of, startups

@@ -15,6 +15,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from dashboards.directory_tables import INVESTOR_ORDER, STARTUP_ORDER
+from dashboards.forms import INVESTOR_SORTS, STARTUP_SORTS
 from dashboards.refresh import refresh_full
 from dashboards.staleness import add_months
 from deals import services
@@ -329,3 +331,11 @@ def test_the_headers_and_directories_in_chinese(client, profiled, portfolio):
     # Big Fund led the Dragon's Series C too: a third startup, and a second unicorn
     assert "4 笔交易，其中 AI 领域 3 笔（含关联机构）" in investor
     assert "3 家投资组合公司；现为独角兽：2 家；已上市：1 家" in investor
+
+
+@pytest.mark.parametrize(
+    ("orders", "sorts"),
+    [(STARTUP_ORDER, STARTUP_SORTS), (INVESTOR_ORDER, INVESTOR_SORTS)],
+)
+def test_every_sort_key_a_directory_offers_orders_by_its_columns(orders, sorts):
+    assert set(orders) == set(sorts)
