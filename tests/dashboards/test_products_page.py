@@ -205,9 +205,11 @@ def test_a_filing_is_shown_at_its_precision_with_its_number_when_known(client):
 
     html = client.get("/products/?sort=product").content.decode()
     rows = csv_rows(client.get("/products/export.csv?sort=product"))
+    profile = client.get(f"/startups/{filed.startup.slug}/").content.decode()
 
     row = re.search(rf'<tr id="product-{filed.pk}">(.*?)</tr>', html, re.S)[1]
     assert '<td class="nowrap">2024-01</td>' in row and "<td>EXAMPLE-0001</td>" in row
+    assert '<td class="nowrap">2024-01</td>' in profile and "2024-01-01" not in profile
     assert [
         (r["product"], r["cac_filing_on"], r["cac_filing_precision"], r["cac_filing_number"])
         for r in rows
