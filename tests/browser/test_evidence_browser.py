@@ -101,7 +101,9 @@ def test_disputed_figures_and_outlet_citations_in_both_languages(disputed_site, 
                 # The overview cites the claims' sources, the one shown first.
                 assert cited == expected["citations"], (prefix, path)
             else:
-                assert sorted(cited) == sorted(expected["citations"]), (prefix, path)
+                # Every citation is one of the round's (a startup's header cites its last
+                # round again).
+                assert set(cited) == set(expected["citations"]), (prefix, path)
             watched.screenshot(
                 path=SCREENSHOTS / f"evidence-{name}{'-zh' if prefix else ''}.png", full_page=True
             )

@@ -185,7 +185,7 @@ def test_no_page_shows_a_raw_code_in_either_language(client, sample):
         r"(?<![\w/.=-])(" + "|".join(map(re.escape, sorted(codes))) + r")(?![\w/.-])"
     )
     pages = every_page()
-    assert len(pages) == 5 + 31 + 92
+    assert len(pages) == 6 + 31 + 92
 
     shown = {}
     for language in LANGUAGES:

@@ -156,7 +156,7 @@ def test_an_unexpected_error_in_a_page_is_still_the_plain_500_page(monkeypatch):
     monkeypatch.setattr("dashboards.views.render", broken)
     client = Client(raise_request_exception=False)
 
-    response = client.get("/investors/")
+    response = client.get("/rounds/")
 
     assert response.status_code == 500
     assert response["Content-Type"].startswith("text/html")

@@ -261,6 +261,14 @@ def investor_page(user: User | None) -> Call:
     return f"/investors/{InvestorFactory().slug}/", None
 
 
+def tag_valuations_csv(user: User | None) -> Call:
+    return f"/startups/valuations.csv?tag={TagFactory().slug}", None
+
+
+def investor_pair_page(user: User | None) -> Call:
+    return f"/investors/{InvestorFactory().slug}/with/{InvestorFactory().slug}/", None
+
+
 def own_pending_upload(user: User | None) -> Call:
     """An upload previewed by the caller (by some staff member for an anonymous caller)."""
     uploader = user if user is not None and user.is_staff else StaffFactory()
@@ -303,6 +311,10 @@ def dashboard_endpoints() -> Iterator[Endpoint]:
         "dashboards:compute-csv": fixed("/compute/export.csv"),
         "dashboards:compute-chart-csv": fixed("/compute/charts/chips.csv"),
         "dashboards:search": fixed("/search/?q=kimi"),
+        "dashboards:startups-csv": fixed("/startups/export.csv"),
+        "dashboards:tag-valuations-csv": tag_valuations_csv,
+        "dashboards:investors-csv": fixed("/investors/export.csv"),
+        "dashboards:investor-pair": investor_pair_page,
     }
     for name, call in pages.items():
         yield Endpoint(name, "GET", PUBLIC, call)
