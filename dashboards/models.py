@@ -8,6 +8,15 @@ from deals.models import FundingRound, Investor, ValuationMark
 from startups.models import Startup
 from startups.vocab import DatePrecision, Qualifier
 
+from .follow_models import Alert as Alert
+from .follow_models import AlertCursor as AlertCursor
+from .follow_models import DeliveryStatus as DeliveryStatus
+from .follow_models import EmailMode as EmailMode
+from .follow_models import Follower as Follower
+from .follow_models import WatchItem as WatchItem
+from .follow_models import WebhookDelivery as WebhookDelivery
+from .follow_models import WebhookEndpoint as WebhookEndpoint
+
 MONEY = {"max_digits": 22, "decimal_places": 2, "null": True, "blank": True}
 # Aggregates point at the records they were computed from, and are recomputed by every
 # refresh: no database foreign-key check on each of their millions of rows (a full refresh

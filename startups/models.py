@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .change_models import Change as Change
+from .change_models import ChangeAction as ChangeAction
 from .fields import HttpURLField
 from .rules import URL_MAX_LENGTH
 from .sectors import Sector, contradiction
