@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from deals.api import tokens, views
+from deals.api.changes import ChangeFeedView
 
 router = DefaultRouter()
 router.register("startups", views.StartupViewSet, basename="startup")
@@ -33,6 +34,7 @@ def not_found(request, rest: str = "") -> JsonResponse:
 urlpatterns = [
     path("", include(router.urls)),
     path("", include("dashboards.urls_api")),
+    path("changes/", ChangeFeedView.as_view(), name="api-changes"),
     path("auth/logout/", tokens.LogoutView.as_view(), name="api-logout"),
     path("auth/logout-all/", tokens.LogoutAllView.as_view(), name="api-logout-all"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

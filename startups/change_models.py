@@ -47,3 +47,18 @@ class Change(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.record_key or self.record_id} {self.action}"
+
+
+class ChangeFeedPurge(models.Model):
+    """How far the retention task has deleted the feed (one row): the last (txid, id) it
+    deleted. A cursor before it may have missed rows that are gone; the API answers 410."""
+
+    txid = models.BigIntegerField()
+    change_id = models.BigIntegerField()
+    purged_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("change feed purge")
+
+    def __str__(self) -> str:
+        return f"purged through ({self.txid}, {self.change_id}) at {self.purged_at}"

@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from .change_models import Change as Change
 from .change_models import ChangeAction as ChangeAction
+from .change_models import ChangeFeedPurge as ChangeFeedPurge
 from .fields import HttpURLField
 from .rules import URL_MAX_LENGTH
 from .sectors import Sector, contradiction

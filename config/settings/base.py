@@ -220,6 +220,11 @@ REFRESH_WORK_MEM = env("REFRESH_WORK_MEM", default="256MB")
 VALUATION_STALE_AFTER_MONTHS = env.int("VALUATION_STALE_AFTER_MONTHS", default=24)
 if VALUATION_STALE_AFTER_MONTHS < 1:
     raise ImproperlyConfigured("VALUATION_STALE_AFTER_MONTHS must be 1 or more (months).")
+# Days the change feed keeps its rows, tombstones included (startups.tasks purges the older
+# ones daily); a client whose cursor is older resynchronises (docs/api.md, "Change feed").
+CHANGES_KEEP_DAYS = env.int("CHANGES_KEEP_DAYS", default=365)
+if CHANGES_KEEP_DAYS < 1:
+    raise ImproperlyConfigured("CHANGES_KEEP_DAYS must be 1 or more (days).")
 # A request must never hang on a broker that is down: bounded connects, no endless retry.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -249,6 +254,10 @@ CELERY_BEAT_SCHEDULE = {
     "expire-bulk-data-hourly": {
         "task": "deals.tasks.expire_bulk_data_task",
         "schedule": crontab(minute=40),
+    },
+    "purge-old-changes-daily": {
+        "task": "startups.tasks.purge_old_changes_task",
+        "schedule": crontab(hour=4, minute=10),
     },
 }
 

@@ -37,6 +37,7 @@ def test_every_list_documents_paging_syncing_and_csv(openapi):
         and "/stats/" not in path
         and "/auth/" not in path
         and path != "/api/v1/search/"  # the site search: grouped results, not a list
+        and path != "/api/v1/changes/"  # the change feed: its own order, no updated_since
     ]
     assert len(lists) == 10
     for path in lists:
@@ -160,3 +161,17 @@ def test_the_rounds_take_several_investors_and_how_they_combine(openapi):
     assert investor["schema"]["items"] == {"type": "string", "pattern": "^[A-Za-z0-9_-]+$"}
     assert match["schema"] == {"type": "string", "enum": ["all", "any"]}
     assert "any (the default) or all" in match["description"]
+
+
+@pytest.mark.django_db
+def test_the_change_feed_documents_its_filters_cursor_csv_and_gone(openapi):
+    operation = openapi["paths"]["/api/v1/changes/"]["get"]
+    names = {parameter["name"] for parameter in operation["parameters"]}
+    page = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+    paginated = openapi["components"]["schemas"][page.rsplit("/", 1)[1]]
+
+    assert {"cursor", "page_size", "kind", "action", "format"} <= names
+    assert set(operation["responses"]["200"]["content"]) == {"application/json", "text/csv"}
+    assert "410" in operation["responses"]
+    assert paginated["properties"]["next"].get("nullable") is not True
+    assert "next" in paginated["required"]

@@ -383,6 +383,9 @@ HAND_WRITTEN = [
     # The site search reads like the statistics, and takes no writes.
     Endpoint("api-search", "GET", PUBLIC, fixed("/api/v1/search/?q=kimi"), json=True),
     Endpoint("api-search", "POST", API_NO_WRITE, fixed("/api/v1/search/", {}), json=True),
+    # The change feed reads like the lists, and takes no writes.
+    Endpoint("api-changes", "GET", PUBLIC, fixed("/api/v1/changes/"), json=True),
+    Endpoint("api-changes", "POST", API_NO_WRITE, fixed("/api/v1/changes/", {}), json=True),
     # Revoking a token needs that token.
     Endpoint("api-logout", "POST", TOKEN_ONLY, fixed("/api/v1/auth/logout/", {}), json=True),
     Endpoint(
