@@ -113,3 +113,53 @@ def empty(server_url: str, suffix: str) -> str:
     url = recreate(server_url, f"{database_name(server_url)}_bench_{suffix}")
     manage(url, "migrate", "--noinput", "-v0")
     return url
+
+
+# `count` feed rows of a few kinds and actions, each transaction writing three, all of them
+# older than the transaction that adds them (so that all are visible): one INSERT ... SELECT,
+# not the triggers, which would need `count` records written first.
+FILL_CHANGES = """
+    INSERT INTO startups_change
+        (txid, kind, record_id, record_key, action, figures_changed, occurred_at)
+    SELECT pg_current_xact_id()::text::bigint - 1 - (%(count)s - n) / 3,
+           (ARRAY['round', 'startup', 'participation', 'valuation'])[1 + n %% 4],
+           n,
+           '',
+           (ARRAY['created', 'updated', 'deleted'])[1 + n %% 3],
+           n %% 2 = 0,
+           now() - make_interval(secs => %(count)s - n)
+    FROM generate_series(1, %(count)s) AS n
+"""
+
+
+def changes(server_url: str, counts: tuple[int, ...], say) -> list[str]:
+    """A database of its own per count, whose change feed holds that many rows (and no
+    records). The ones to generate are copies of one migrated database (migrating each
+    would take longer than filling it)."""
+    urls, missing = [], []
+    for count in counts:
+        urls.append(with_database(server_url, f"{database_name(server_url)}_bench_changes_{count}"))
+        try:
+            with connect(urls[-1]) as conn:
+                held = conn.execute("SELECT count(*) FROM startups_change").fetchone()[0]
+        except psycopg.Error:
+            held = None
+        if held == count:
+            say(f"reusing {database_name(urls[-1])} ({count:,} changes)")
+            manage(urls[-1], "migrate", "--noinput", "-v0")
+        else:
+            missing.append((count, urls[-1]))
+    if missing:
+        template = database_name(empty(server_url, "changes_template"))
+        for count, url in missing:
+            say(f"generating {database_name(url)}: {count:,} changes")
+            with connect(with_database(server_url, "postgres"), autocommit=True) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{database_name(url)}" WITH (FORCE)')
+                admin.execute(f'CREATE DATABASE "{database_name(url)}" TEMPLATE "{template}"')
+            with connect(url) as conn:
+                conn.execute(FILL_CHANGES, {"count": count})
+            with connect(url, autocommit=True) as conn:
+                conn.execute("VACUUM ANALYZE startups_change")
+        with connect(with_database(server_url, "postgres"), autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE "{template}"')
+    return urls

@@ -65,6 +65,10 @@ def incremental() -> dict:
 
 
 def _server_time(client, url: str) -> float:
+    return statistics.median(_server_times(client, url))
+
+
+def _server_times(client, url: str) -> list[float]:
     for _ in range(2):
         client.get(url)
     samples = []
@@ -73,7 +77,7 @@ def _server_time(client, url: str) -> float:
         response = client.get(url)
         samples.append(time.perf_counter() - started)
         assert response.status_code == 200, (url, response.status_code)
-    return statistics.median(samples)
+    return samples
 
 
 def pages() -> dict:
@@ -106,7 +110,26 @@ def pages() -> dict:
         }
 
 
-PROBES = {"floor": floor, "incremental": incremental, "pages": pages}
+def changes() -> dict:
+    """Server time of one page of the change feed (100 rows) read from a cursor in the middle
+    of the feed, as a client polling it holds one: the median, and the fastest read."""
+    from base64 import b64encode
+
+    from django.test import Client
+
+    from startups.change_models import Change
+
+    middle = Change.objects.order_by("txid", "id")[Change.objects.count() // 2]
+    cursor = json.dumps([False, str(middle.txid), middle.pk]).encode()
+    url = "/api/v1/changes/?" + urlencode({"cursor": b64encode(cursor).decode(), "page_size": 100})
+    client = Client()
+    read = len(client.get(url).json()["results"])
+    assert read == 100, f"a page of the feed read {read} rows, not 100"
+    samples = _server_times(client, url)
+    return {"page": statistics.median(samples), "fastest": min(samples)}
+
+
+PROBES = {"floor": floor, "incremental": incremental, "pages": pages, "changes": changes}
 
 
 def main() -> None:
