@@ -241,3 +241,20 @@ def test_the_delivery_log_is_in_keyset_pages_newest_first():
 
     assert [row["id"] for row in first["results"]] == ids[:0:-1]
     assert [row["id"] for row in second.json()["results"]] == ids[:1]
+
+
+@pytest.mark.parametrize("suffix", ["", "{id}/deliveries/"])
+def test_the_lists_answer_forged_cursors_and_page_sizes_with_a_400(suffix):
+    caller, user = signed_in()
+    path = "/api/v1/webhooks/" + suffix.format(id=WebhookEndpointFactory(user=user).pk)
+
+    forged = caller.get(path, {"cursor": base64.b64encode(b'[false, "x", "1e400"]').decode()})
+    huge = caller.get(path, {"page_size": "99999999999999999999999999"})
+    negative = caller.get(path, {"page_size": "-1"})
+
+    assert forged.status_code == 400
+    assert list(forged.json()) == ["cursor"]
+    assert huge.status_code == 200
+    assert negative.status_code == 400
+    assert list(negative.json()) == ["page_size"]
+    assert caller.get(f"{path}99999999999999999999999999/").status_code == 404
