@@ -10,6 +10,9 @@ class DashboardsConfig(AppConfig):
     def ready(self) -> None:
         from startups.changes import data_changed
 
+        from .alert_signals import alerts_raised
         from .signals import queue_refresh
+        from .webhook_delivery import deliveries_for_alerts
 
         data_changed.connect(queue_refresh, dispatch_uid="dashboards.queue_refresh")
+        alerts_raised.connect(deliveries_for_alerts, dispatch_uid="dashboards.webhook_deliveries")

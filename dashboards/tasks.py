@@ -9,6 +9,9 @@ from startups.models import PendingRefresh
 
 from .refresh import refresh_full, refresh_pending
 
+# The worker's autodiscovery loads this module only: the webhook tasks register from here.
+from .webhook_tasks import send_delivery_task, send_due_deliveries_task  # noqa: F401
+
 logger = logging.getLogger(__name__)
 
 TRANSIENT = (OperationalError, InterfaceError)

@@ -1,6 +1,10 @@
 from django.urls import path
+from rest_framework.routers import SimpleRouter
 
-from . import api, search_api
+from . import api, search_api, webhook_api
+
+router = SimpleRouter()
+router.register("webhooks", webhook_api.WebhookEndpointViewSet, basename="webhook")
 
 urlpatterns = [
     path("search/", search_api.SearchView.as_view(), name="api-search"),
@@ -13,5 +17,11 @@ urlpatterns = [
         "stats/reported-vs-computed/",
         api.ReportedVsComputedView.as_view(),
         name="stats-reported-vs-computed",
+    ),
+    *router.urls,
+    path(
+        "webhooks/<int:pk>/deliveries/",
+        webhook_api.WebhookDeliveryList.as_view(),
+        name="webhook-deliveries",
     ),
 ]

@@ -6,6 +6,8 @@ from decimal import Decimal
 import factory
 from django.contrib.auth import get_user_model
 
+from dashboards.models import Alert, WatchItem, WebhookEndpoint
+from dashboards.webhook_signing import new_secret
 from deals.models import (
     Claim,
     ComputeDeal,
@@ -173,3 +175,39 @@ def rounds_in_sectors(investor: Investor, dated_sectors: list[tuple[str, dt.date
         ParticipationFactory(
             round=FundingRoundFactory(startup=company, announced_on=day), investor=investor
         )
+
+
+# --- Following: watchlist items, alerts, webhook endpoints -------------------------------------
+
+
+class WatchItemFactory(factory.django.DjangoModelFactory):
+    """A user following a startup (or, told so, an investor or a search)."""
+
+    class Meta:
+        model = WatchItem
+
+    user = factory.SubFactory(UserFactory)
+    startup = factory.SubFactory(StartupFactory)
+
+
+class AlertFactory(factory.django.DjangoModelFactory):
+    """An alert as the matcher writes it: a round created, matched by its startup's item."""
+
+    class Meta:
+        model = Alert
+
+    user = factory.SubFactory(UserFactory)
+    watch_item = factory.SubFactory(WatchItemFactory, user=factory.SelfAttribute("..user"))
+    event = factory.LazyAttribute(lambda alert: f"{alert.kind}.created")
+    kind = "round"
+    record_id = factory.LazyAttribute(lambda alert: FundingRoundFactory().pk)
+
+
+class WebhookEndpointFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WebhookEndpoint
+
+    user = factory.SubFactory(UserFactory)
+    url = "https://93.184.215.14/hooks"
+    events = factory.LazyFunction(list)
+    secret = factory.LazyFunction(new_secret)

@@ -259,7 +259,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "startups.tasks.purge_old_changes_task",
         "schedule": crontab(hour=4, minute=10),
     },
+    # The safety net of webhooks: deliveries whose next attempt is due, whether their retry
+    # was never queued (a broker down at commit) or is due later than a task waits.
+    "send-due-webhooks-every-minute": {
+        "task": "dashboards.webhook_tasks.send_due_deliveries_task",
+        "schedule": 60.0,
+    },
 }
+
+# Webhooks (docs/webhooks.md): seconds to connect and, again, to wait for the answer; and, for
+# development and tests only, URLs that are http or reach private addresses (SSRF rules off).
+WEBHOOKS_TIMEOUT_SECONDS = env.float("WEBHOOKS_TIMEOUT_SECONDS", default=10)
+WEBHOOKS_ALLOW_PRIVATE = env.bool("WEBHOOKS_ALLOW_PRIVATE", default=False)
 
 # Chart data is cached under a generation key that each refresh bumps. Redis when there is
 # one, with short timeouts: a Redis outage is a cache miss, never a hung or failed request.

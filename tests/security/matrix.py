@@ -28,13 +28,21 @@ from django.urls import URLPattern, URLResolver, reverse
 from knox.models import AuthToken
 from simple_history.admin import SimpleHistoryAdmin
 
+from dashboards.models import WebhookDelivery, WebhookEndpoint
 from dashboards.overview import CHART_SLUGS
 from deals.admin_views import EXPORT_PERMISSIONS, IMPORT_PERMISSIONS
 from deals.models import DataExport, FundingRound, PendingUpload
 from deals.uploads import pack
 from startups.models import Startup, Tag
 from tests.api.resources import RESOURCES, Resource
-from tests.factories import InvestorFactory, StaffFactory, StartupFactory, TagFactory, UserFactory
+from tests.factories import (
+    InvestorFactory,
+    StaffFactory,
+    StartupFactory,
+    TagFactory,
+    UserFactory,
+    WebhookEndpointFactory,
+)
 
 ROLES = ("anonymous", "user", "staff", "staff_with_permission", "superuser")
 
@@ -125,6 +133,10 @@ RECORD_MAKERS: dict[type[Model], Callable[[], Model]] = {
     AccessFailureLog: lambda: AccessFailureLog.objects.create(
         username="someone", ip_address="10.0.0.9"
     ),
+    WebhookEndpoint: WebhookEndpointFactory,
+    WebhookDelivery: lambda: WebhookDelivery.objects.create(
+        endpoint=WebhookEndpointFactory(), webhook_id="msg_matrix", event="round.created"
+    ),
 }
 
 # page, method, data sent, permission it needs, statuses. An empty form comes back with its
@@ -147,6 +159,13 @@ ADMIN_EXCEPTIONS = {
     **{(model, "add", method): NO_ONE for model in LOGIN_RECORDS for method in ("GET", "POST")},
     # ... and, like tokens, have no field to change: an empty form saves nothing, and is done.
     **{(model, "change", "POST"): ADMIN_DONE for model in (*LOGIN_RECORDS, AuthToken)},
+    # Endpoints are made by their owners through the API (their secret is shown to them
+    # once); staff only turn one off or on, which an empty form does (off).
+    **{(WebhookEndpoint, "add", method): NO_ONE for method in ("GET", "POST")},
+    (WebhookEndpoint, "change", "POST"): ADMIN_DONE,
+    # The delivery log is read-only.
+    **{(WebhookDelivery, "add", method): NO_ONE for method in ("GET", "POST")},
+    (WebhookDelivery, "change", "POST"): NO_ONE,
 }
 # Django's UserAdmin adds a user only for those who may also change users (a password is set).
 EXTRA_PERMISSIONS = {(User, "add"): ["auth.change_user"]}
@@ -398,6 +417,54 @@ HAND_WRITTEN = [
 ]
 
 
+# --- The caller's own webhook endpoints: any signed-in user, no model permission -------------
+
+OWN_ITEMS_READ = (401, 200, 200, 200, 200)
+OWN_ITEMS_CREATE = (401, 201, 201, 201, 201)
+OWN_ITEMS_DELETE = (401, 204, 204, 204, 204)
+OWN_ITEMS_ACCEPTED = (401, 202, 202, 202, 202)
+WEBHOOK_URL = "https://93.184.215.14/hooks"
+
+
+def own_webhook(suffix: str, data: dict | None, user: User | None) -> Call:
+    """An endpoint of the caller's (someone's for an anonymous caller)."""
+    endpoint = WebhookEndpointFactory(user=user or UserFactory())
+    return f"/api/v1/webhooks/{endpoint.pk}/{suffix}", data
+
+
+WEBHOOK_ENDPOINTS = [
+    Endpoint("webhook-list", "GET", OWN_ITEMS_READ, fixed("/api/v1/webhooks/"), json=True),
+    Endpoint(
+        "webhook-list",
+        "POST",
+        OWN_ITEMS_CREATE,
+        fixed("/api/v1/webhooks/", {"url": WEBHOOK_URL}),
+        json=True,
+    ),
+    Endpoint("webhook-detail", "GET", OWN_ITEMS_READ, partial(own_webhook, "", None), json=True),
+    Endpoint(
+        "webhook-detail",
+        "PATCH",
+        OWN_ITEMS_READ,
+        partial(own_webhook, "", {"events": ["round.created"]}),
+        json=True,
+    ),
+    Endpoint(
+        "webhook-detail", "DELETE", OWN_ITEMS_DELETE, partial(own_webhook, "", None), json=True
+    ),
+    Endpoint(
+        "webhook-test", "POST", OWN_ITEMS_ACCEPTED, partial(own_webhook, "test/", {}), json=True
+    ),
+    Endpoint(
+        "webhook-deliveries",
+        "GET",
+        OWN_ITEMS_READ,
+        partial(own_webhook, "deliveries/", None),
+        json=True,
+    ),
+]
+
+
 def endpoints() -> list[Endpoint]:
     return [
         *admin_model_endpoints(),
@@ -405,4 +472,5 @@ def endpoints() -> list[Endpoint]:
         *stats_endpoints(),
         *dashboard_endpoints(),
         *HAND_WRITTEN,
+        *WEBHOOK_ENDPOINTS,
     ]
