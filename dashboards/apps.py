@@ -10,6 +10,7 @@ class DashboardsConfig(AppConfig):
     def ready(self) -> None:
         from startups.changes import data_changed
 
-        from .signals import queue_refresh
+        from .signals import queue_alert_matching, queue_refresh
 
         data_changed.connect(queue_refresh, dispatch_uid="dashboards.queue_refresh")
+        data_changed.connect(queue_alert_matching, dispatch_uid="dashboards.queue_alert_matching")
