@@ -196,6 +196,14 @@ def alerts_match_batch(*, batch_size: int = BATCH_SIZE) -> MatchRun:
     delivery channels, in one transaction."""
     with transaction.atomic():
         cursor, _ = AlertCursor.objects.select_for_update().get_or_create(pk=CURSOR_ID)
+        if not WatchItem.objects.exists():
+            # Nobody follows anything (a new site, its data imported): nothing to match, so
+            # the cursor goes straight to the feed's end instead of reading all of it.
+            batch = list(changes_after(cursor.txid, cursor.change_id).reverse()[:1])
+            if batch:
+                cursor.txid, cursor.change_id = batch[0].txid, batch[0].pk
+                cursor.save(update_fields=["txid", "change_id", "updated_at"])
+            return MatchRun(changes_read=0)
         batch = _next_batch(cursor, batch_size)
         if not batch:
             return MatchRun()

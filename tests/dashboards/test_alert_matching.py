@@ -307,3 +307,15 @@ def test_a_batch_stops_at_its_size_and_the_next_one_goes_on():
     assert alerts_match_batch(batch_size=2).changes_read == 1
     assert alerts_match_batch(batch_size=2).changes_read == 0
     assert Alert.objects.count() == 3
+
+
+def test_with_nothing_followed_the_cursor_goes_to_the_feeds_end_without_reading_it():
+    for _ in range(3):
+        last = changed(FundingRoundFactory())
+
+    with CaptureQueriesContext(connection) as queries:
+        run = alerts_match()
+
+    assert (run.changes_read, run.alerts) == (0, 0)
+    assert AlertCursor.objects.get().change_id == last.pk
+    assert not any("deals_fundinground" in query["sql"] for query in queries)
