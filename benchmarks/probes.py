@@ -1,7 +1,7 @@
 """Measurements taken inside Django, against the database DATABASE_URL names; each prints one
 JSON object. The driver (benchmarks.run) runs them in subprocesses, one database each.
 
-    python -m benchmarks.probes floor|incremental|pages
+    python -m benchmarks.probes floor|incremental|pages|alerts
 """
 
 import json
@@ -20,36 +20,45 @@ def floor() -> dict:
     return {"seconds": sum(parts.values()), "parts": parts}
 
 
+def round_like(model, label: str):
+    """A new round like `model`: its startup, date, amount, a source and its participants."""
+    from deals.models import Participation
+    from deals.services import funding_round_create
+
+    participants = [
+        {"investor_id": p.investor_id, "is_lead": p.is_lead}
+        for p in Participation.objects.filter(round=model)
+    ]
+    return funding_round_create(
+        startup_id=model.startup_id,
+        announced_on=model.announced_on,
+        round_label=label,
+        amount=model.amount,
+        amount_currency=model.amount_currency,
+        source_urls=[model.sources.first().url],
+        participants=participants,
+    )
+
+
 def incremental() -> dict:
     """One new round, like a typical one (the participants of an existing round picked at a
     fixed place), then the refresh of what it touched; deleting it again is a second sample."""
     from django.db import transaction
 
     from dashboards.refresh import refresh_pending
-    from deals.models import FundingRound, Participation
-    from deals.services import funding_round_create
+    from deals.models import FundingRound
     from startups.changes import data_changed
     from startups.services import record_delete
 
-    # The benchmark applies the outbox itself, at a moment it times.
+    # The benchmark applies the outbox itself, at a moment it times; alerts are another bench.
     data_changed.disconnect(dispatch_uid="dashboards.queue_refresh")
+    data_changed.disconnect(dispatch_uid="dashboards.queue_alert_matching")
     while refresh_pending() is not None:
         pass
     model = FundingRound.objects.order_by("id")[FundingRound.objects.count() // 2]
-    participants = [
-        {"investor_id": p.investor_id, "is_lead": p.is_lead}
-        for p in Participation.objects.filter(round=model)
-    ]
     with transaction.atomic():
-        new = funding_round_create(
-            startup_id=model.startup_id,
-            announced_on=model.announced_on,
-            round_label="Benchmark round",
-            amount=model.amount,
-            amount_currency=model.amount_currency,
-            source_urls=[model.sources.first().url],
-            participants=participants,
-        )
+        new = round_like(model, "Benchmark round")
+    participants = new.participations.count()
     started = time.perf_counter()
     refresh_pending()
     after_create = time.perf_counter() - started
@@ -60,7 +69,7 @@ def incremental() -> dict:
     return {
         "seconds": after_create,
         "after_delete": after_delete,
-        "participants": len(participants),
+        "participants": participants,
     }
 
 
@@ -129,7 +138,19 @@ def changes() -> dict:
     return {"page": statistics.median(samples), "fastest": min(samples)}
 
 
-PROBES = {"floor": floor, "incremental": incremental, "pages": pages, "changes": changes}
+def alerts() -> dict:
+    from . import alerts_fanout
+
+    return alerts_fanout.run()
+
+
+PROBES = {
+    "floor": floor,
+    "incremental": incremental,
+    "pages": pages,
+    "changes": changes,
+    "alerts": alerts,
+}
 
 
 def main() -> None:

@@ -53,6 +53,7 @@ TARGETS = {
     "api_vs_datasette": ">= 1.0",
     "import_vs_copy": ">= 0.2",
     "changes_large_vs_small": "<= 1.2",
+    "alerts_fanout_vs_sql": "<= 2.0",
 }
 ROUNDS_PAGE = "/api/v1/rounds/?page_size=50"
 
@@ -249,6 +250,17 @@ def measure_changes(run: Run) -> dict[str, float]:
     return figures
 
 
+def measure_alerts(run: Run) -> dict[str, float]:
+    say("one new round fanned out against 10,000 watchlists, against one INSERT ... SELECT")
+    fanout = probe(run.large, "alerts")
+    return {
+        "alerts_fanout_s": fanout["seconds"],
+        "alerts_floor_sql_s": fanout["floor_seconds"],
+        "alerts_raised": fanout["alerts"],
+        "alerts_watchlists": fanout["watchlists"],
+    }
+
+
 SECTIONS = {
     "refresh": measure_refresh,
     "pages": measure_pages,
@@ -256,6 +268,7 @@ SECTIONS = {
     "datasette": measure_datasette,
     "import": measure_import,
     "changes": measure_changes,
+    "alerts": measure_alerts,
 }
 RATIOS = {
     "refresh_vs_sql": ("refresh_full_s", "refresh_floor_sql_s"),
@@ -272,6 +285,7 @@ RATIOS = {
     # tables, and that best's own ratio to COPY, which is the ceiling of import_vs_copy.
     "import_vs_sql_floor": ("import_floor_s", "import_s"),
     "sql_floor_vs_copy": ("copy_s", "import_floor_s"),
+    "alerts_fanout_vs_sql": ("alerts_fanout_s", "alerts_floor_sql_s"),
 }
 
 

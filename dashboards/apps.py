@@ -11,8 +11,9 @@ class DashboardsConfig(AppConfig):
         from startups.changes import data_changed
 
         from .alert_signals import alerts_raised
-        from .signals import queue_refresh
+        from .signals import queue_alert_matching, queue_refresh
         from .webhook_delivery import deliveries_for_alerts
 
         data_changed.connect(queue_refresh, dispatch_uid="dashboards.queue_refresh")
+        data_changed.connect(queue_alert_matching, dispatch_uid="dashboards.queue_alert_matching")
         alerts_raised.connect(deliveries_for_alerts, dispatch_uid="dashboards.webhook_deliveries")

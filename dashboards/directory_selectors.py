@@ -67,7 +67,15 @@ def _with_participants(rounds: QuerySet[FundingRound]) -> QuerySet[FundingRound]
 
 def rounds_table(filters: dict[str, Any], sort: str | None) -> QuerySet[FundingRound]:
     """Rounds matching the filters, in the order asked, participants and sources prefetched."""
-    rounds = FundingRound.objects.all()
+    rounds = rounds_filtered(FundingRound.objects.all(), filters)
+    return _with_participants(rounds.order_by(*sort_order(sort, ROUND_SORTS, "-date")))
+
+
+def rounds_filtered(
+    rounds: QuerySet[FundingRound], filters: dict[str, Any]
+) -> QuerySet[FundingRound]:
+    """The rounds the `/rounds/` page's filters (RoundFilterForm.filters()) keep: the page and
+    the saved searches alerts are matched against apply the same rules."""
     if q := filters.get("q"):
         rounds = rounds.filter(
             Q(startup__name_en__icontains=q)
@@ -103,7 +111,7 @@ def rounds_table(filters: dict[str, Any], sort: str | None) -> QuerySet[FundingR
                 )
             )
         )
-    return _with_participants(rounds.order_by(*sort_order(sort, ROUND_SORTS, "-date")))
+    return rounds
 
 
 def choice_lists() -> dict[str, list[str]]:

@@ -1,4 +1,5 @@
-"""Queues a refresh when the lower apps say data changed (startups.changes.data_changed)."""
+"""Queues a refresh and the alert matcher when the lower apps say data changed
+(startups.changes.data_changed)."""
 
 import logging
 
@@ -20,3 +21,14 @@ def queue_refresh(sender, pending_id: int, **kwargs) -> None:
         refresh_pending_task.delay(pending_id)
     except BROKER_ERRORS as error:
         logger.warning("refresh %s not queued (%s); reconcile will apply it", pending_id, error)
+
+
+def queue_alert_matching(sender, **kwargs) -> None:
+    """After commit: queue the matcher. If the broker is unreachable, the changes wait in the
+    feed after the matcher's cursor, and beat's run every minute matches them once it is back."""
+    from .alert_tasks import match_alerts_task
+
+    try:
+        match_alerts_task.delay()
+    except BROKER_ERRORS as error:
+        logger.warning("alert matching not queued (%s); beat will run it", error)

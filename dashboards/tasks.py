@@ -15,15 +15,17 @@ from .webhook_tasks import send_delivery_task, send_due_deliveries_task  # noqa:
 logger = logging.getLogger(__name__)
 
 TRANSIENT = (OperationalError, InterfaceError)
+# A task that a database outage interrupts is retried, with backoff, for about half an hour.
+RETRIED_ON_DATABASE_ERRORS = {
+    "acks_late": True,
+    "autoretry_for": TRANSIENT,
+    "retry_backoff": True,
+    "retry_backoff_max": 300,
+    "max_retries": 8,
+}
 
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=TRANSIENT,
-    retry_backoff=True,
-    retry_backoff_max=300,
-    max_retries=8,
-)
+@shared_task(**RETRIED_ON_DATABASE_ERRORS)
 def refresh_pending_task(pending_id: int | None = None) -> int:
     """Apply pending outbox rows (the one named by `pending_id` among them).
 
@@ -36,13 +38,7 @@ def refresh_pending_task(pending_id: int | None = None) -> int:
     return applied
 
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=TRANSIENT,
-    retry_backoff=True,
-    retry_backoff_max=300,
-    max_retries=8,
-)
+@shared_task(**RETRIED_ON_DATABASE_ERRORS)
 def refresh_full_task() -> int:
     return refresh_full().data_version
 
@@ -54,3 +50,7 @@ def reconcile_task() -> int:
         return 0
     logger.info("reconcile: %d pending refresh row(s)", PendingRefresh.objects.count())
     return refresh_pending_task()
+
+
+# The worker finds tasks in `tasks` modules: the alerts' are registered with these.
+from . import alert_tasks  # noqa: E402, F401

@@ -265,12 +265,37 @@ CELERY_BEAT_SCHEDULE = {
         "task": "dashboards.webhook_tasks.send_due_deliveries_task",
         "schedule": 60.0,
     },
+    # Each data change queues the matcher after commit; this re-runs it, so that a change
+    # saved while Redis was down is matched (and emailed) once it is back.
+    "match-alerts-every-minute": {
+        "task": "dashboards.alert_tasks.match_alerts_task",
+        "schedule": 60.0,
+    },
+    "alert-digests-daily": {
+        "task": "dashboards.alert_tasks.send_digests_task",
+        "schedule": crontab(hour=7, minute=0),
+    },
 }
 
 # Webhooks (docs/webhooks.md): seconds to connect and, again, to wait for the answer; and, for
 # development and tests only, URLs that are http or reach private addresses (SSRF rules off).
 WEBHOOKS_TIMEOUT_SECONDS = env.float("WEBHOOKS_TIMEOUT_SECONDS", default=10)
 WEBHOOKS_ALLOW_PRIVATE = env.bool("WEBHOOKS_ALLOW_PRIVATE", default=False)
+
+# Alert emails (dashboards/alert_email.py), sent by Django's email framework to the server
+# EMAIL_URL names: smtp+tls://user:password@host:587 (STARTTLS), smtp+ssl://...:465 (TLS from
+# the start), smtp://host:25; consolemail:// prints them (development). A link in an email is
+# SITE_URL followed by the page's path.
+email_server = env.email_url("EMAIL_URL", default="consolemail://")
+globals().update(
+    {name: value for name, value in email_server.items() if value not in (None, "", {})}
+)
+# Seconds an SMTP connection may wait: a hung server fails one send, which the next run retries.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+DEFAULT_FROM_EMAIL = env(
+    "DEFAULT_FROM_EMAIL", default="China AI Unicorn Tracker <alerts@localhost>"
+)
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # Chart data is cached under a generation key that each refresh bumps. Redis when there is
 # one, with short timeouts: a Redis outage is a cache miss, never a hung or failed request.
