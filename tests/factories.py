@@ -173,3 +173,41 @@ def rounds_in_sectors(investor: Investor, dated_sectors: list[tuple[str, dt.date
         ParticipationFactory(
             round=FundingRoundFactory(startup=company, announced_on=day), investor=investor
         )
+
+
+class FollowerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "dashboards.Follower"
+
+    user = factory.SubFactory(UserFactory)
+    feed_secret = factory.Sequence(lambda n: f"feed-secret-{n}")
+
+
+class WatchItemFactory(factory.django.DjangoModelFactory):
+    """A user following a startup, unless told to follow an investor or a search."""
+
+    class Meta:
+        model = "dashboards.WatchItem"
+
+    user = factory.SubFactory(UserFactory)
+    startup = factory.SubFactory(StartupFactory)
+
+
+class AlertFactory(factory.django.DjangoModelFactory):
+    """An alert about a round (`kind` and `record_id` name another record); `raised_at` sets
+    when it was raised (auto_now_add otherwise)."""
+
+    class Meta:
+        model = "dashboards.Alert"
+        skip_postgeneration_save = True
+
+    user = factory.SubFactory(UserFactory)
+    event = "round.created"
+    kind = "round"
+    record_id = factory.LazyFunction(lambda: FundingRoundFactory().pk)
+
+    @factory.post_generation
+    def raised_at(alert, create, when, **kwargs):
+        if when is not None:
+            type(alert).objects.filter(pk=alert.pk).update(created_at=when)
+            alert.created_at = when
