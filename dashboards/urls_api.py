@@ -1,8 +1,19 @@
-from django.urls import path
+from django.urls import include, path
+from rest_framework.routers import SimpleRouter
 
-from . import api, search_api
+from . import api, search_api, watch_api
+
+# A user's own watchlist: /api/v1/watchlists/ and /api/v1/watchlists/<id>/.
+watchlists = SimpleRouter()
+watchlists.register("watchlists", watch_api.WatchItemViewSet, basename="watchlist")
 
 urlpatterns = [
+    path(
+        "watchlists/settings/",
+        watch_api.WatchSettingsView.as_view(),
+        name="api-watchlist-settings",
+    ),
+    path("", include(watchlists.urls)),
     path("search/", search_api.SearchView.as_view(), name="api-search"),
     path("stats/ai-deal-share/", api.AiDealShareView.as_view(), name="stats-ai-deal-share"),
     path("stats/valuations/", api.ValuationsView.as_view(), name="stats-valuations"),

@@ -318,6 +318,41 @@ def follow_a_startup(user: User | None) -> Call:
     return "/watchlist/add/", {"startup": StartupFactory().slug}
 
 
+def own_api_item(user: User | None) -> Call:
+    item = WatchItemFactory(user=user or UserFactory())
+    return f"/api/v1/watchlists/{item.pk}/", None
+
+
+SIGNED_IN_API = (401, 200, 200, 200, 200)  # any signed-in user, no permission needed
+
+WATCHLIST_API = [
+    Endpoint("watchlist-list", "GET", SIGNED_IN_API, fixed("/api/v1/watchlists/"), json=True),
+    Endpoint(
+        "watchlist-list",
+        "POST",
+        (401, 201, 201, 201, 201),
+        lambda user: ("/api/v1/watchlists/", {"startup": StartupFactory().slug}),
+        json=True,
+    ),
+    Endpoint("watchlist-detail", "GET", SIGNED_IN_API, own_api_item, json=True),
+    Endpoint("watchlist-detail", "DELETE", (401, 204, 204, 204, 204), own_api_item, json=True),
+    Endpoint("watchlist-detail", "PATCH", (401, 405, 405, 405, 405), own_api_item, json=True),
+    Endpoint(
+        "api-watchlist-settings",
+        "GET",
+        SIGNED_IN_API,
+        fixed("/api/v1/watchlists/settings/"),
+        json=True,
+    ),
+    Endpoint(
+        "api-watchlist-settings",
+        "PATCH",
+        SIGNED_IN_API,
+        fixed("/api/v1/watchlists/settings/", {"email_mode": "off"}),
+        json=True,
+    ),
+]
+
 WATCHLIST_PAGES = [
     # The sign-in: signed-in users are sent on; a wrong password shows the form again.
     Endpoint("dashboards:login", "GET", (200, 302, 302, 302, 302), fixed("/login/")),
@@ -459,5 +494,6 @@ def endpoints() -> list[Endpoint]:
         *stats_endpoints(),
         *dashboard_endpoints(),
         *WATCHLIST_PAGES,
+        *WATCHLIST_API,
         *HAND_WRITTEN,
     ]
