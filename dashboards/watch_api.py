@@ -99,7 +99,9 @@ class WatchItemViewSet(
     permission_classes = [IsAuthenticated]
     schema = SignedInSchema()
     renderer_classes = [JSONRenderer, SignedInBrowsableAPIRenderer]
+    # Newest first (the keyset pages' `-pk`): no filters or other orderings for a few items.
     filter_backends: list = []
+    ordering_fields: list[str] = []
     lookup_value_regex = "[0-9]+"
 
     def get_queryset(self):

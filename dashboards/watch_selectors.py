@@ -19,7 +19,10 @@ FEED_ROUNDS = 50
 
 
 def watch_items(user: AbstractBaseUser) -> QuerySet[WatchItem]:
-    """The user's items, newest first, with the startup or investor they follow."""
+    """The user's items, newest first, with the startup or investor they follow (none for an
+    anonymous visitor, who has no watchlist)."""
+    if not user.is_authenticated:
+        return WatchItem.objects.none()
     return WatchItem.objects.filter(user=user).select_related("startup", "investor")
 
 
