@@ -1,6 +1,17 @@
+from django.contrib.auth.decorators import login_not_required
 from django.urls import path
+from django.views.decorators.http import require_GET
 
-from . import compute_views, directory_views, pair_views, product_views, search_views, views
+from . import (
+    compute_views,
+    directory_views,
+    feeds,
+    pair_views,
+    product_views,
+    search_views,
+    views,
+    watch_views,
+)
 
 app_name = "dashboards"
 
@@ -41,4 +52,21 @@ urlpatterns = [
         name="compute-chart-csv",
     ),
     path("search/", search_views.search_page, name="search"),
+    path("login/", watch_views.SignInView.as_view(), name="login"),
+    path("logout/", watch_views.SignOutView.as_view(), name="logout"),
+    path("watchlist/", watch_views.watchlist_page, name="watchlist"),
+    path("watchlist/add/", watch_views.watchlist_add, name="watchlist-add"),
+    path(
+        "watchlist/items/<int:pk>/delete/",
+        watch_views.watchlist_remove,
+        name="watchlist-remove",
+    ),
+    path("watchlist/settings/", watch_views.watchlist_settings, name="watchlist-settings"),
+    path("feeds/rounds.atom", require_GET(feeds.RoundsFeed()), name="rounds-feed"),
+    # The secret in the address is the credential: a feed reader cannot sign in.
+    path(
+        "feeds/watchlist/<slug:secret>.atom",
+        login_not_required(require_GET(feeds.WatchlistFeed())),
+        name="watchlist-feed",
+    ),
 ]

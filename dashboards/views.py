@@ -30,6 +30,7 @@ from . import (
     profile_selectors,
     selectors,
     valuation_chart,
+    watch_selectors,
 )
 from .dispute_selectors import attach_disputes, disputed_figures
 from .formatting import local_name
@@ -38,6 +39,7 @@ from .forms import (
     RoundFilterForm,
 )
 from .models import PeriodKind
+from .watch_services import applied_filters
 
 ROUNDS_PER_PAGE = 100
 PORTFOLIO_PER_PAGE = 50
@@ -238,6 +240,8 @@ def rounds_page(request: HttpRequest) -> HttpResponse:
                 for record in directory_selectors.named(model, filters.get(kind, []))
             ],
             "csv_url": reverse("dashboards:rounds-csv") + "?" + form.valid_query(),
+            # What "save this search" saves: the filters the page applied (normalised then).
+            "search_query": form.valid_query() if applied_filters(form) else "",
             "query": query.urlencode(),
         },
     )
@@ -287,7 +291,13 @@ def startup_page(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "dashboards/startup.html",
-        {"status": status, **detail, "chart": chart, "summary": summary},
+        {
+            "status": status,
+            **detail,
+            "chart": chart,
+            "summary": summary,
+            "watch_item": watch_selectors.followed_item(request.user, startup=startup),
+        },
     )
 
 
@@ -341,6 +351,7 @@ def investor_page(request: HttpRequest, slug: str) -> HttpResponse:
             ),
             "ai_definition": overview.DEFINITION_NOTES[DEFAULT_AI_DEFINITION],
             "compute_deals": compute_selectors.provider_deals(investor),
+            "watch_item": watch_selectors.followed_item(request.user, investor=investor),
             "chart": chart,
             "chart_csv": reverse("dashboards:chart-csv", args=["ai-share"])
             + "?"

@@ -6,7 +6,7 @@ from decimal import Decimal
 import factory
 from django.contrib.auth import get_user_model
 
-from dashboards.models import Alert, WatchItem, WebhookEndpoint
+from dashboards.models import Alert, Follower, WatchItem, WebhookEndpoint
 from dashboards.webhook_signing import new_secret
 from deals.models import (
     Claim,
@@ -180,8 +180,16 @@ def rounds_in_sectors(investor: Investor, dated_sectors: list[tuple[str, dt.date
 # --- Following: watchlist items, alerts, webhook endpoints -------------------------------------
 
 
+class FollowerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Follower
+
+    user = factory.SubFactory(UserFactory)
+    feed_secret = factory.Sequence(lambda n: f"feed-secret-{n}")
+
+
 class WatchItemFactory(factory.django.DjangoModelFactory):
-    """A user following a startup (or, told so, an investor or a search)."""
+    """A user following a startup, unless told to follow an investor or a search."""
 
     class Meta:
         model = WatchItem
@@ -191,16 +199,23 @@ class WatchItemFactory(factory.django.DjangoModelFactory):
 
 
 class AlertFactory(factory.django.DjangoModelFactory):
-    """An alert as the matcher writes it: a round created, matched by its startup's item."""
+    """An alert about a round (`kind` and `record_id` name another record); `raised_at` sets
+    when it was raised (auto_now_add otherwise)."""
 
     class Meta:
         model = Alert
+        skip_postgeneration_save = True
 
     user = factory.SubFactory(UserFactory)
-    watch_item = factory.SubFactory(WatchItemFactory, user=factory.SelfAttribute("..user"))
-    event = factory.LazyAttribute(lambda alert: f"{alert.kind}.created")
+    event = "round.created"
     kind = "round"
-    record_id = factory.LazyAttribute(lambda alert: FundingRoundFactory().pk)
+    record_id = factory.LazyFunction(lambda: FundingRoundFactory().pk)
+
+    @factory.post_generation
+    def raised_at(alert, create, when, **kwargs):
+        if when is not None:
+            type(alert).objects.filter(pk=alert.pk).update(created_at=when)
+            alert.created_at = when
 
 
 class WebhookEndpointFactory(factory.django.DjangoModelFactory):

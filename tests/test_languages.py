@@ -99,6 +99,7 @@ def test_links_on_a_chinese_page_lead_to_chinese_pages(client):
         "/zh-hans/rounds/",
         "/zh-hans/products/",
         "/zh-hans/compute/",
+        "/zh-hans/login/?next=/zh-hans/",
     ]
 
 

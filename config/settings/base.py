@@ -319,8 +319,9 @@ CACHES = {
 # unless API_REQUIRE_LOGIN_FOR_READS, which closes the pages and CSVs too (config/read_access.py);
 # writes need the model permission.
 API_REQUIRE_LOGIN_FOR_READS = env.bool("API_REQUIRE_LOGIN_FOR_READS", default=False)
-# The one login page: the admin's (there is no other sign-in).
-LOGIN_URL = "admin:login"
+# The analysts' sign-in page (in the page's language); staff may also use the admin's.
+LOGIN_URL = "dashboards:login"
+LOGIN_REDIRECT_URL = "dashboards:watchlist"
 API_PAGE_SIZE = env.int("API_PAGE_SIZE", default=100)
 API_MAX_PAGE_SIZE = 500
 # A search (the API's ?search=, the admin's search box) takes at most this many terms of at

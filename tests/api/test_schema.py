@@ -39,6 +39,7 @@ def test_every_list_documents_paging_syncing_and_csv(openapi):
         and path != "/api/v1/search/"  # the site search: grouped results, not a list
         and path != "/api/v1/changes/"  # the change feed: its own order, no updated_since
         and path != "/api/v1/webhooks/"  # the caller's own few endpoints, JSON only
+        and path != "/api/v1/watchlists/"  # one user's own few items: no sync, no CSV
     ]
     assert len(lists) == 10
     for path in lists:
@@ -176,3 +177,32 @@ def test_the_change_feed_documents_its_filters_cursor_csv_and_gone(openapi):
     assert "410" in operation["responses"]
     assert paginated["properties"]["next"].get("nullable") is not True
     assert "next" in paginated["required"]
+
+
+@pytest.mark.django_db
+def test_the_watchlist_is_documented_as_needing_a_signed_in_user(openapi):
+    paths = openapi["paths"]
+    operations = [
+        (path, method, operation)
+        for path in (
+            "/api/v1/watchlists/",
+            "/api/v1/watchlists/{id}/",
+            "/api/v1/watchlists/settings/",
+        )
+        for method, operation in paths[path].items()
+        if method in ("get", "post", "patch", "delete")
+    ]
+
+    assert sorted((path, method) for path, method, _ in operations) == [
+        ("/api/v1/watchlists/", "get"),
+        ("/api/v1/watchlists/", "post"),
+        ("/api/v1/watchlists/settings/", "get"),
+        ("/api/v1/watchlists/settings/", "patch"),
+        ("/api/v1/watchlists/{id}/", "delete"),
+        ("/api/v1/watchlists/{id}/", "get"),
+    ]
+    for path, method, operation in operations:
+        assert {} not in operation["security"], (path, method)
+        assert operation["summary"], (path, method)
+    request = openapi["components"]["schemas"]["WatchItemRequest"]["properties"]
+    assert set(request) == {"startup", "investor", "search"}

@@ -3,10 +3,10 @@ sends hundreds of requests), and a cache of each test's own."""
 
 import pytest
 
-from tests.api.conftest import anonymous, api_settings_for_tests, staff, writer
+from tests.api.conftest import anonymous, api_settings_for_tests, reader, staff, writer
 from tests.factories import StaffFactory
 
-__all__ = ["anonymous", "api_settings_for_tests", "staff", "writer"]
+__all__ = ["anonymous", "api_settings_for_tests", "reader", "staff", "writer"]
 
 
 @pytest.fixture

@@ -36,11 +36,13 @@ from deals.uploads import pack
 from startups.models import Startup, Tag
 from tests.api.resources import RESOURCES, Resource
 from tests.factories import (
+    FollowerFactory,
     InvestorFactory,
     StaffFactory,
     StartupFactory,
     TagFactory,
     UserFactory,
+    WatchItemFactory,
     WebhookEndpointFactory,
 )
 
@@ -58,6 +60,7 @@ API_UPDATE = (401, 403, 403, 200, 200)
 API_DELETE = (401, 403, 403, 204, 204)
 API_NO_WRITE = (401, 403, 403, 403, 403)
 TOKEN_ONLY = (401, 401, 401, 401, 401)  # a session is not enough
+SIGNED_IN_PAGE = (302, 200, 200, 200, 200)  # anonymous visitors are sent to sign in
 
 Call = tuple[str, dict | None]
 
@@ -312,6 +315,89 @@ def view_on_site(user: User | None) -> Call:
     return reverse("admin:view_on_site", args=[content_type.pk, startup.pk]), None
 
 
+def own_watch_item(user: User | None) -> Call:
+    """An item of the caller's watchlist (some user's for an anonymous caller)."""
+    item = WatchItemFactory(user=user or UserFactory())
+    return f"/watchlist/items/{item.pk}/delete/", {}
+
+
+def own_feed(user: User | None) -> Call:
+    """The caller's private feed (some user's for an anonymous caller)."""
+    follower = FollowerFactory(user=user or UserFactory())
+    return f"/feeds/watchlist/{follower.feed_secret}.atom", None
+
+
+def follow_a_startup(user: User | None) -> Call:
+    return "/watchlist/add/", {"startup": StartupFactory().slug}
+
+
+def own_api_item(user: User | None) -> Call:
+    item = WatchItemFactory(user=user or UserFactory())
+    return f"/api/v1/watchlists/{item.pk}/", None
+
+
+SIGNED_IN_API = (401, 200, 200, 200, 200)  # any signed-in user, no permission needed
+
+WATCHLIST_API = [
+    Endpoint("watchlist-list", "GET", SIGNED_IN_API, fixed("/api/v1/watchlists/"), json=True),
+    Endpoint(
+        "watchlist-list",
+        "POST",
+        (401, 201, 201, 201, 201),
+        lambda user: ("/api/v1/watchlists/", {"startup": StartupFactory().slug}),
+        json=True,
+    ),
+    Endpoint("watchlist-detail", "GET", SIGNED_IN_API, own_api_item, json=True),
+    Endpoint("watchlist-detail", "DELETE", (401, 204, 204, 204, 204), own_api_item, json=True),
+    Endpoint("watchlist-detail", "PATCH", (401, 405, 405, 405, 405), own_api_item, json=True),
+    Endpoint(
+        "api-watchlist-settings",
+        "GET",
+        SIGNED_IN_API,
+        fixed("/api/v1/watchlists/settings/"),
+        json=True,
+    ),
+    Endpoint(
+        "api-watchlist-settings",
+        "PATCH",
+        SIGNED_IN_API,
+        fixed("/api/v1/watchlists/settings/", {"email_mode": "off"}),
+        json=True,
+    ),
+]
+
+WATCHLIST_PAGES = [
+    # The sign-in: signed-in users are sent on; a wrong password shows the form again.
+    Endpoint("dashboards:login", "GET", (200, 302, 302, 302, 302), fixed("/login/")),
+    Endpoint(
+        "dashboards:login",
+        "POST",
+        (200, 302, 302, 302, 302),
+        fixed("/login/", {"username": "nobody", "password": "wrong"}),
+    ),
+    Endpoint("dashboards:logout", "POST", (302,) * 5, fixed("/logout/", {})),
+    Endpoint("dashboards:logout", "GET", (405,) * 5, fixed("/logout/")),
+    # Anyone signed in, staff or not, keeps a watchlist of their own; no permission needed.
+    Endpoint("dashboards:watchlist", "GET", SIGNED_IN_PAGE, fixed("/watchlist/")),
+    Endpoint("dashboards:watchlist", "POST", (302, 405, 405, 405, 405), fixed("/watchlist/", {})),
+    Endpoint("dashboards:watchlist-add", "POST", (302,) * 5, follow_a_startup),
+    Endpoint(
+        "dashboards:watchlist-add", "GET", (302, 405, 405, 405, 405), fixed("/watchlist/add/")
+    ),
+    Endpoint("dashboards:watchlist-remove", "POST", (302,) * 5, own_watch_item),
+    Endpoint(
+        "dashboards:watchlist-settings",
+        "POST",
+        (302,) * 5,
+        fixed("/watchlist/settings/", {"email_mode": "off"}),
+    ),
+    # Feeds: the rounds' like any page; a watchlist's to whoever has its secret.
+    Endpoint("dashboards:rounds-feed", "GET", PUBLIC, fixed("/feeds/rounds.atom")),
+    Endpoint("dashboards:rounds-feed", "POST", READ_ONLY, fixed("/feeds/rounds.atom", {})),
+    Endpoint("dashboards:watchlist-feed", "GET", PUBLIC, own_feed),
+]
+
+
 def dashboard_endpoints() -> Iterator[Endpoint]:
     pages = {
         "dashboards:overview": fixed("/"),
@@ -471,6 +557,8 @@ def endpoints() -> list[Endpoint]:
         *(endpoint for resource in RESOURCES.values() for endpoint in api_endpoints(resource)),
         *stats_endpoints(),
         *dashboard_endpoints(),
+        *WATCHLIST_PAGES,
+        *WATCHLIST_API,
         *HAND_WRITTEN,
         *WEBHOOK_ENDPOINTS,
     ]

@@ -1,7 +1,8 @@
 """Login lockout (django-axes): five wrong passwords for one username from one address lock
 that pair out, the right password included, until the cool-off has passed or staff reset it.
 
-The admin login is the only page that takes a password: API clients use knox tokens that staff
+Two pages take a password, and the lockout holds on both, counted together: the admin's login
+and the analysts' sign-in (/login/, in each language). API clients use knox tokens that staff
 create in the admin, and there is no token login endpoint (the last test keeps it so)."""
 
 import datetime as dt
@@ -21,7 +22,10 @@ from .matrix import every_url
 
 pytestmark = pytest.mark.django_db
 
-LOGIN = "/admin/login/"
+ADMIN_LOGIN = "/admin/login/"
+# Each page that takes a password, and where it sends a user once signed in.
+LOGIN_PAGES = {ADMIN_LOGIN: "/admin/", "/login/": "/startups/", "/zh-hans/login/": "/zh-hans/"}
+LOGIN = ADMIN_LOGIN  # the page under test: set per test by the `login_page` fixture
 PASSWORD = "correct horse battery staple"
 HOME = "10.0.0.1"
 
@@ -31,10 +35,20 @@ def staff():
     return StaffFactory(username="editor")
 
 
+@pytest.fixture(params=LOGIN_PAGES, autouse=True)
+def login_page(request, monkeypatch) -> str:
+    """Every test runs against each page that takes a password."""
+    monkeypatch.setattr(f"{__name__}.LOGIN", request.param)
+    return request.param
+
+
 def sign_in(password: str, username: str = "editor", address: str = HOME) -> int:
-    """Posts the admin login form from `address`; the status code (302 when signed in)."""
+    """Posts the login form of LOGIN from `address`; the status code (302 when signed in)."""
     client = Client(REMOTE_ADDR=address)
-    response = client.post(LOGIN, {"username": username, "password": password, "next": "/admin/"})
+    data = {"username": username, "password": password, "next": LOGIN_PAGES[LOGIN]}
+    response = client.post(LOGIN, data)
+    if response.status_code == 302:
+        assert response["Location"] == LOGIN_PAGES[LOGIN]
     return response.status_code
 
 
@@ -42,7 +56,7 @@ def fail(times: int, username: str = "editor", address: str = HOME) -> list[int]
     return [sign_in("wrong password", username, address) for _ in range(times)]
 
 
-def test_the_limit_is_five_failures_and_the_cool_off_fifteen_minutes():
+def test_the_limit_is_five_failures_and_the_cool_off_fifteen_minutes(login_page):
     assert settings.AXES_FAILURE_LIMIT == 5
     assert dt.timedelta(minutes=15) == settings.AXES_COOLOFF_TIME
     assert settings.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"]]
@@ -99,6 +113,17 @@ def test_a_successful_login_starts_the_count_again(staff):
     assert sign_in(PASSWORD) == 302
 
 
+def test_failures_on_one_page_count_on_the_other(staff, login_page):
+    other = "/login/" if login_page == ADMIN_LOGIN else ADMIN_LOGIN
+    fail(4)
+    client = Client(REMOTE_ADDR=HOME)
+
+    response = client.post(other, {"username": "editor", "password": "wrong password"})
+
+    assert response.status_code == 429
+    assert sign_in(PASSWORD) == 429
+
+
 def test_no_other_view_takes_a_password():
     login_views = [
         url.name
@@ -107,4 +132,4 @@ def test_no_other_view_takes_a_password():
         or url.name.endswith(":login")
     ]
 
-    assert login_views == ["admin:login"]
+    assert sorted(login_views) == ["admin:login", "dashboards:login"]

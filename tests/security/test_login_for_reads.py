@@ -15,7 +15,9 @@ pytestmark = pytest.mark.django_db
 
 # The URLs that answer anonymous visitors whatever the setting: none shows a record.
 PUBLIC_NAMES = {
-    "admin:login",  # the way in
+    "admin:login",  # the ways in
+    "dashboards:login",
+    "dashboards:watchlist-feed",  # its secret is the credential (an unknown one is a 404)
     "set_language",
     "favicon",
     "api-schema",  # the API's description, not its data (docs/api.md#access)
@@ -23,7 +25,6 @@ PUBLIC_NAMES = {
     "api/v1/^(?P<rest>[\\s\\S]*)$",  # a JSON 404
 }
 READS = [endpoint for endpoint in endpoints() if endpoint.method == "GET"]
-LOGIN = "/admin/login/?next="
 
 
 @pytest.fixture
@@ -31,8 +32,19 @@ def reads_need_login(settings):
     settings.API_REQUIRE_LOGIN_FOR_READS = True
 
 
+def login_url(url: str) -> str:
+    """The sign-in page in the language of `url`, and back to it."""
+    prefix = "/zh-hans" if url.startswith("/zh-hans/") else ""
+    return f"{prefix}/login/?next={url}"
+
+
+# The analysts' sign-in in each language; the admin's pages send to the admin's own.
+LOGIN_PAGES = ("/login/", "/zh-hans/login/", "/admin/login/")
+
+
 def sent_to_login(response) -> bool:
-    return response.status_code == 302 and response["Location"].startswith(LOGIN)
+    location = response.get("Location", "")
+    return response.status_code == 302 and location.split("?")[0] in LOGIN_PAGES
 
 
 @pytest.mark.parametrize("endpoint", READS, ids=[endpoint.id for endpoint in READS])
@@ -68,6 +80,7 @@ def data_urls() -> list[str]:
         f"/charts/{CHART_SLUGS[0]}.csv",
         "/startups/zhipu/valuations.csv",
         "/startups/zhipu/",
+        "/feeds/rounds.atom",
     ]
     return [*english, *(f"/zh-hans{url}" for url in english)]
 
@@ -77,7 +90,7 @@ def test_pages_and_csvs_send_anonymous_visitors_to_the_login_and_back(reads_need
         response = Client().get(url)
 
         assert response.status_code == 302, url
-        assert response["Location"] == LOGIN + url, url
+        assert response["Location"] == login_url(url), url
 
 
 def test_signed_in_users_read_everything(reads_need_login):
