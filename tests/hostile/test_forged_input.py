@@ -55,10 +55,11 @@ STRANGE_POSITIONS = {
 def one_ordering_per_column_type(view) -> list[str]:
     """A cursor is checked against the column a list is ordered by, in either direction:
     one ordering of each type of column is enough (a figure computed per request, such as a
-    startup's latest valuation, counts as a type of its own)."""
+    startup's latest valuation, counts as a type of its own). A list in one fixed order (the
+    change feed) is read in that order."""
     model = list_model(view)
     chosen: dict[object, str] = {}
-    for name in view.ordering_fields:
+    for name in getattr(view, "ordering_fields", None) or [view.pagination_class.ordering]:
         try:
             kind: object = type(model._meta.get_field(name))
         except FieldDoesNotExist:
