@@ -13,7 +13,7 @@ import secrets
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -106,12 +106,18 @@ def normalised_search(query: str) -> str:
 
 
 def _saved(item: WatchItem, field: str) -> WatchItem:
-    """Save a new item; a constraint it breaks (a duplicate) is a message under `field`."""
+    """Save a new item; a constraint it breaks (a duplicate) is a message under `field`, also
+    when a simultaneous request saved the same item between the check and the save."""
     try:
         item.validate_constraints()
+        try:
+            with transaction.atomic():
+                item.save()
+        except IntegrityError:
+            item.validate_constraints()
+            raise
     except ValidationError as error:
         raise ValidationError({field: error.messages}) from error
-    item.save()
     return item
 
 

@@ -68,6 +68,27 @@ def test_following_the_same_startup_or_investor_twice_is_refused_with_a_message(
     assert WatchItem.objects.count() == 2
 
 
+def test_a_follow_racing_an_identical_one_is_refused_with_the_same_message(monkeypatch):
+    """Two identical requests at once: both checks see nothing, the database refuses the
+    second save, and the second request still gets the message, not a server error."""
+    user, startup = UserFactory(), StartupFactory()
+    watch_item_create(user=user, startup=startup)
+    validate = WatchItem.validate_constraints
+    calls = []
+
+    def check_that_misses_the_other_save(item, *args, **kwargs):
+        calls.append(item)
+        if len(calls) > 1:
+            validate(item, *args, **kwargs)
+
+    monkeypatch.setattr(WatchItem, "validate_constraints", check_that_misses_the_other_save)
+
+    assert refusal(watch_item_create, user=user, startup=startup) == {
+        "startup": ["You already follow this startup."]
+    }
+    assert WatchItem.objects.count() == 1
+
+
 def test_another_user_may_follow_the_same_startup():
     startup = StartupFactory()
     watch_item_create(user=UserFactory(), startup=startup)
