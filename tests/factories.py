@@ -1,12 +1,13 @@
 """factory_boy factories: plain, valid records; tests state only what matters to them."""
 
 import datetime as dt
+import uuid
 from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
 
-from dashboards.models import Alert, WatchItem, WebhookEndpoint
+from dashboards.models import Alert, Follower, WatchItem, WebhookEndpoint
 from dashboards.webhook_signing import new_secret
 from deals.models import (
     Claim,
@@ -188,6 +189,17 @@ class WatchItemFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     startup = factory.SubFactory(StartupFactory)
+
+
+class FollowerFactory(factory.django.DjangoModelFactory):
+    """A user's alert settings (emailed immediately, in English, unless told otherwise)."""
+
+    class Meta:
+        model = Follower
+        django_get_or_create = ("user",)
+
+    user = factory.SubFactory(UserFactory)
+    feed_secret = factory.LazyFunction(lambda: uuid.uuid4().hex)
 
 
 class AlertFactory(factory.django.DjangoModelFactory):
