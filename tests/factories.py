@@ -1,6 +1,7 @@
 """factory_boy factories: plain, valid records; tests state only what matters to them."""
 
 import datetime as dt
+import uuid
 from decimal import Decimal
 
 import factory
@@ -196,6 +197,17 @@ class WatchItemFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     startup = factory.SubFactory(StartupFactory)
+
+
+class FollowerFactory(factory.django.DjangoModelFactory):
+    """A user's alert settings (emailed immediately, in English, unless told otherwise)."""
+
+    class Meta:
+        model = Follower
+        django_get_or_create = ("user",)
+
+    user = factory.SubFactory(UserFactory)
+    feed_secret = factory.LazyFunction(lambda: uuid.uuid4().hex)
 
 
 class AlertFactory(factory.django.DjangoModelFactory):

@@ -18,14 +18,7 @@ from startups.change_models import Change
 from startups.models import Source, Startup
 from tests.factories import FundingRoundFactory, SourceFactory, StartupFactory, TagFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def empty_feed() -> None:
-    """The feed as a new database has it: on SQLite, the flush after an earlier committing
-    test deletes rows one by one, and the triggers leave their tombstones."""
-    Change.objects.all().delete()
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("empty_feed")]
 
 
 FEED = "/api/v1/changes/"

@@ -16,6 +16,7 @@ from dashboards.alert_matching import alerts_match
 from dashboards.alert_tasks import match_alerts_task
 from dashboards.models import Alert, Follower
 from tests.factories import (
+    FollowerFactory,
     FundingRoundFactory,
     SourceFactory,
     StartupFactory,
@@ -24,9 +25,11 @@ from tests.factories import (
 )
 from tests.mail_server import LocalSmtpServer, free_port, subject, text_and_html
 
-from .follow_factories import FollowerFactory, changed, follows
+from .following import follows
 
-pytestmark = pytest.mark.django_db
+# The tests commit, as the application does: on PostgreSQL a change shows in the feed the
+# matcher reads only once its transaction has ended (startups.change_feed).
+pytestmark = pytest.mark.django_db(transaction=True)
 SITE = "https://tracker.example.org"
 SOURCE = "https://news.example.com/zhipu-series-b"
 ZHIPU = {"slug": "zhipu", "name_en": "Zhipu AI", "name_zh": "智谱"}
@@ -50,7 +53,7 @@ def follower(username: str, *, email_mode: str = "immediate", language: str = "e
 
 
 def zhipu_raises(**fields):
-    """A round of Zhipu's, with its source, and the change the feed records for it."""
+    """A round of Zhipu's, with its source."""
     startup = StartupFactory(**ZHIPU)
     round_ = FundingRoundFactory(
         startup=startup,
@@ -63,7 +66,6 @@ def zhipu_raises(**fields):
         **fields,
     )
     round_.sources.add(SourceFactory(url=SOURCE))
-    changed(round_)
     return round_
 
 
@@ -71,8 +73,7 @@ def test_an_immediate_user_gets_one_email_with_text_html_link_and_source(smtp):
     ann = follower("ann")
     follows(ann, startup=StartupFactory(**ZHIPU))
     zhipu_raises()
-    mark = ValuationMarkFactory(startup=ann.watch_items.get().startup, value=Decimal("2e10"))
-    changed(mark)
+    ValuationMarkFactory(startup=ann.watch_items.get().startup, value=Decimal("2e10"))
 
     raised = match_alerts_task()
 
@@ -115,7 +116,7 @@ def test_digest_users_get_one_daily_email_and_off_users_none(smtp):
     follows(dee, startup=startup)
     follows(off, startup=startup)
     zhipu_raises()
-    changed(FundingRoundFactory(startup=startup, round_label="Series C"))
+    FundingRoundFactory(startup=startup, round_label="Series C")
 
     match_alerts_task()
     assert smtp.messages == []

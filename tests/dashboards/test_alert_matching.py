@@ -1,7 +1,12 @@
-"""The alert matcher: which changes raise which alerts for whom (docs/alerts.md)."""
+"""The alert matcher: which changes raise which alerts for whom (docs/alerts.md).
+
+The changes are the feed's rows as its database triggers write them, for records saved,
+updated and deleted as the application does; records saved together are saved in one
+transaction. The tests commit: on PostgreSQL a change shows in the feed only once its
+transaction has ended (startups.change_feed)."""
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from dashboards.alert_matching import alerts_match, alerts_match_batch
@@ -19,9 +24,9 @@ from tests.factories import (
     ValuationMarkFactory,
 )
 
-from .follow_factories import changed, follows
+from .following import feed_read, follows, latest_change
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("empty_feed")]
 
 
 def raised() -> list[tuple]:
@@ -33,8 +38,9 @@ def raised() -> list[tuple]:
 def test_a_new_round_of_a_followed_startup_raises_round_created():
     ann = UserFactory(username="ann")
     item = follows(ann, startup=StartupFactory(slug="moonshot"))
+    feed_read()
     round_ = FundingRoundFactory(startup=item.startup)
-    change = changed(round_)
+    change = latest_change(round_)
 
     run = alerts_match()
 
@@ -42,7 +48,7 @@ def test_a_new_round_of_a_followed_startup_raises_round_created():
     assert Alert.objects.get().change == change
     assert (run.changes_read, run.alerts, run.users) == (1, 1, {ann.pk})
     cursor = AlertCursor.objects.get()
-    assert (cursor.txid, cursor.change_id) == (0, change.pk)
+    assert (cursor.txid, cursor.change_id) == (change.txid, change.pk)
 
 
 def test_a_round_and_its_participants_saved_together_are_one_round_created():
@@ -50,13 +56,17 @@ def test_a_round_and_its_participants_saved_together_are_one_round_created():
     lead, other = InvestorFactory(slug="hongshan"), InvestorFactory(slug="tencent")
     follows(ann, investor=lead)
     follows(bob, investor=other)
-    round_ = FundingRoundFactory()
-    round_change = changed(round_)
-    for investor in (lead, other):
-        changed(ParticipationFactory(round=round_, investor=investor))
+    startup = StartupFactory()
+    feed_read()
+    with transaction.atomic():
+        round_ = FundingRoundFactory(startup=startup)
+        for investor in (lead, other):
+            ParticipationFactory(round=round_, investor=investor)
+    round_change = latest_change(round_)
 
-    alerts_match()
+    run = alerts_match()
 
+    assert run.changes_read == 3
     assert [(a.user.username, a.event, a.record_id, a.change_id) for a in Alert.objects.all()] == [
         ("bob", "round.created", round_.pk, round_change.pk),
         ("ann", "round.created", round_.pk, round_change.pk),
@@ -68,15 +78,16 @@ def test_a_participant_added_later_is_round_updated_for_its_investor_only():
     first, joining = InvestorFactory(slug="hongshan"), InvestorFactory(slug="tencent")
     follows(ann, investor=first)
     bob_item = follows(bob, investor=joining)
-    round_ = FundingRoundFactory()
-    ParticipationFactory(round=round_, investor=first)
-    changed(round_)
+    with transaction.atomic():
+        round_ = FundingRoundFactory()
+        ParticipationFactory(round=round_, investor=first)
     alerts_match()
     Alert.objects.all().delete()
 
-    changed(ParticipationFactory(round=round_, investor=joining))
-    alerts_match()
+    ParticipationFactory(round=round_, investor=joining)
+    run = alerts_match()
 
+    assert run.changes_read == 1
     assert raised() == [("bob", "round.updated", "round", round_.pk, bob_item.pk)]
 
 
@@ -88,11 +99,10 @@ def test_a_follower_of_a_parent_hears_of_its_affiliates_deals():
     ann, bob = UserFactory(username="ann"), UserFactory(username="bob")
     group = follows(ann, investor=alibaba)
     follows(bob, investor=cloud)
-    round_ = FundingRoundFactory()
-    ParticipationFactory(round=round_, investor=ant)
-    changed(round_)
+    with transaction.atomic():
+        round_ = FundingRoundFactory()
+        ParticipationFactory(round=round_, investor=ant)
     deal = ComputeDealFactory(provider_investor=cloud)
-    changed(deal)
 
     alerts_match()
 
@@ -110,8 +120,8 @@ def test_a_valuation_is_told_to_its_startups_followers_not_to_its_investors():
     ann, bob = UserFactory(username="ann"), UserFactory(username="bob")
     item = follows(ann, startup=startup)
     follows(bob, investor=investor)
+    feed_read()
     mark = ValuationMarkFactory(startup=startup)
-    changed(mark)
 
     alerts_match()
 
@@ -124,8 +134,8 @@ def test_a_claim_is_told_to_the_followers_of_what_it_claims():
     ann, bob = UserFactory(username="ann"), UserFactory(username="bob")
     by_investor = follows(ann, investor=stake.investor)
     by_startup = follows(bob, startup=round_.startup)
+    feed_read()
     claim = ClaimFactory(round=None, participation=stake, field="stake_percent", currency="")
-    changed(claim)
 
     alerts_match()
 
@@ -138,9 +148,9 @@ def test_a_claim_is_told_to_the_followers_of_what_it_claims():
 def test_a_claim_saved_with_its_round_is_part_of_round_created():
     ann = UserFactory(username="ann")
     item = follows(ann, startup=StartupFactory())
-    round_ = FundingRoundFactory(startup=item.startup)
-    changed(round_)
-    changed(ClaimFactory(round=round_))
+    with transaction.atomic():
+        round_ = FundingRoundFactory(startup=item.startup)
+        ClaimFactory(round=round_)
 
     alerts_match()
 
@@ -153,9 +163,9 @@ def test_a_user_gets_one_alert_per_change_naming_their_most_specific_item():
     follows(ann, search="investor=hongshan")
     follows(ann, investor=investor)
     by_startup = follows(ann, startup=startup)
-    round_ = FundingRoundFactory(startup=startup)
-    ParticipationFactory(round=round_, investor=investor)
-    changed(round_)
+    with transaction.atomic():
+        round_ = FundingRoundFactory(startup=startup)
+        ParticipationFactory(round=round_, investor=investor)
 
     alerts_match()
 
@@ -170,7 +180,6 @@ def test_saved_searches_are_evaluated_by_the_rounds_page_filters():
     # A value the form refuses is ignored, as the page ignores it: the rest still applies.
     lenient = follows(cat, search="city=shanghai&since=not-a-date")
     round_ = FundingRoundFactory(startup=shanghai)
-    changed(round_)
 
     alerts_match()
 
@@ -181,7 +190,7 @@ def test_saved_searches_are_evaluated_by_the_rounds_page_filters():
 
 
 def queries_to_match_a_new_round() -> int:
-    changed(FundingRoundFactory(startup=StartupFactory(city="Shanghai")))
+    FundingRoundFactory(startup=StartupFactory(city="Shanghai"))
     with CaptureQueriesContext(connection) as queries:
         alerts_match()
     return len(queries)
@@ -206,7 +215,9 @@ def test_nothing_is_raised_for_what_nobody_follows():
     follows(UserFactory(), startup=StartupFactory())
     follows(UserFactory(), investor=InvestorFactory())
     follows(UserFactory(), search="city=Shenzhen")
-    last = changed(FundingRoundFactory())
+    startup = StartupFactory()
+    feed_read()
+    last = latest_change(FundingRoundFactory(startup=startup))
 
     run = alerts_match()
 
@@ -217,16 +228,24 @@ def test_nothing_is_raised_for_what_nobody_follows():
 def test_only_creates_and_figure_updates_raise_alerts():
     ann = UserFactory(username="ann")
     item = follows(ann, startup=StartupFactory())
-    round_ = FundingRoundFactory(startup=item.startup)
-    changed(round_, "updated", figures_changed=False)
-    changed(round_, "deleted")
-    changed(ParticipationFactory(round=round_), "updated", figures_changed=False)
-    alerts_match()
-    assert raised() == []
+    round_ = FundingRoundFactory(startup=item.startup, round_label="Series B")
+    stake = ParticipationFactory(round=round_, is_lead=False)
+    dropped = FundingRoundFactory(startup=item.startup)
+    feed_read()
+    round_.round_label = "Series B+"
+    round_.save()
+    stake.is_lead = True
+    stake.save()
+    dropped.delete()
+    quiet = alerts_match()
+    assert (quiet.changes_read, raised()) == (3, [])
 
-    changed(round_, "updated", figures_changed=True)
-    alerts_match()
+    round_.amount *= 2
+    round_.save()
+    loud = alerts_match()
 
+    assert latest_change(round_).figures_changed is True
+    assert loud.changes_read == 1
     assert raised() == [("ann", "round.updated", "round", round_.pk, item.pk)]
 
 
@@ -234,8 +253,6 @@ def test_a_record_deleted_before_the_matcher_runs_is_skipped():
     item = follows(UserFactory(), startup=StartupFactory())
     round_ = FundingRoundFactory(startup=item.startup)
     kept = FundingRoundFactory(startup=item.startup)
-    changed(round_)
-    changed(kept)
     round_.delete()
 
     alerts_match()
@@ -245,7 +262,8 @@ def test_a_record_deleted_before_the_matcher_runs_is_skipped():
 
 def test_a_crash_before_commit_leaves_nothing_and_the_next_run_matches_again():
     follows(UserFactory(), startup=(startup := StartupFactory()))
-    changed(FundingRoundFactory(startup=startup))
+    before = feed_read()
+    FundingRoundFactory(startup=startup)
 
     def crash(**kwargs):
         raise RuntimeError("worker lost mid-run")
@@ -257,14 +275,14 @@ def test_a_crash_before_commit_leaves_nothing_and_the_next_run_matches_again():
     finally:
         alerts_raised.disconnect(dispatch_uid="test-crash")
     assert Alert.objects.count() == 0
-    assert AlertCursor.objects.filter(change_id__gt=0).count() == 0
+    assert AlertCursor.objects.values_list("txid", "change_id").get() == before
 
     assert alerts_match().alerts == 1
 
 
 def test_the_signal_carries_the_saved_alerts_once():
     follows(UserFactory(), startup=(startup := StartupFactory()))
-    changed(FundingRoundFactory(startup=startup))
+    FundingRoundFactory(startup=startup)
     heard = []
 
     def listen(sender, alerts, **kwargs):
@@ -285,12 +303,13 @@ def test_two_runs_raise_no_duplicate_even_from_a_cursor_moved_back():
     startup = StartupFactory()
     for user in users:
         follows(user, startup=startup)
+    txid, change_id = feed_read()
     for _ in range(4):
-        changed(FundingRoundFactory(startup=startup))
+        FundingRoundFactory(startup=startup)
 
     first = alerts_match(batch_size=3)
     again = alerts_match()
-    AlertCursor.objects.update(txid=0, change_id=0)
+    AlertCursor.objects.update(txid=txid, change_id=change_id)
     replayed = alerts_match()
 
     assert (first.changes_read, first.alerts) == (4, 12)
@@ -300,8 +319,9 @@ def test_two_runs_raise_no_duplicate_even_from_a_cursor_moved_back():
 
 def test_a_batch_stops_at_its_size_and_the_next_one_goes_on():
     follows(UserFactory(), startup=(startup := StartupFactory()))
+    feed_read()
     for _ in range(3):
-        changed(FundingRoundFactory(startup=startup))
+        FundingRoundFactory(startup=startup)
 
     assert alerts_match_batch(batch_size=2).changes_read == 2
     assert alerts_match_batch(batch_size=2).changes_read == 1
@@ -311,7 +331,7 @@ def test_a_batch_stops_at_its_size_and_the_next_one_goes_on():
 
 def test_with_nothing_followed_the_cursor_goes_to_the_feeds_end_without_reading_it():
     for _ in range(3):
-        last = changed(FundingRoundFactory())
+        last = latest_change(FundingRoundFactory())
 
     with CaptureQueriesContext(connection) as queries:
         run = alerts_match()

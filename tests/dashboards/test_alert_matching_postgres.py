@@ -12,7 +12,7 @@ from dashboards.alert_matching import alerts_match
 from dashboards.models import Alert
 from tests.factories import FundingRoundFactory, StartupFactory, UserFactory
 
-from .follow_factories import follows
+from .following import feed_read, follows
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 # Another transaction older than ours anywhere on the server (a parallel test's) holds the
@@ -20,22 +20,20 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 # the run is repeated until then.
 VISIBLE_WITHIN_SECONDS = 120
 
-# What the feed's trigger writes in the writing transaction: the transaction's own id.
-CHANGE_ROW = """
-INSERT INTO startups_change
-    (txid, kind, record_id, record_key, action, figures_changed, occurred_at)
-VALUES (pg_current_xact_id()::text::bigint, 'round', %s, '', 'created', true, now())
-"""
+# A figure of a round changed in a transaction of its own: the feed's trigger writes its row
+# with that transaction's id.
+AMOUNT_DOUBLED = "UPDATE deals_fundinground SET amount = amount * 2 WHERE id = %s"
 
 
 def test_a_change_committing_after_a_newer_one_is_still_matched():
     startup = StartupFactory()
     follows(UserFactory(username="ann"), startup=startup)
     early, late = FundingRoundFactory(startup=startup), FundingRoundFactory(startup=startup)
+    feed_read()
     parameters = libpq_parameters(connection.settings_dict)
     with psycopg.connect(**parameters) as slow, psycopg.connect(**parameters) as quick:
-        slow.execute(CHANGE_ROW, [early.pk])  # begins first, commits last
-        quick.execute(CHANGE_ROW, [late.pk])
+        slow.execute(AMOUNT_DOUBLED, [early.pk])  # begins first, commits last
+        quick.execute(AMOUNT_DOUBLED, [late.pk])
         quick.commit()
 
         while_open = alerts_match()
@@ -47,4 +45,7 @@ def test_a_change_committing_after_a_newer_one_is_still_matched():
 
     assert while_open.changes_read == 0
     assert read == 2
-    assert sorted(Alert.objects.values_list("record_id", flat=True)) == sorted([early.pk, late.pk])
+    assert sorted(Alert.objects.values_list("event", "record_id")) == [
+        ("round.updated", early.pk),
+        ("round.updated", late.pk),
+    ]

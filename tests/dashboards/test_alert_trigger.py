@@ -14,15 +14,16 @@ from startups.changes import changes_record
 from startups.touch import Touched
 from tests.factories import FundingRoundFactory, StartupFactory, UserFactory
 
-from .follow_factories import changed, follows
+from .following import follows
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def save_a_round_of(startup) -> None:
-    """What a write path does: the record, the feed's row (the trigger's), the outbox row."""
+    """What a write path does: the record (its trigger writes the feed's row) and the outbox
+    row, in one transaction."""
     with transaction.atomic():
-        changed(FundingRoundFactory(startup=startup))
+        FundingRoundFactory(startup=startup)
         changes_record(Touched(startups={startup.pk}))
 
 
@@ -42,7 +43,7 @@ def test_a_change_rolled_back_raises_nothing():
     follows(UserFactory(), startup=startup)
 
     with pytest.raises(RuntimeError), transaction.atomic():
-        changed(FundingRoundFactory(startup=startup))
+        FundingRoundFactory(startup=startup)
         changes_record(Touched(startups={startup.pk}))
         raise RuntimeError("the save fails after its change was recorded")
     match_alerts_task()
