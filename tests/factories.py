@@ -181,14 +181,6 @@ def rounds_in_sectors(investor: Investor, dated_sectors: list[tuple[str, dt.date
 # --- Following: watchlist items, alerts, webhook endpoints -------------------------------------
 
 
-class FollowerFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Follower
-
-    user = factory.SubFactory(UserFactory)
-    feed_secret = factory.Sequence(lambda n: f"feed-secret-{n}")
-
-
 class WatchItemFactory(factory.django.DjangoModelFactory):
     """A user following a startup, unless told to follow an investor or a search."""
 
