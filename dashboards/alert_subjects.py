@@ -4,9 +4,10 @@ transaction, with the startup, investors and round that watchlist items are matc
 Events (docs/alerts.md): `round.created|updated`, `valuation.created|updated`,
 `compute_deal.created|updated`, `claim.created|updated`. A participation is part of its round:
 its changes are the round's (`round.updated`: an investor joined, or its stake or amount
-changed). Every change of one transaction about one record makes one event, and a record
-created in that transaction makes one `<kind>.created` that takes in the rest (a round saved
-with its participants and claims is one `round.created`).
+changed). Every change of one batch about one record makes one event, and a record created in
+that batch makes one `<kind>.created` that takes in the rest (a round saved with its
+participants and claims is one `round.created`, and so is a round whose participants were
+added by later transactions read in the same batch: the record is matched as it is now).
 """
 
 from collections import defaultdict
@@ -163,12 +164,12 @@ def _claimed(records: Records, claim_id: int) -> tuple[str, int | None]:
 
 
 def subjects_of(changes: list[Change]) -> list[Subject]:
-    """The events of a batch, in the order of their first change; changes of records deleted
-    since are skipped."""
+    """The events of a batch, one per record, in the order of their first change; changes of
+    records deleted since are skipped."""
     changes = [change for change in changes if raises_alerts(change)]
     records = load_records(changes)
     created = {
-        (change.txid, change.kind, change.record_id)
+        (change.kind, change.record_id)
         for change in changes
         if change.action == "created" and change.kind != "participation"
     }
@@ -182,7 +183,7 @@ def subjects_of(changes: list[Change]) -> list[Subject]:
             if concern is None:
                 continue
             # A claim saved with its record is part of that record's creation.
-            if (change.txid, concern.kind, concern.record_id) not in created:
+            if (concern.kind, concern.record_id) not in created:
                 concern = Concern(
                     "claim", change.record_id, concern.startup_id, concern.investor_ids,
                     concern.round_id,
@@ -191,7 +192,7 @@ def subjects_of(changes: list[Change]) -> list[Subject]:
             concern = _record_concern(records, change.kind, change.record_id)
             if concern is None:
                 continue
-        key = (change.txid, concern.kind, concern.record_id)
+        key = (concern.kind, concern.record_id)
         subject = subjects.get(key)
         if subject is None:
             subject = subjects[key] = Subject(

@@ -91,6 +91,43 @@ def test_a_participant_added_later_is_round_updated_for_its_investor_only():
     assert raised() == [("bob", "round.updated", "round", round_.pk, bob_item.pk)]
 
 
+def test_a_participant_added_before_the_round_was_matched_is_part_of_round_created():
+    ann, bob = UserFactory(username="ann"), UserFactory(username="bob")
+    first, joining = InvestorFactory(slug="hongshan"), InvestorFactory(slug="tencent")
+    follows(ann, investor=first)
+    bob_item = follows(bob, investor=joining)
+    startup = StartupFactory()
+    feed_read()
+    with transaction.atomic():
+        round_ = FundingRoundFactory(startup=startup)
+        ParticipationFactory(round=round_, investor=first)
+    ParticipationFactory(round=round_, investor=joining)
+
+    run = alerts_match()
+
+    assert run.changes_read == 3
+    assert [(a.user.username, a.event, a.change_id) for a in Alert.objects.all()] == [
+        ("bob", "round.created", latest_change(round_).pk),
+        ("ann", "round.created", latest_change(round_).pk),
+    ]
+    assert Alert.objects.get(user=bob).watch_item == bob_item
+
+
+def test_two_updates_of_one_round_in_one_batch_are_one_round_updated():
+    ann = UserFactory(username="ann")
+    round_ = FundingRoundFactory(amount=100)
+    item = follows(ann, startup=round_.startup)
+    feed_read()
+    for amount in (200, 300):
+        round_.amount = amount
+        round_.save()
+
+    run = alerts_match()
+
+    assert run.changes_read == 2
+    assert raised() == [("ann", "round.updated", "round", round_.pk, item.pk)]
+
+
 def test_a_follower_of_a_parent_hears_of_its_affiliates_deals():
     alibaba = InvestorFactory(slug="alibaba")
     cloud = InvestorFactory(slug="alibaba-cloud", parent=alibaba)
