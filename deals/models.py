@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from startups.identifiers import identifier_constraints
 from startups.models import (
     Evidenced,
     NamedInBothLanguages,
@@ -149,10 +150,12 @@ class Investor(NamedInBothLanguages, Evidenced):
                 name="investor_not_own_parent",
                 violation_error_message=_("An investor cannot be its own parent."),
             ),
+            *identifier_constraints("investor"),
         ]
 
     def clean(self) -> None:
         super().clean()
+        self.clean_identifiers()
         ancestor, seen = self.parent, {self.pk} if self.pk else set()
         while ancestor is not None:
             if ancestor.pk in seen or ancestor.slug == self.slug:

@@ -14,6 +14,14 @@ from .change_models import Change as Change
 from .change_models import ChangeAction as ChangeAction
 from .change_models import ChangeFeedPurge as ChangeFeedPurge
 from .fields import HttpURLField
+from .identifiers import (
+    IDENTIFIER_KINDS,
+    identifier_constraints,
+    identifiers_of,
+    normalise_identifier,
+)
+from .merge_models import Merge as Merge
+from .merge_models import MergeKind as MergeKind
 from .rules import URL_MAX_LENGTH
 from .sectors import Sector, contradiction
 from .touch import Touched
@@ -55,6 +63,14 @@ class NamedInBothLanguages(models.Model):
     aliases = models.TextField(
         _("aliases"), blank=True, help_text=_("Other names, English or Chinese, separated by ';'.")
     )
+    # External identifiers, one of each kind (startups.identifiers).
+    uscc = models.CharField(_("Unified Social Credit Code"), max_length=18, blank=True)
+    lei = models.CharField(_("LEI"), max_length=20, blank=True)
+    wikidata = models.CharField(_("Wikidata item"), max_length=13, blank=True)
+    crunchbase = models.CharField(_("Crunchbase permalink"), max_length=100, blank=True)
+    stock = models.CharField(
+        _("stock code"), max_length=20, blank=True, help_text=_("EXCHANGE:CODE, e.g. HKEX:02513.")
+    )
 
     class Meta:
         abstract = True
@@ -68,6 +84,22 @@ class NamedInBothLanguages(models.Model):
 
     def all_names(self) -> list[str]:
         return [name for name in (self.name_en, self.name_zh, *self.alias_list) if name]
+
+    def clean_identifiers(self) -> None:
+        """Each identifier in its stored form, or the errors by field (check characters)."""
+        errors = {}
+        for kind in IDENTIFIER_KINDS:
+            if value := getattr(self, kind):
+                try:
+                    setattr(self, kind, normalise_identifier(kind, value))
+                except ValidationError as error:
+                    errors[kind] = error.messages
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def identifiers(self) -> dict[str, str]:
+        return identifiers_of(self)
 
 
 def money_constraints(model: str, value: str, currency: str) -> list[models.BaseConstraint]:
@@ -200,6 +232,7 @@ class Startup(NamedInBothLanguages, Evidenced):
                 name="startup_is_ai_follows_sector",
                 violation_error_message=_("is_ai must be false exactly when the sector is not_ai."),
             ),
+            *identifier_constraints("startup"),
         ]
 
     def get_absolute_url(self) -> str:
@@ -211,6 +244,7 @@ class Startup(NamedInBothLanguages, Evidenced):
     def clean(self) -> None:
         """A startup outside AI is `not_ai` whether or not its sector was given; a sector that
         says otherwise than is_ai is refused (startups.sectors.sector_fields)."""
+        self.clean_identifiers()
         if not self.is_ai and not self.sector:
             self.sector = Sector.NOT_AI
         if self.is_ai == (self.sector == Sector.NOT_AI):
