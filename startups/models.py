@@ -64,12 +64,25 @@ class NamedInBothLanguages(models.Model):
         _("aliases"), blank=True, help_text=_("Other names, English or Chinese, separated by ';'.")
     )
     # External identifiers, one of each kind (startups.identifiers).
-    uscc = models.CharField(_("Unified Social Credit Code"), max_length=18, blank=True)
-    lei = models.CharField(_("LEI"), max_length=20, blank=True)
-    wikidata = models.CharField(_("Wikidata item"), max_length=13, blank=True)
-    crunchbase = models.CharField(_("Crunchbase permalink"), max_length=100, blank=True)
+    # A database default too, so that rows written by COPY (import, synthetic data) need not
+    # name them.
+    uscc = models.CharField(
+        _("Unified Social Credit Code"), max_length=18, blank=True, default="", db_default=""
+    )
+    lei = models.CharField(_("LEI"), max_length=20, blank=True, default="", db_default="")
+    wikidata = models.CharField(
+        _("Wikidata item"), max_length=13, blank=True, default="", db_default=""
+    )
+    crunchbase = models.CharField(
+        _("Crunchbase permalink"), max_length=100, blank=True, default="", db_default=""
+    )
     stock = models.CharField(
-        _("stock code"), max_length=20, blank=True, help_text=_("EXCHANGE:CODE, e.g. HKEX:02513.")
+        _("stock code"),
+        max_length=20,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("EXCHANGE:CODE, e.g. HKEX:02513."),
     )
 
     class Meta:
