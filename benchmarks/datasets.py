@@ -98,8 +98,7 @@ def synthetic(server_url: str, rounds: int, seed: int, say) -> str:
             manage(url, "refresh_aggregates", "--full")
         return url
     say(f"generating {name}: {rounds:,} rounds, seed {seed}")
-    recreate(server_url, name)
-    manage(url, "migrate", "--noinput", "-v0")
+    migrated(server_url, name)
     say("  " + manage(url, "generate_synthetic", "--rounds", str(rounds), "--seed", str(seed)))
     manage(url, "refresh_aggregates", "--full")
     with connect(url) as conn:
@@ -110,9 +109,23 @@ def synthetic(server_url: str, rounds: int, seed: int, say) -> str:
 
 def empty(server_url: str, suffix: str) -> str:
     """A freshly migrated database with no records."""
-    url = recreate(server_url, f"{database_name(server_url)}_bench_{suffix}")
-    manage(url, "migrate", "--noinput", "-v0")
-    return url
+    return migrated(server_url, f"{database_name(server_url)}_bench_{suffix}")
+
+
+_templates: dict[str, str] = {}
+
+
+def migrated(server_url: str, name: str) -> str:
+    """A new database `name`, migrated: a copy of one database migrated once per run, since
+    migrating takes about 30 s and a run needs half a dozen fresh databases."""
+    if server_url not in _templates:
+        template = recreate(server_url, f"{database_name(server_url)}_bench_template")
+        manage(template, "migrate", "--noinput", "-v0")
+        _templates[server_url] = database_name(template)
+    with connect(with_database(server_url, "postgres"), autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{_templates[server_url]}"')
+    return with_database(server_url, name)
 
 
 # `count` feed rows of a few kinds and actions, each transaction writing three, all of them
@@ -134,8 +147,7 @@ FILL_CHANGES = """
 
 def changes(server_url: str, counts: tuple[int, ...], say) -> list[str]:
     """A database of its own per count, whose change feed holds that many rows (and no
-    records). The ones to generate are copies of one migrated database (migrating each
-    would take longer than filling it)."""
+    records)."""
     urls, missing = [], []
     for count in counts:
         urls.append(with_database(server_url, f"{database_name(server_url)}_bench_changes_{count}"))
@@ -149,17 +161,11 @@ def changes(server_url: str, counts: tuple[int, ...], say) -> list[str]:
             manage(urls[-1], "migrate", "--noinput", "-v0")
         else:
             missing.append((count, urls[-1]))
-    if missing:
-        template = database_name(empty(server_url, "changes_template"))
-        for count, url in missing:
-            say(f"generating {database_name(url)}: {count:,} changes")
-            with connect(with_database(server_url, "postgres"), autocommit=True) as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{database_name(url)}" WITH (FORCE)')
-                admin.execute(f'CREATE DATABASE "{database_name(url)}" TEMPLATE "{template}"')
-            with connect(url) as conn:
-                conn.execute(FILL_CHANGES, {"count": count})
-            with connect(url, autocommit=True) as conn:
-                conn.execute("VACUUM ANALYZE startups_change")
-        with connect(with_database(server_url, "postgres"), autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE "{template}"')
+    for count, url in missing:
+        say(f"generating {database_name(url)}: {count:,} changes")
+        migrated(server_url, database_name(url))
+        with connect(url) as conn:
+            conn.execute(FILL_CHANGES, {"count": count})
+        with connect(url, autocommit=True) as conn:
+            conn.execute("VACUUM ANALYZE startups_change")
     return urls

@@ -12,7 +12,7 @@ import random
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from tqdm import tqdm
 
@@ -114,7 +114,12 @@ def _sector(pk: int, is_ai: bool) -> dict:
 
 
 def columns_of(model) -> list[str]:
-    return [field.column for field in model._meta.concrete_fields]
+    """The columns a writer names: those with a database default are left to it."""
+    return [
+        field.column
+        for field in model._meta.concrete_fields
+        if field.db_default is models.NOT_PROVIDED
+    ]
 
 
 def stamped(now) -> dict:
