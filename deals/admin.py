@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from startups import admin as startups_admin
 from startups.admin import (
     EVIDENCE_FIELDSET,
+    IDENTIFIERS_FIELDSET,
     FIGURE_FORMFIELDS,
     NAME_SEARCH,
     RECORD_FIELDSET,
@@ -349,6 +350,7 @@ class InvestorAdmin(RecordAdmin):
     fieldsets = [
         (None, {"fields": ["slug", ("name_en", "name_zh"), "aliases", "kind", "parent"]}),
         (_("Headquarters"), {"fields": [("hq_country", "hq_city")]}),
+        IDENTIFIERS_FIELDSET,
         EVIDENCE_FIELDSET,
         RECORD_FIELDSET,
     ]

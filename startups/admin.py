@@ -31,6 +31,16 @@ RECORD_FIELDSET = (
     {"fields": [("created_at", "updated_at")], "classes": ["collapse"]},
 )
 EVIDENCE_FIELDSET = (_("Evidence"), {"fields": ["confidence", "sources", "notes"]})
+IDENTIFIERS_FIELDSET = (
+    _("Identifiers"),
+    {
+        "fields": [("uscc", "lei"), ("wikidata", "crunchbase"), "stock"],
+        "description": _(
+            "One of each kind, unique among records: a check character that does not match is "
+            "refused. Stock codes as EXCHANGE:CODE, e.g. HKEX:02513."
+        ),
+    },
+)
 NAME_SEARCH = ["name_en", "name_zh", "aliases", "slug"]
 # A computed list column: called with the model admin and the row's object.
 Column = Callable[[Any, Model], str]
@@ -334,6 +344,7 @@ class StartupAdmin(RecordAdmin):
             },
         ),
         (_("Listing"), {"fields": ["status", ("ipo_date", "ipo_exchange")]}),
+        IDENTIFIERS_FIELDSET,
         EVIDENCE_FIELDSET,
         RECORD_FIELDSET,
     ]
