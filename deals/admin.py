@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from startups import admin as startups_admin
 from startups.admin import (
     EVIDENCE_FIELDSET,
-    IDENTIFIERS_FIELDSET,
     FIGURE_FORMFIELDS,
+    IDENTIFIERS_FIELDSET,
     NAME_SEARCH,
     RECORD_FIELDSET,
     Column,
