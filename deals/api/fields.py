@@ -63,7 +63,8 @@ class MonthField(serializers.Field):
             self.fail("invalid", value=data)
 
     def to_representation(self, value: dt.date) -> str:
-        return f"{value:%Y-%m}"
+        # Not strftime's %Y, which writes the year 995 as "995" on glibc: unreadable as YYYY-MM.
+        return f"{value.year:04d}-{value.month:02d}"
 
 
 @extend_schema_field({"type": "string", "format": "uri", "maxLength": URL_MAX_LENGTH})

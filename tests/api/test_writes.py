@@ -389,6 +389,16 @@ def test_a_new_fx_rate_reprices_the_figures_in_its_currency(writer):
     assert funding_round.amount_usd is None
 
 
+def test_a_month_before_the_year_1000_reads_back_as_written(writer):
+    # strftime("%Y") on glibc writes 995, not 0995: found by schemathesis.
+    payload = {"month": "0995-10", "currency": "CNY", "units_per_usd": "7", "source_url": SOURCE}
+
+    response = writer.post("/api/v1/fx-rates/", payload)
+
+    assert response.status_code == 201, response.json()
+    assert response.json()["month"] == "0995-10"
+
+
 @pytest.mark.parametrize(
     ("payload", "field"),
     [
