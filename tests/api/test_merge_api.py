@@ -34,7 +34,7 @@ def staff_token(*actions: str, model=Startup):
 
 
 def test_staff_merge_a_startup_into_another(pair):
-    survivor, merged = pair
+    _survivor, merged = pair
     FundingRoundFactory(startup=merged)
 
     response = staff_token("change", "delete").post(
