@@ -120,8 +120,8 @@ def move_conflicts(relation: Relation, survivor: models.Model, merged: models.Mo
             if clash is not None:
                 messages.append(
                     _(
-                        "%(merged)s's %(kind)s “%(theirs)s” and %(survivor)s's “%(ours)s” "
-                        "would be the same (same %(fields)s): merge or delete one of them first."
+                        "%(merged)s's %(kind)s “%(theirs)s” clashes with %(survivor)s's "
+                        "“%(ours)s”: the same %(fields)s. Merge or delete one of them first."
                     )
                     % {
                         "merged": merged,
@@ -129,7 +129,7 @@ def move_conflicts(relation: Relation, survivor: models.Model, merged: models.Mo
                         "kind": relation.model._meta.verbose_name,
                         "theirs": row,
                         "ours": clash,
-                        "fields": ", ".join(
+                        "fields": _(" and ").join(
                             str(relation.model._meta.get_field(name).verbose_name)
                             for name in others
                         ),
