@@ -81,7 +81,9 @@ def merge_preview(survivor: models.Model, merged: models.Model) -> list[tuple[st
     counts = []
     for policy in (Policy.MOVE, Policy.TREE, Policy.FOLLOWS):
         for relation in relations_with(model, policy):
-            rows = moved_rows(relation, merged.pk).exclude(pk=survivor.pk)
+            rows = moved_rows(relation, merged.pk)
+            if policy is Policy.TREE:  # A itself, when B is its parent, is not moved
+                rows = rows.exclude(pk=survivor.pk)
             label = (
                 _("affiliates")
                 if policy is Policy.TREE
