@@ -1,4 +1,5 @@
-"""A merged record's pages answer 301 to its survivor's, in both languages."""
+"""A merged record's pages answer 301 to its survivor's, in both languages; the search box finds
+the survivor by the merged record's names."""
 
 import pytest
 
@@ -33,3 +34,15 @@ def test_a_merged_investors_page_answers_301_along_a_chain(client, prefix):
     response = client.get(f"{prefix}/investors/ali/")
 
     assert (response.status_code, response["Location"]) == (301, f"{prefix}/investors/alibaba/")
+
+
+def test_the_search_box_finds_the_survivor_by_the_merged_names(client):
+    merge_startups(
+        StartupFactory(slug="moonshot", name_en="Moonshot AI", name_zh=""),
+        StartupFactory(slug="beijing-moonshot", name_en="Yuezhi Anmian", name_zh="月之暗面"),
+    )
+
+    for query in ("月之暗面", "Yuezhi Anmian"):
+        html = client.get("/search/", {"q": query}).content.decode()
+        assert 'href="/startups/moonshot/"' in html, query
+        assert "/startups/beijing-moonshot/" not in html
