@@ -17,10 +17,11 @@ from startups.merge_selectors import merged_into
 from startups.models import Merge
 
 from .errors import Conflict
+from .renderers import JSONRenderer, SignedInBrowsableAPIRenderer
 
 # "from" is a Python keyword: the field is declared by name.
 MergeRequestSerializer = type(
-    "MergeRequestSerializer",
+    "MergeSerializer",  # the schema's component: MergeRequest
     (serializers.Serializer,),
     {"from": serializers.SlugField(max_length=80, help_text="The slug of the record merged in.")},
 )
@@ -75,10 +76,9 @@ class MergeMixin:
         request=MergeRequestSerializer,
         responses={
             200: MergeResponseSerializer,
-            400: OpenApiResponse(description="`from` missing, unknown or the record itself."),
-            403: OpenApiResponse(description="Only staff who may change and delete records."),
             409: OpenApiResponse(
-                description="The merge would duplicate rows: the message says which."
+                inline_serializer("MergeConflict", {"detail": serializers.CharField()}),
+                description="The merge would make two rows one: the message names them.",
             ),
         },
         description=(
@@ -86,7 +86,12 @@ class MergeMixin:
             "become aliases, it is deleted and its addresses redirect here (docs/identity.md)."
         ),
     )
-    @action(detail=True, methods=["post"], permission_classes=[MayMerge])
+    @action(
+        detail=True,
+        methods=["post"],
+        permission_classes=[MayMerge],
+        renderer_classes=[JSONRenderer, SignedInBrowsableAPIRenderer],
+    )
     def merge(self, request, *args, **kwargs):
         survivor = self.get_object()
         parsed = MergeRequestSerializer(data=request.data)
