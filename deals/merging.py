@@ -69,7 +69,10 @@ def merge_conflicts(survivor: models.Model, merged: models.Model) -> list[str]:
     ).first()
     if live is not None:
         messages.append(
-            _("The address of “%(slug)s” already leads to %(survivor)s (merge #%(merge)s).")
+            _(
+                "The address of “%(slug)s” already leads to %(survivor)s (merge #%(merge)s): "
+                "give this record another slug first."
+            )
             % {"slug": merged.slug, "survivor": live.survivor_slug, "merge": live.pk}
         )
     return messages

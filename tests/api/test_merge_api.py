@@ -141,3 +141,12 @@ def test_a_chain_of_merges_leads_to_the_last_survivor(client):
     assert response.status_code == 308
     assert response["Location"] == "/api/v1/investors/a/"
     assert client.get(response["Location"]).status_code == 200
+
+
+def test_a_write_to_a_merged_address_is_redirected_with_its_method(pair, writer):
+    merge_startups(*pair)
+
+    response = writer.patch("/api/v1/startups/beijing-moonshot/", {"city": "Shanghai"})
+
+    assert (response.status_code, response["Location"]) == (308, "/api/v1/startups/moonshot/")
+    assert Startup.objects.get(slug="moonshot").city == "Beijing"  # nothing written at B's

@@ -246,3 +246,12 @@ def test_an_investor_twice_in_one_round_refuses_the_merge():
     with pytest.raises(MergeRefused, match="participation"):
         merge_investors(survivor, merged)
     assert Investor.objects.filter(pk=merged.pk).exists()
+
+
+def test_a_slug_merged_away_before_is_not_merged_away_twice():
+    first = merge_startups(StartupFactory(slug="moonshot"), StartupFactory(slug="kimi"))
+    again = StartupFactory(slug="kimi")  # a new record given the old slug since
+
+    with pytest.raises(MergeRefused, match=f"merge #{first.pk}"):
+        merge_startups(StartupFactory(), again)
+    assert Startup.objects.filter(pk=again.pk).exists()
