@@ -118,6 +118,10 @@ def json_ready(values: dict[str, Any]) -> dict[str, Any]:
 def record_merge(survivor: models.Model, merged: models.Model, user=None) -> Merge:
     """Merge `merged` into `survivor`, two records of one model; MergeRefused says why not."""
     model = type(survivor)
+    if type(merged) is not model or model not in KIND_OF:
+        raise TypeError(
+            f"Only a startup into a startup or an investor into an investor: {merged!r}"
+        )
     if survivor.pk == merged.pk:
         raise MergeRefused(_("A record cannot be merged into itself."))
     # Locked in id order, so that two merges of the same pair cannot deadlock.
