@@ -6,7 +6,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
-from deals import admin_disputes, admin_views
+from deals import admin_disputes, admin_views, merge_admin
 
 
 class FaviconView(RedirectView):
@@ -39,6 +39,16 @@ urlpatterns = [
         "admin/data/export/<int:pk>/download/",
         admin.site.admin_view(admin_views.export_download_view),
         name="data-export-download",
+    ),
+    path(
+        "admin/data/merge/<str:kind>/<int:survivor_pk>/<int:merged_pk>/",
+        admin.site.admin_view(merge_admin.merge_view),
+        name="data-merge",
+    ),
+    path(
+        "admin/data/merge/undo/<int:pk>/",
+        admin.site.admin_view(merge_admin.undo_view),
+        name="data-merge-undo",
     ),
     path(
         "admin/disputes/",

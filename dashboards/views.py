@@ -5,7 +5,13 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponsePermanentRedirect,
+)
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -14,7 +20,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from deals.models import Investor
-from startups.models import Startup
+from startups.merge_selectors import merged_into
+from startups.models import MergeKind, Startup
 from startups.sectors import DEFAULT_AI_DEFINITION
 from startups.spreadsheet import neutralise
 from startups.vocab import format_partial_date
@@ -256,11 +263,22 @@ def rounds_csv(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+def moved_or_404(request: HttpRequest, model, kind: str, slug: str, url_name: str):
+    """A page of a record merged into another answers 301 to the survivor's page (in the
+    page's language, with its query string); any other unknown slug is a 404."""
+    survivor = merged_into(model, kind, slug)
+    if survivor is None:
+        raise Http404
+    url = reverse(f"dashboards:{url_name}", args=[survivor.slug])
+    query = request.META.get("QUERY_STRING")
+    return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
+
+
 def startup_page(request: HttpRequest, slug: str) -> HttpResponse:
     status = _status()
     detail = directory_selectors.startup_detail(slug)
     if detail is None:
-        raise Http404
+        return moved_or_404(request, Startup, MergeKind.STARTUP, slug, "startup")
     startup = detail["startup"]
     chart = None
     if detail["valuations"]:
@@ -305,7 +323,7 @@ def startup_page(request: HttpRequest, slug: str) -> HttpResponse:
 def startup_valuations_csv(request: HttpRequest, slug: str) -> HttpResponse:
     detail = directory_selectors.startup_detail(slug)
     if detail is None:
-        raise Http404
+        return moved_or_404(request, Startup, MergeKind.STARTUP, slug, "startup-valuations-csv")
     startup = detail["startup"]
     entry = {
         "slug": startup.slug,
@@ -322,7 +340,7 @@ def investor_page(request: HttpRequest, slug: str) -> HttpResponse:
     status = _status()
     detail = directory_selectors.investor_detail(slug)
     if detail is None:
-        raise Http404
+        return moved_or_404(request, Investor, MergeKind.INVESTOR, slug, "investor")
     investor = detail["investor"]
 
     def build():

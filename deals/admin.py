@@ -31,6 +31,7 @@ from startups.admin import (
 from startups.models import Startup
 from startups.services import record_save
 
+from . import merge_admin as merge_admin  # registers the Merge admin
 from .claim_admin import ClaimsAdminMixin
 from .fx import MoneyField, RateBook
 from .models import (
@@ -331,6 +332,7 @@ class AffiliateInline(ReadOnlyInline):
 
 @admin.register(Investor)
 class InvestorAdmin(RecordAdmin):
+    actions = [startups_admin.merge_selected("investors")]
     list_display = [
         "name_en",
         "name_zh",

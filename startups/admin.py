@@ -10,11 +10,12 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Model, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst, format_lazy
@@ -298,8 +299,26 @@ class ModelProductInline(admin.TabularInline):
     show_change_link = True
 
 
+def merge_selected(kind: str) -> Callable:
+    """The changelist action that opens the merge page (URL `data-merge`) for the two
+    selected records; that page lets the user choose which one stays."""
+
+    @admin.action(description=_("Merge selected into…"), permissions=["change", "delete"])
+    def merge_selected(modeladmin, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
+        ids = sorted(queryset.values_list("pk", flat=True)[:3])
+        if len(ids) != 2:
+            modeladmin.message_user(
+                request, _("Select exactly two records to merge."), messages.ERROR
+            )
+            return None
+        return redirect("data-merge", kind, ids[0], ids[1])
+
+    return merge_selected
+
+
 @admin.register(Startup)
 class StartupAdmin(RecordAdmin):
+    actions = [merge_selected("startups")]
     list_display = [
         "name_en",
         "name_zh",

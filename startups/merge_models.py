@@ -40,6 +40,7 @@ class Merge(models.Model):
     class Meta:
         ordering = ["-merged_at", "-id"]
         verbose_name = _("merge")
+        verbose_name_plural = _("merges")
         constraints = [
             # A slug is merged away once at a time: its old address has one place to go.
             models.UniqueConstraint(

@@ -17,6 +17,7 @@ from startups.services import record_delete, sources_for_urls
 from . import filters, selectors
 from . import serializers as api
 from .errors import call_service
+from .merge_views import MergeMixin
 from .renderers import CSVRenderer, columns_of, csv_stream
 from .serializers.rows import row_plan
 from .touches import delete_permissions, require
@@ -122,7 +123,7 @@ class RecordViewSet(KeysetListMixin, viewsets.ModelViewSet):
         call_service(type(self).delete_service, instance)
 
 
-class StartupViewSet(RecordViewSet):
+class StartupViewSet(MergeMixin, RecordViewSet):
     """Startups, looked up by slug, with their latest valuation in USD."""
 
     serializer_class = api.StartupSerializer
@@ -137,7 +138,7 @@ class StartupViewSet(RecordViewSet):
     ordering = ["name_en"]
 
 
-class InvestorViewSet(RecordViewSet):
+class InvestorViewSet(MergeMixin, RecordViewSet):
     """Investors, looked up by slug; `parent` makes one an affiliate of another."""
 
     serializer_class = api.InvestorSerializer

@@ -33,7 +33,7 @@ from dashboards.overview import CHART_SLUGS
 from deals.admin_views import EXPORT_PERMISSIONS, IMPORT_PERMISSIONS
 from deals.models import DataExport, FundingRound, PendingUpload
 from deals.uploads import pack
-from startups.models import Startup, Tag
+from startups.models import Merge, Startup, Tag
 from tests.api.resources import RESOURCES, Resource
 from tests.factories import (
     FollowerFactory,
@@ -45,6 +45,7 @@ from tests.factories import (
     WatchItemFactory,
     WebhookEndpointFactory,
 )
+from tests.security.merge_matrix import a_merge, merge_endpoints
 
 ROLES = ("anonymous", "user", "staff", "staff_with_permission", "superuser")
 
@@ -137,6 +138,7 @@ RECORD_MAKERS: dict[type[Model], Callable[[], Model]] = {
         username="someone", ip_address="10.0.0.9"
     ),
     WebhookEndpoint: WebhookEndpointFactory,
+    Merge: a_merge,
     WebhookDelivery: lambda: WebhookDelivery.objects.create(
         endpoint=WebhookEndpointFactory(), webhook_id="msg_matrix", event="round.created"
     ),
@@ -169,6 +171,10 @@ ADMIN_EXCEPTIONS = {
     # The delivery log is read-only.
     **{(WebhookDelivery, "add", method): NO_ONE for method in ("GET", "POST")},
     (WebhookDelivery, "change", "POST"): NO_ONE,
+    # Merges are made and undone by their own pages (merge_matrix): the record is read-only.
+    **{(Merge, "add", method): NO_ONE for method in ("GET", "POST")},
+    **{(Merge, page, "POST"): NO_ONE for page in ("change", "delete")},
+    (Merge, "delete", "GET"): NO_ONE,
 }
 # Django's UserAdmin adds a user only for those who may also change users (a password is set).
 EXTRA_PERMISSIONS = {(User, "add"): ["auth.change_user"]}
@@ -561,4 +567,5 @@ def endpoints() -> list[Endpoint]:
         *WATCHLIST_API,
         *HAND_WRITTEN,
         *WEBHOOK_ENDPOINTS,
+        *merge_endpoints(Endpoint, ADMIN_PAGE, ADMIN_DONE),
     ]
