@@ -5,13 +5,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.core.paginator import Paginator
-from django.http import (
-    Http404,
-    HttpRequest,
-    HttpResponse,
-    HttpResponseBadRequest,
-    HttpResponsePermanentRedirect,
-)
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -20,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from deals.models import Investor
-from startups.merge_selectors import merged_into
 from startups.models import MergeKind, Startup
 from startups.sectors import DEFAULT_AI_DEFINITION
 from startups.spreadsheet import neutralise
@@ -46,6 +39,7 @@ from .forms import (
     RoundFilterForm,
 )
 from .models import PeriodKind
+from .moved import moved_or_404
 from .watch_services import applied_filters
 
 ROUNDS_PER_PAGE = 100
@@ -263,22 +257,11 @@ def rounds_csv(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def moved_or_404(request: HttpRequest, model, kind: str, slug: str, url_name: str):
-    """A page of a record merged into another answers 301 to the survivor's page (in the
-    page's language, with its query string); any other unknown slug is a 404."""
-    survivor = merged_into(model, kind, slug)
-    if survivor is None:
-        raise Http404
-    url = reverse(f"dashboards:{url_name}", args=[survivor.slug])
-    query = request.META.get("QUERY_STRING")
-    return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
-
-
 def startup_page(request: HttpRequest, slug: str) -> HttpResponse:
     status = _status()
     detail = directory_selectors.startup_detail(slug)
     if detail is None:
-        return moved_or_404(request, Startup, MergeKind.STARTUP, slug, "startup")
+        return moved_or_404(request, Startup, MergeKind.STARTUP, "startup", slug)
     startup = detail["startup"]
     chart = None
     if detail["valuations"]:
@@ -323,7 +306,7 @@ def startup_page(request: HttpRequest, slug: str) -> HttpResponse:
 def startup_valuations_csv(request: HttpRequest, slug: str) -> HttpResponse:
     detail = directory_selectors.startup_detail(slug)
     if detail is None:
-        return moved_or_404(request, Startup, MergeKind.STARTUP, slug, "startup-valuations-csv")
+        return moved_or_404(request, Startup, MergeKind.STARTUP, "startup-valuations-csv", slug)
     startup = detail["startup"]
     entry = {
         "slug": startup.slug,
@@ -340,7 +323,7 @@ def investor_page(request: HttpRequest, slug: str) -> HttpResponse:
     status = _status()
     detail = directory_selectors.investor_detail(slug)
     if detail is None:
-        return moved_or_404(request, Investor, MergeKind.INVESTOR, slug, "investor")
+        return moved_or_404(request, Investor, MergeKind.INVESTOR, "investor", slug)
     investor = detail["investor"]
 
     def build():

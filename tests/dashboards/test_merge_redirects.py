@@ -36,6 +36,20 @@ def test_a_merged_investors_page_answers_301_along_a_chain(client, prefix):
     assert (response.status_code, response["Location"]) == (301, f"{prefix}/investors/alibaba/")
 
 
+def test_a_pair_page_naming_a_merged_investor_answers_301_to_the_survivors_pair(client):
+    alibaba = InvestorFactory(slug="alibaba")
+    InvestorFactory(slug="tencent")
+    merge_investors(alibaba, InvestorFactory(slug="alibaba-holding"))
+
+    response = client.get("/zh-hans/investors/tencent/with/alibaba-holding/?year=2024")
+
+    assert (response.status_code, response["Location"]) == (
+        301,
+        "/zh-hans/investors/tencent/with/alibaba/?year=2024",
+    )
+    assert client.get("/investors/tencent/with/nobody/").status_code == 404
+
+
 def test_the_search_box_finds_the_survivor_by_the_merged_names(client):
     merge_startups(
         StartupFactory(slug="moonshot", name_en="Moonshot AI", name_zh=""),
