@@ -9,7 +9,8 @@ It is tried in that order, and the first step that matches decides:
 2. an identifier: `kind:value`, or a bare value of a shape only one kind has (USCC, LEI,
    Wikidata QID, `EXCHANGE:CODE`, a crunchbase.com/organization/ address). A bare Crunchbase
    permalink is not tried: "moonshot-ai" has the shape of any slug or word;
-3. the exact key (startups.names.exact_key) of the English or Chinese name or an alias;
+3. the exact key (startups.names.exact_key) of the English or Chinese name, an alias or
+   the slug (so "HongShan" finds the slug hongshan);
 4. the loose key (startups.names.loose_key) of the same, only when no exact key matches.
 
 One record: it is the answer. Several at the same step: `AmbiguousReference`, naming the
@@ -84,7 +85,8 @@ class Record:
         pk, slug, name_en, name_zh, aliases, *identifiers = values
         return cls(
             Candidate(pk, slug, name_en, name_zh),
-            tuple(n for n in (name_en, name_zh, *split_list(aliases)) if n),
+            # The slug is a name too: "HongShan" finds the slug hongshan.
+            tuple(dict.fromkeys(n for n in (name_en, name_zh, *split_list(aliases), slug) if n)),
             {k: v for k, v in zip(IDENTIFIER_FIELDS, identifiers, strict=True) if v},
         )
 
