@@ -21,6 +21,7 @@ The models are given, never imported: `startups` resolves `deals.Investor` witho
 `resolve_reference` looks one reference up for a single write.
 """
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -43,6 +44,8 @@ from .vocab import split_list
 BARE_KINDS = ("uscc", "lei", "wikidata", "stock")
 # How many candidates an ambiguity error names before "and N more".
 CANDIDATES_NAMED = 5
+# What a slug may hold (startups.models.slug_validator): only such text is looked up as one.
+SLUG = re.compile(r"[A-Za-z0-9_-]+")
 COLUMNS = ("pk", "slug", "name_en", "name_zh", "aliases", *IDENTIFIER_FIELDS)
 
 
@@ -241,7 +244,7 @@ def resolve_reference(queryset: QuerySet, reference: Any, what: str = "record") 
     queryset (one more query) and resolves it there.
     """
     text = str(reference or "").strip()
-    if text and (record := queryset.filter(slug=text).first()) is not None:
+    if SLUG.fullmatch(text) and (record := queryset.filter(slug=text).first()) is not None:
         return record
     index = ReferenceIndex(queryset.all(), what)
     return queryset.get(pk=index.resolve(text))
