@@ -162,5 +162,11 @@ def loose_key(name: str) -> str:
     return _compact(_strip(words_of(name), [_corporate, _cut_place, _descriptor]))
 
 
+def core_words(name: str) -> list[str]:
+    """The name's words without corporate suffixes and city or country: what a search for a
+    legal name ("Beijing Moonshot Technology Co., Ltd.") looks for in the names it knows."""
+    return _strip(words_of(name), [_corporate, _cut_place]).split()
+
+
 def name_keys(name: str) -> tuple[str, str]:
     return exact_key(name), loose_key(name)

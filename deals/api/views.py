@@ -133,6 +133,7 @@ class StartupViewSet(RecordViewSet):
     lookup_field = "slug"
     lookup_value_regex = SLUG
     search_fields = [*NAME_SEARCH, "slug"]
+    search_normalised_names = True
     ordering_fields = ["name_en", "slug", "latest_valuation_usd", *RecordViewSet.ordering_fields]
     ordering = ["name_en"]
 
@@ -148,6 +149,7 @@ class InvestorViewSet(RecordViewSet):
     lookup_field = "slug"
     lookup_value_regex = SLUG
     search_fields = [*NAME_SEARCH, "slug"]
+    search_normalised_names = True
     ordering_fields = ["name_en", "slug", *RecordViewSet.ordering_fields]
     ordering = ["name_en"]
 
