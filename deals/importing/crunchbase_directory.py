@@ -98,6 +98,7 @@ class Directory:
         """Fill self.ids for every wanted name, creating the missing records in one batch."""
         new: dict[str, Staged] = {}
         waiting: dict[tuple[str, str], str] = {}  # Named.key → the key of the record to make
+        pending_of: dict[str, str] = {}  # permalink or exact name key → the key of the record
         for named in wanted:
             if named.key in self.refused or named.key in waiting:
                 continue
@@ -113,11 +114,16 @@ class Directory:
                     counted.add(pk)
                     counts.unchanged += 1
                 continue
-            # Two spellings of one new company in the file make one record.
-            pending = named.permalink or exact_key(named.name)
+            # Two spellings of one new company in the batch (same permalink or same exact key)
+            # make one record.
+            aliases = [f"crunchbase:{named.permalink}"] if named.permalink else []
+            aliases.append(f"name:{exact_key(named.name)}")
+            pending = next((pending_of[a] for a in aliases if a in pending_of), aliases[0])
+            for alias in aliases:
+                pending_of.setdefault(alias, pending)
             waiting[named.key] = pending
             if pending not in new:
-                new[pending] = self.stage(named)
+                new[pending] = self.stage(named, pending)
         if not new:
             return
         self.run.context.resolve_m2m(new.values())
@@ -142,7 +148,7 @@ class Directory:
             if pending in made:
                 self.ids[key] = made[pending]
 
-    def stage(self, named: Named) -> Staged:
+    def stage(self, named: Named, pending: str) -> Staged:
         slug = new_slug(named.name, self.slugs)
         self.slugs.add(slug)
         fields = {"slug": slug, "name_en": named.name, **named.fields}
@@ -151,7 +157,6 @@ class Directory:
         if named.permalink:
             # The next export finds it by its permalink, whatever it is called there.
             fields["crunchbase"] = named.permalink
-        pending = named.permalink or exact_key(named.name)
         return Staged(
             named.line, (slug,), fields, m2m={"sources": named.sources}, extra={"pending": pending}
         )
