@@ -42,6 +42,11 @@ from .vocab import split_list
 
 # The kinds a bare value is tried as; crunchbase only as an address (CRUNCHBASE_URL).
 BARE_KINDS = ("uscc", "lei", "wikidata", "stock")
+# What a bare identifier can look like at all (spaces aside): a USCC, an LEI, a QID or its
+# address, EXCHANGE:CODE.
+BARE_SHAPE = re.compile(
+    r"[0-9A-Za-z]{18}|[0-9A-Za-z]{20}|[Qq][0-9]+|https?://\S+|[A-Za-z]+:[0-9A-Za-z.]+"
+)
 # How many candidates an ambiguity error names before "and N more".
 CANDIDATES_NAMED = 5
 # What a slug may hold (startups.models.slug_validator): only such text is looked up as one.
@@ -116,6 +121,8 @@ def identifier_in(reference: str) -> tuple[str, str] | None:
             ) from None
     if CRUNCHBASE_URL.match(text):
         return "crunchbase", normalise_identifier("crunchbase", text)
+    if not BARE_SHAPE.fullmatch(text.replace(" ", "")):
+        return None  # most names: no kind would take them, and asking each costs an error
     accepted = []
     for bare_kind in BARE_KINDS:
         try:
