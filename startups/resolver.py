@@ -80,27 +80,20 @@ class Candidate:
         return f"{self.slug} ({names})"
 
 
-@dataclass(frozen=True)
-class Record:
-    """What the index keeps of one record."""
+def _candidate(values: tuple) -> Candidate:
+    return Candidate(*values[:4])
 
-    candidate: Candidate
-    names: tuple[str, ...]
-    identifiers: dict[str, str]
 
-    @classmethod
-    def from_values(cls, values: tuple) -> "Record":
-        pk, slug, name_en, name_zh, aliases, *identifiers = values
-        return cls(
-            Candidate(pk, slug, name_en, name_zh),
-            # The slug is a name too: "HongShan" finds the slug hongshan.
-            tuple(dict.fromkeys(n for n in (name_en, name_zh, *split_list(aliases), slug) if n)),
-            {k: v for k, v in zip(IDENTIFIER_FIELDS, identifiers, strict=True) if v},
-        )
+def _names(values: tuple) -> tuple[str, ...]:
+    _pk, slug, name_en, name_zh, aliases = values[:5]
+    # The slug is a name too: "HongShan" finds the slug hongshan.
+    return tuple(dict.fromkeys(n for n in (name_en, name_zh, *split_list(aliases), slug) if n))
 
-    @classmethod
-    def of(cls, instance: Model) -> "Record":
-        return cls.from_values(tuple(getattr(instance, column) for column in COLUMNS))
+
+def _identifiers(values: tuple) -> list[tuple[str, str]]:
+    return [
+        (kind, value) for kind, value in zip(IDENTIFIER_FIELDS, values[5:], strict=True) if value
+    ]
 
 
 def identifier_in(reference: str) -> tuple[str, str] | None:
@@ -159,59 +152,60 @@ class ReferenceIndex:
 
     def __init__(self, queryset: QuerySet | Iterable[tuple], what: str = "record"):
         self.what = what
-        self.records: dict[int, Record] = {}
+        # Each record's COLUMNS as loaded: little is made of a row until a name is looked up.
+        self.rows: dict[int, tuple] = {}
         self.slugs: dict[str, int] = {}
         self.identifiers: dict[tuple[str, str], int] = {}
         self._exact: dict[str, set[int]] | None = None
         self._loose: dict[str, set[int]] | None = None
         rows = queryset.values_list(*COLUMNS) if isinstance(queryset, QuerySet) else queryset
         for values in rows:
-            self._keep(Record.from_values(values))
+            self._keep(values)
 
     def __len__(self) -> int:
-        return len(self.records)
+        return len(self.rows)
 
-    def _keep(self, record: Record) -> None:
-        pk = record.candidate.pk
-        self.records[pk] = record
-        self.slugs[record.candidate.slug] = pk
-        for kind, value in record.identifiers.items():
-            self.identifiers[(kind, value)] = pk
+    def _keep(self, values: tuple) -> None:
+        pk = values[0]
+        self.rows[pk] = values
+        self.slugs[values[1]] = pk
+        for identifier in _identifiers(values):
+            self.identifiers[identifier] = pk
         if self._exact is not None:
-            self._index_names(record)
+            self._index_names(values)
 
     def add(self, instance: Model) -> None:
         """The record as it is now (new, or changed by the import)."""
-        if (old := self.records.get(instance.pk)) is not None:
+        if (old := self.rows.get(instance.pk)) is not None:
             self._forget(old)
-        self._keep(Record.of(instance))
+        self._keep(tuple(getattr(instance, column) for column in COLUMNS))
 
-    def _forget(self, record: Record) -> None:
-        pk = record.candidate.pk
-        if self.slugs.get(record.candidate.slug) == pk:
-            del self.slugs[record.candidate.slug]
-        for kind, value in record.identifiers.items():
-            if self.identifiers.get((kind, value)) == pk:
-                del self.identifiers[(kind, value)]
+    def _forget(self, values: tuple) -> None:
+        pk, slug = values[:2]
+        if self.slugs.get(slug) == pk:
+            del self.slugs[slug]
+        for identifier in _identifiers(values):
+            if self.identifiers.get(identifier) == pk:
+                del self.identifiers[identifier]
         if self._exact is not None:
-            for name in record.names:
+            for name in _names(values):
                 self._exact.get(exact_key(name), set()).discard(pk)
                 self._loose.get(loose_key(name), set()).discard(pk)
 
-    def _index_names(self, record: Record) -> None:
-        for name in record.names:
-            self._exact.setdefault(exact_key(name), set()).add(record.candidate.pk)
-            self._loose.setdefault(loose_key(name), set()).add(record.candidate.pk)
+    def _index_names(self, values: tuple) -> None:
+        for name in _names(values):
+            self._exact.setdefault(exact_key(name), set()).add(values[0])
+            self._loose.setdefault(loose_key(name), set()).add(values[0])
 
     def _name_keys(self) -> tuple[dict[str, set[int]], dict[str, set[int]]]:
         if self._exact is None:
             self._exact, self._loose = {}, {}
-            for record in self.records.values():
-                self._index_names(record)
+            for values in self.rows.values():
+                self._index_names(values)
         return self._exact, self._loose
 
     def slug_of(self, pk: int) -> str:
-        return self.records[pk].candidate.slug
+        return self.rows[pk][1]
 
     def resolve(self, reference: str) -> int:
         """The id of the one record the reference names, or an UnresolvedReference."""
@@ -240,7 +234,7 @@ class ReferenceIndex:
             if matches and len(matches) == 1:
                 return next(iter(matches))
             if matches:
-                raise _ambiguous(name, [self.records[pk].candidate for pk in matches])
+                raise _ambiguous(name, [_candidate(self.rows[pk]) for pk in matches])
         return None
 
 
