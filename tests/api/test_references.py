@@ -4,8 +4,11 @@ Search (the lists' `?search=`, the search API) finds a record by its legal name.
 
 import pytest
 
+from dashboards.models import WatchItem
 from deals.models import FundingRound
-from tests.factories import InvestorFactory, StartupFactory
+from tests.factories import InvestorFactory, StartupFactory, UserFactory
+
+from .conftest import token_for, with_token
 
 pytestmark = pytest.mark.django_db
 USCC = "91110108MA01ABCD5T"
@@ -110,3 +113,14 @@ def test_the_search_api_finds_a_startup_by_its_legal_name(anonymous, tracked, qu
 
     assert response.status_code == 200
     assert [hit["name"] for hit in response.json()["results"]["startups"]] == [name]
+
+
+def test_a_watchlist_follows_a_startup_named_by_its_legal_name(tracked):
+    analyst = UserFactory(username="analyst")
+    api = with_token(token_for(analyst))
+
+    response = api.post("/api/v1/watchlists/", {"startup": "北京月之暗面科技有限公司"})
+
+    assert response.status_code == 201, response.json()
+    assert response.json()["startup"] == "moonshot"
+    assert WatchItem.objects.get(user=analyst).startup == tracked["moonshot"]
