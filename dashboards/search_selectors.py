@@ -30,6 +30,7 @@ from startups.search import (
     folded_names,
     folded_product_name,
     names_match,
+    normalised_words,
     query_words,
     search_limit_error,
 )
@@ -82,21 +83,28 @@ def products_named(words: Sequence[str]) -> QuerySet[ModelProduct]:
     )
 
 
-def startups_named(words: Sequence[str], by_product: Iterable[int] = ()) -> QuerySet[Startup]:
+def named(words: Sequence[str], normalised: Sequence[str] = ()) -> Q:
+    """The query's words in the names, or its normalised words (a legal name's core)."""
+    return names_match(words) | names_match(normalised) if normalised else names_match(words)
+
+
+def startups_named(
+    words: Sequence[str], by_product: Iterable[int] = (), normalised: Sequence[str] = ()
+) -> QuerySet[Startup]:
     """Startups with the words in their names, and those of `by_product` (ids, not a
     subquery: `OR id IN (subquery)` makes PostgreSQL filter every startup, where
     `OR id IN (1, 2)` lets it combine the trigram and primary-key indexes)."""
     return (
         Startup.objects.alias(folded_names=folded_names())
-        .filter(names_match(words) | Q(pk__in=list(by_product)))
+        .filter(named(words, normalised) | Q(pk__in=list(by_product)))
         .order_by("pk")
     )
 
 
-def investors_named(words: Sequence[str]) -> QuerySet[Investor]:
+def investors_named(words: Sequence[str], normalised: Sequence[str] = ()) -> QuerySet[Investor]:
     return (
         Investor.objects.alias(folded_names=folded_names())
-        .filter(names_match(words))
+        .filter(named(words, normalised))
         .select_related("parent")
         .order_by("pk")
     )
@@ -108,10 +116,11 @@ def by_name(records, name: str = "name_en") -> list:
 
 def site_search(query: str) -> dict[str, list[Hit]]:
     """The records whose names match `query` (checked by search_query_error), per kind."""
-    words = query_words(query)
+    words, normalised = query_words(query), normalised_words(query)
     products = by_name(products_named(words)[:RESULTS_PER_KIND], "name")
-    startups = by_name(startups_named(words, {p.startup_id for p in products})[:RESULTS_PER_KIND])
-    investors = by_name(investors_named(words)[:RESULTS_PER_KIND])
+    by_product = {p.startup_id for p in products}
+    startups = by_name(startups_named(words, by_product, normalised)[:RESULTS_PER_KIND])
+    investors = by_name(investors_named(words, normalised)[:RESULTS_PER_KIND])
     rounds = list(
         FundingRound.objects.filter(startup__in=[s.pk for s in startups])
         .select_related("startup")

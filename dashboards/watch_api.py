@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from deals.api.errors import call_service
+from deals.api.fields import SlugOf
 from deals.api.renderers import JSONRenderer, SignedInBrowsableAPIRenderer
 from deals.api.schema import AutoSchema
 from deals.models import Investor
@@ -31,13 +32,13 @@ class SignedInSchema(AutoSchema):
         return [scheme for scheme in super().get_auth() if scheme]
 
 
-def slug_of(model, name: str) -> serializers.SlugRelatedField:
-    return serializers.SlugRelatedField(
-        slug_field="slug",
+def slug_of(model, name: str) -> SlugOf:
+    """The record to follow, by slug or any reference the resolver takes (a legal name)."""
+    return SlugOf(
         queryset=model.objects.all(),
         required=False,
         allow_null=True,
-        help_text=f"The {name} to follow, by slug.",
+        help_text=f"The {name} to follow, by slug (or identifier, name or alias).",
         error_messages={"does_not_exist": f"No {name} has the slug {{value}}."},
     )
 

@@ -18,6 +18,8 @@ from django.db import migrations
 from django.db.models import F, Func, Q, TextField, Value
 from django.db.models.functions import Concat
 
+from .names import core_words
+
 
 def search_limit_error(terms: Sequence[str]) -> str | None:
     """Why these terms are refused, naming the limits; None when they are within them."""
@@ -51,6 +53,15 @@ def fold(text: str | None) -> str | None:
 def query_words(query: str) -> list[str]:
     """The folded words of a query: every one must occur in a record's names."""
     return fold(query).split()
+
+
+def normalised_words(query: str) -> list[str]:
+    """The words of the query as a company name, without its corporate suffixes and city
+    (startups.names.core_words), when they differ from its own words; else []. A record
+    whose names hold all of them matches too: "Beijing Moonshot Technology Co., Ltd." finds
+    Moonshot AI, "北京月之暗面科技有限公司" finds 月之暗面."""
+    words = core_words(query)
+    return words if words and words != query_words(query) else []
 
 
 class Folded(Func):

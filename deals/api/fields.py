@@ -2,7 +2,6 @@
 of names, and the source URLs that every figure carries."""
 
 import datetime as dt
-import re
 from decimal import Decimal
 from typing import Any
 
@@ -13,10 +12,12 @@ from rest_framework import serializers
 from rest_framework.fields import empty
 from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
+from startups.resolver import NoMatch, UnresolvedReference, resolve_reference
 from startups.rules import URL_MAX_LENGTH, HttpURLValidator, missing_source
 from startups.vocab import refuse_exponent, split_list
 
-SLUG_PATTERN = re.compile(r"[A-Za-z0-9_-]+")
+# A name is at most 200 characters; a reference past this is no name of anything.
+REFERENCE_MAX_LENGTH = 300
 PARTIAL_DATE_PATTERN = r"^\d{4}(-(\d{2}(-\d{2})?|Q[1-4]))?$"
 MONTH_PATTERN = r"^\d{4}-\d{2}$"
 
@@ -189,7 +190,9 @@ class OptionalURLField(HttpURLField):
 
 
 class SlugOf(serializers.SlugRelatedField):
-    """A startup or investor named by its slug; an unknown slug is a 400 naming it."""
+    """A startup or investor named by a reference (startups.resolver): its slug, as always, or
+    an identifier, or a name or alias in either language. An unknown one is a 400 naming it;
+    one that fits several records is a 400 naming them. Written back as the slug."""
 
     default_error_messages = {
         "does_not_exist": "names no known record (got {value!r})",
@@ -201,10 +204,15 @@ class SlugOf(serializers.SlugRelatedField):
         super().__init__(queryset=queryset, **kwargs)
 
     def to_internal_value(self, data: Any):
-        # Checked before the query: PostgreSQL answers a NUL byte with an error, not no row.
-        if not isinstance(data, str) or not SLUG_PATTERN.fullmatch(data):
+        # Checked before any query: PostgreSQL answers a NUL byte with an error, not no row.
+        if not isinstance(data, str) or "\x00" in data or len(data) > REFERENCE_MAX_LENGTH:
             self.fail("does_not_exist", slug_name=self.slug_field, value=str(data)[:100])
-        return super().to_internal_value(data)
+        try:
+            return resolve_reference(self.get_queryset(), data)
+        except NoMatch:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data[:100])
+        except UnresolvedReference as error:
+            raise serializers.ValidationError(str(error)) from None
 
 
 __all__ = [

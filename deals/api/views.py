@@ -134,6 +134,7 @@ class StartupViewSet(MergeMixin, RecordViewSet):
     lookup_field = "slug"
     lookup_value_regex = SLUG
     search_fields = [*NAME_SEARCH, "slug"]
+    search_normalised_names = True
     ordering_fields = ["name_en", "slug", "latest_valuation_usd", *RecordViewSet.ordering_fields]
     ordering = ["name_en"]
 
@@ -149,6 +150,7 @@ class InvestorViewSet(MergeMixin, RecordViewSet):
     lookup_field = "slug"
     lookup_value_regex = SLUG
     search_fields = [*NAME_SEARCH, "slug"]
+    search_normalised_names = True
     ordering_fields = ["name_en", "slug", *RecordViewSet.ordering_fields]
     ordering = ["name_en"]
 

@@ -71,7 +71,7 @@ def _date(read: CellReader, column: str):
 
 
 def _round(read: CellReader, context: Context) -> tuple:
-    startup = read.slug("startup_slug", context.startups, "startup")
+    startup = read.reference("startup_slug", context.startups)
     label = read("round_label")
     if not label:
         read.fail("round_label", "is required")
@@ -79,19 +79,19 @@ def _round(read: CellReader, context: Context) -> tuple:
 
 
 def _participation(read: CellReader, context: Context) -> tuple:
-    return _round(read, context), read.slug("investor_slug", context.investors, "investor")
+    return _round(read, context), read.reference("investor_slug", context.investors)
 
 
 def _valuation(read: CellReader, context: Context) -> tuple:
-    startup = read.slug("startup_slug", context.startups, "startup")
+    startup = read.reference("startup_slug", context.startups)
     kind = read("kind", cells.choice, ValuationKind.values, ValuationKind.PRESS_REPORT)
     return startup, _date(read, "valued_on"), kind
 
 
 def _compute(read: CellReader, context: Context) -> tuple:
     # As compute.csv keys it: the buyer is the startup's slug when the row names a startup.
-    read.slug("startup_slug", context.startups, "startup", False)
-    buyer = read("buyer") or read.row["startup_slug"]
+    startup = read.reference("startup_slug", context.startups, False)
+    buyer = read("buyer") or (context.startups.slug_of(startup) if startup else "")
     if not buyer:
         read.fail("buyer", "is required when there is no startup_slug")
     kind = read("kind", cells.choice, ComputeKind.values, "")

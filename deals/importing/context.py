@@ -1,4 +1,4 @@
-"""What an import run knows across files: slugs seen so far, rates, who is importing."""
+"""What an import run knows across files: the records it can name, rates, who is importing."""
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -10,6 +10,7 @@ from deals.fx import RateBook
 from deals.models import Investor
 from startups.changes import changes_record
 from startups.models import Startup
+from startups.resolver import ReferenceIndex, UnresolvedReference
 from startups.rules import missing_source
 from startups.services import sources_for_urls, tags_for_slugs
 from startups.touch import Touched
@@ -28,19 +29,20 @@ class Context:
     user: Any = None
     rates: RateBook = field(default_factory=RateBook.load)
     touched: Touched = field(default_factory=Touched)
-    _startups: dict[str, int] | None = None
-    _investors: dict[str, int] | None = None
+    _startups: ReferenceIndex | None = None
+    _investors: ReferenceIndex | None = None
 
     @property
-    def startups(self) -> dict[str, int]:
+    def startups(self) -> ReferenceIndex:
+        """Every startup by slug, identifier and name (startups.resolver), loaded once."""
         if self._startups is None:
-            self._startups = dict(Startup.objects.values_list("slug", "pk"))
+            self._startups = ReferenceIndex(Startup.objects.all(), "startup")
         return self._startups
 
     @property
-    def investors(self) -> dict[str, int]:
+    def investors(self) -> ReferenceIndex:
         if self._investors is None:
-            self._investors = dict(Investor.objects.values_list("slug", "pk"))
+            self._investors = ReferenceIndex(Investor.objects.all(), "investor")
         return self._investors
 
     def forget_slugs(self) -> None:
@@ -89,16 +91,22 @@ class CellReader:
     def fail(self, column: str | None, message: str) -> None:
         self.problems.append((column, message))
 
-    def slug(self, column: str, known: dict[str, int], what: str, required: bool = True):
-        slug = self.row[column]
-        if not slug:
+    def reference(self, column: str, known: ReferenceIndex, required: bool = True) -> int | None:
+        """The id of the record the cell names by slug, identifier or name (startups.resolver);
+        a cell naming none, or several, is a problem of its column."""
+        reference = self.row[column]
+        if not reference:
             if required:
                 self.fail(column, "is required")
             return None
-        if slug not in known:
-            self.fail(column, f"names no known {what} (got {slug!r})")
+        return self.resolve(column, known, reference)
+
+    def resolve(self, column: str, known: ReferenceIndex, reference: str) -> int | None:
+        try:
+            return known.resolve(reference)
+        except UnresolvedReference as error:
+            self.fail(column, str(error))
             return None
-        return known[slug]
 
     def sources(self, model: type[models.Model]) -> list[str] | None:
         """The source_url column's URLs, refused when empty for a record that needs them."""

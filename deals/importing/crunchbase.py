@@ -3,9 +3,7 @@ investors, rounds and participations through the same engine, model validation a
 transaction as the native format. The column → field table is in docs/import.md."""
 
 import dataclasses
-import hashlib
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -13,23 +11,23 @@ from functools import partial
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from django.db import models
-from django.utils.text import slugify
 from tqdm import tqdm
 
 from deals.models import FundingRound, Investor
 from deals.services import investor_ancestry_rebuild
 from startups.models import Startup
+from startups.resolver import AmbiguousReference
 from startups.rules import missing_source
 from startups.sectors import sector_fields
-from startups.vocab import Confidence, DatePrecision, Qualifier, split_list
+from startups.vocab import Confidence, DatePrecision, Qualifier
 
 from . import cells
 from .context import CellReader, Context
+from .crunchbase_directory import Directory, Named, name_key, permalink_of, tally
 from .csvfile import Row, read_rows
 from .engine import BATCH_SIZE, RowProblems, Staged, Target, Written, write_batch
 from .pipeline import PARTICIPANT_TARGET, all_or_nothing, round_participations
-from .report import FileCounts, ImportReport
+from .report import ImportReport
 from .specs import SPEC_BY_NAME
 
 ORG = "Organization Name"
@@ -61,9 +59,6 @@ COMPANY_SUFFIXES = frozenset({"inc", "inc.", "ltd", "ltd.", "llc", "lp", "l.p.",
 ACRONYMS = {"ipo": "IPO", "ico": "ICO"}
 # Crunchbase's own USD figure may differ from ours by this share before the report lists it.
 USD_TOLERANCE = Decimal("0.05")
-# Room for "-" and 10 hex digits within the 80 characters of a slug.
-SLUG_BASE_LENGTH = 60
-CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 SEPARATORS = re.compile(r"[,\s]")
 
 # The native targets, with errors named by the Crunchbase columns that the fields come from.
@@ -88,21 +83,6 @@ ROUND_TARGET = dataclasses.replace(
     },
 )
 PARTICIPATION_TARGET = dataclasses.replace(PARTICIPANT_TARGET, column_of={"investor": INVESTORS})
-
-
-def name_key(name: str) -> str:
-    """How names compare: NFKC (full-width letters as ASCII), case-folded, spaces collapsed."""
-    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
-
-
-def new_slug(name: str, taken: set[str]) -> str:
-    """An ASCII slug that the same name always gets, even when it has no Latin letters."""
-    key = name_key(name)
-    digest = hashlib.sha1(key.encode()).hexdigest()[:10]
-    base = slugify(key)[:SLUG_BASE_LENGTH].strip("-_")
-    if not re.search("[a-z]", base):
-        return f"org-{digest}"
-    return f"{base}-{digest}" if base in taken else base
 
 
 def money(value: str) -> Decimal | None:
@@ -151,16 +131,6 @@ def investor_names(value: str) -> list[str]:
 
 
 @dataclass
-class Named:
-    """A startup or investor that a row names, and what a new record of it would hold."""
-
-    name: str
-    line: int
-    fields: dict[str, Any]
-    sources: list[str]
-
-
-@dataclass
 class Parsed:
     line: int
     startup: Named
@@ -169,60 +139,13 @@ class Parsed:
     sources: list[str]
 
 
-class Directory:
-    """Startups or investors by name: matched to existing ones by name_en, name_zh, aliases or
-    slug (case-insensitively), or else created, once per run whatever the rows naming them."""
-
-    def __init__(self, model: type[models.Model], target: Target, run: "CrunchbaseRun"):
-        self.target, self.run, self.created = target, run, 0
-        self.ids: dict[str, int] = {}  # name_key of every name, alias and slug → id
-        self.slugs: set[str] = set()
-        records = model.objects.values_list("pk", "slug", "name_en", "name_zh", "aliases")
-        aliases = []
-        # Own names first: "Alibaba" as one investor's name beats it as another's alias.
-        for pk, slug, name_en, name_zh, alias_text in records.order_by("pk").iterator():
-            self.slugs.add(slug)
-            for name in filter(None, (name_en, name_zh, slug)):
-                self.ids.setdefault(name_key(name), pk)
-            aliases.extend((alias, pk) for alias in split_list(alias_text))
-        for alias, pk in aliases:
-            self.ids.setdefault(name_key(alias), pk)
-
-    def resolve(self, wanted: Iterable[Named], file: str, counts: FileCounts, counted: set[int]):
-        """Fill self.ids for every wanted name, creating the missing records in one batch."""
-        new: dict[str, Staged] = {}
-        for named in wanted:
-            key = name_key(named.name)
-            if key in self.ids:
-                if self.ids[key] not in counted:
-                    counted.add(self.ids[key])
-                    counts.unchanged += 1
-            elif key not in new:
-                slug = new_slug(named.name, self.slugs)
-                self.slugs.add(slug)
-                fields = {"slug": slug, "name_en": named.name, **named.fields}
-                if CJK.search(named.name):
-                    fields["name_zh"] = named.name
-                new[key] = Staged(
-                    named.line, (slug,), fields, m2m={"sources": named.sources}, extra={"key": key}
-                )
-        if not new:
-            return
-        self.run.context.resolve_m2m(new.values())
-        written = self.run.write(self.target, list(new.values()), file)
-        for record in tally(counts, written):
-            self.ids[record.staged.extra["key"]] = record.instance.pk
-            counted.add(record.instance.pk)
-            self.created += record.outcome == "created"
-
-
 class CrunchbaseRun:
     """One import of one or more exports; names and rates are read once for all files."""
 
     def __init__(self, report: ImportReport, context: Context, progress: bool):
         self.report, self.context, self.progress = report, context, progress
-        self.startups = Directory(Startup, STARTUP_TARGET, self)
-        self.investors = Directory(Investor, INVESTOR_TARGET, self)
+        self.startups = Directory(Startup, STARTUP_TARGET, self, "startup")
+        self.investors = Directory(Investor, INVESTOR_TARGET, self, "investor")
 
     def write(
         self, target: Target, staged: list[Staged], file: str, all_new: bool = False
@@ -300,9 +223,16 @@ class CrunchbaseFile:
                     f"({raised}) do not add up in one currency",
                 )
         self.check_usd(row, amount, currency, announced_on)
-        known = name_key(row[ORG]) in self.importer.startups.ids
-        fields = {} if known else self.startup_fields(row)
-        startup = Named(row[ORG], row.line, fields, organization_urls or sources)
+        startup = Named(
+            row[ORG],
+            row.line,
+            {},
+            organization_urls or sources,
+            column=ORG,
+            permalink=permalink_of(organization_urls),
+        )
+        if not self.is_tracked(startup):
+            startup.fields = self.startup_fields(row)
         leads = investor_names(row[LEADS])
         investors = {name_key(name): (name, True) for name in leads}
         for name in investor_names(row[INVESTORS]):
@@ -310,7 +240,10 @@ class CrunchbaseFile:
         return Parsed(
             row.line,
             startup,
-            [(Named(name, row.line, {}, sources), lead) for name, lead in investors.values()],
+            [
+                (Named(name, row.line, {}, sources, column=LEADS if lead else INVESTORS), lead)
+                for name, lead in investors.values()
+            ],
             {
                 "announced_on": announced_on,
                 "date_precision": DatePrecision.DAY,
@@ -325,6 +258,13 @@ class CrunchbaseFile:
             },
             sources,
         )
+
+    def is_tracked(self, startup: Named) -> bool:
+        """Whether the startup is known (an ambiguous name counts: it is reported, not made)."""
+        try:
+            return self.importer.startups.find(startup) is not None
+        except AmbiguousReference:
+            return True
 
     def startup_fields(self, row: Row) -> dict[str, Any]:
         """What a new startup gets from the row; an existing one is left as it is."""
@@ -379,12 +319,16 @@ class CrunchbaseFile:
             return
         run, counts, counted = self.importer, self.counts, self.counted
         startups = (p.startup for p in batch)
-        run.startups.resolve(startups, self.name, counts["startups"], counted["startups"])
+        run.startups.resolve(
+            startups, self.name, counts["startups"], counted["startups"], self.report
+        )
         investors = (named for p in batch for named, _ in p.investors)
-        run.investors.resolve(investors, self.name, counts["investors"], counted["investors"])
+        run.investors.resolve(
+            investors, self.name, counts["investors"], counted["investors"], self.report
+        )
         staged = []
         for parsed in batch:
-            startup = run.startups.ids.get(name_key(parsed.startup.name))
+            startup = run.startups.ids.get(parsed.startup.key)
             if startup is None:
                 continue  # its startup was refused, and reported
             fields = {"startup_id": startup, **parsed.round_fields}
@@ -394,11 +338,11 @@ class CrunchbaseFile:
                 self.report.problem(self.name, parsed.line, None, f"repeats the round {first}")
                 continue
             self.seen[key] = parsed.line
-            investors = {
-                run.investors.ids[name_key(named.name)]: lead
-                for named, lead in parsed.investors
-                if name_key(named.name) in run.investors.ids
-            }
+            investors: dict[int, bool] = {}
+            for named, lead in parsed.investors:
+                # Two names of one investor in a row: a lead under either stays a lead.
+                if (investor := run.investors.ids.get(named.key)) is not None:
+                    investors[investor] = investors.get(investor, False) or lead
             sources, on = {"sources": parsed.sources}, fields["announced_on"]
             staged.append(Staged(parsed.line, key, fields, sources, on, {"investors": investors}))
         run.context.resolve_m2m(staged)
@@ -407,14 +351,6 @@ class CrunchbaseFile:
             if participations:
                 saved = run.write(PARTICIPATION_TARGET, participations, self.name, all_new)
                 tally(counts["participations"], saved)
-
-
-def tally(counts: FileCounts, written: list[Written]) -> list[Written]:
-    """Count what was written; records that the database refused (no id) are left out."""
-    saved = [record for record in written if record.instance.pk is not None]
-    for record in saved:
-        setattr(counts, record.outcome, getattr(counts, record.outcome) + 1)
-    return saved
 
 
 def import_crunchbase(

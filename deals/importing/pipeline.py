@@ -12,6 +12,7 @@ from tqdm import tqdm
 
 from deals.models import FundingRound, Investor, Participation
 from deals.services import investor_ancestry_rebuild, usd_recompute
+from startups.resolver import UnresolvedReference
 from startups.services import sources_for_urls
 
 from .claim_rows import (
@@ -200,7 +201,8 @@ class FileImport:
             known = (
                 self.context.startups if self.spec.name == "startups" else self.context.investors
             )
-            known.update({w.instance.slug: w.instance.pk for w in written})
+            for record in written:
+                known.add(record.instance)
         if self.spec.name == "investors":
             self.parents.extend(
                 (w.staged.line, w.instance.slug, w.staged.extra["parent_slug"]) for w in written
@@ -298,11 +300,15 @@ class FileImport:
         known = self.context.investors
         before = dict(Investor.objects.values_list("pk", "parent_id"))
         wanted: dict[int, tuple[int, int | None]] = {}
-        for line, slug, parent_slug in self.parents:
-            if parent_slug and parent_slug not in known:
-                self.problem(line, "parent_slug", f"names no known investor (got {parent_slug!r})")
-                continue
-            wanted[known[slug]] = (line, known.get(parent_slug) if parent_slug else None)
+        for line, slug, parent_reference in self.parents:
+            parent = None
+            if parent_reference:
+                try:
+                    parent = known.resolve(parent_reference)
+                except UnresolvedReference as error:
+                    self.problem(line, "parent_slug", str(error))
+                    continue
+            wanted[known.resolve(slug)] = (line, parent)
         after = {**before, **{pk: parent for pk, (_, parent) in wanted.items()}}
         for pk, (line, _) in wanted.items():
             if _in_cycle(pk, after):

@@ -21,6 +21,20 @@ class Problem:
         return f"{where}: {self.message}"
 
 
+@dataclass(frozen=True)
+class Created:
+    """A record an import made because nothing known matched the name a row gave it."""
+
+    file: str
+    line: int
+    kind: str  # startup or investor
+    slug: str
+    name: str
+
+    def __str__(self) -> str:
+        return f"{self.file} line {self.line}: created {self.kind} {self.slug} ({self.name})"
+
+
 @dataclass
 class FileCounts:
     file: str
@@ -35,6 +49,8 @@ class ImportReport:
     files: dict[str, FileCounts] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # Records made for names that matched nothing known (the Crunchbase mapping).
+    created: list[Created] = field(default_factory=list)
     dry_run: bool = False
     seconds: float = 0.0
 

@@ -169,7 +169,7 @@ def stage_startup(row: Row, context: Context) -> Staged:
 
 
 def round_key(read: CellReader, context: Context):
-    startup = read.slug("startup_slug", context.startups, "startup")
+    startup = read.reference("startup_slug", context.startups)
     announced_on, precision = read.date("announced_on")
     label = read("round_label")
     if not label:
@@ -192,15 +192,14 @@ def stage_round(row: Row, context: Context) -> Staged:
         ),
         **_evidence(read),
     }
-    leads = read("lead_investors", cells.slug_list) or []
-    others = read("participants", cells.slug_list) or []
-    for column, slugs in (("lead_investors", leads), ("participants", others)):
-        for slug in slugs:
-            if slug not in context.investors:
-                read.fail(column, f"names no known investor (got {slug!r})")
+    investors: dict[int, bool] = {}
+    for column, is_lead in (("lead_investors", True), ("participants", False)):
+        for reference in read(column, cells.slug_list) or []:
+            if (investor := read.resolve(column, context.investors, reference)) is not None:
+                # A lead named among the participants too stays a lead.
+                investors[investor] = investors.get(investor, False) or is_lead
     sources = read.sources(FundingRound)
     read.check()
-    investors = {context.investors[s]: s in leads for s in [*leads, *others]}
     return Staged(
         row.line,
         (startup, announced_on, label),
@@ -214,7 +213,7 @@ def stage_round(row: Row, context: Context) -> Staged:
 def stage_participation(row: Row, context: Context) -> Staged:
     read = CellReader(row, context)
     round_identity, _ = round_key(read, context)
-    investor = read.slug("investor_slug", context.investors, "investor")
+    investor = read.reference("investor_slug", context.investors)
     fields = {
         "investor_id": investor,
         "is_lead": read("is_lead", cells.boolean, False),
@@ -240,7 +239,7 @@ def stage_participation(row: Row, context: Context) -> Staged:
 
 def stage_valuation(row: Row, context: Context) -> Staged:
     read = CellReader(row, context)
-    startup = read.slug("startup_slug", context.startups, "startup")
+    startup = read.reference("startup_slug", context.startups)
     valued_on, precision = read.date("valued_on")
     kind = read("kind", cells.choice, ValuationKind.values, ValuationKind.PRESS_REPORT)
     value = read("value", cells.decimal)
@@ -277,8 +276,8 @@ def stage_metric(row: Row, context: Context) -> Staged:
     fields = {
         "metric": read("metric"),
         "subject": read("subject"),
-        "investor_id": read.slug("investor_slug", context.investors, "investor", False),
-        "startup_id": read.slug("startup_slug", context.startups, "startup", False),
+        "investor_id": read.reference("investor_slug", context.investors, False),
+        "startup_id": read.reference("startup_slug", context.startups, False),
         "period_start": start[0] if start else None,
         # "2024" as an end means the end of 2024.
         "period_end": period_end(*end) if end else None,
@@ -295,7 +294,7 @@ def stage_metric(row: Row, context: Context) -> Staged:
 
 def stage_product(row: Row, context: Context) -> Staged:
     read = CellReader(row, context)
-    startup = read.slug("startup_slug", context.startups, "startup")
+    startup = read.reference("startup_slug", context.startups)
     launched = read.date("launched_on") if row["launched_on"] else (None, "day")
     filed = read.date("cac_filing_on", "cac_filing_precision") if row["cac_filing_on"] else None
     fields = {
@@ -318,20 +317,21 @@ def stage_product(row: Row, context: Context) -> Staged:
 
 def stage_compute(row: Row, context: Context) -> Staged:
     read = CellReader(row, context)
-    startup = read.slug("startup_slug", context.startups, "startup", False)
-    provider_investor = read.slug("provider_slug", context.investors, "investor", False)
+    startup = read.reference("startup_slug", context.startups, False)
+    provider_investor = read.reference("provider_slug", context.investors, False)
     announced_on, precision = read.date("announced_on")
     buyer = read("buyer")
     if not buyer and not row["startup_slug"]:
         read.fail("buyer", "is required when there is no startup_slug")
     fields = {
         "startup_id": startup,
-        "buyer": buyer or row["startup_slug"],
+        "buyer": buyer or (context.startups.slug_of(startup) if startup else ""),
         "kind": read("kind", cells.choice, ComputeKind.values, ""),
         "chip": read("chip"),
         "quantity": read("quantity", cells.integer),
         "quantity_qualifier": read("quantity_qualifier", cells.choice, QUALIFIERS, Qualifier.EXACT),
-        "provider": read("provider") or row["provider_slug"],
+        "provider": read("provider")
+        or (context.investors.slug_of(provider_investor) if provider_investor else ""),
         "provider_investor_id": provider_investor,
         **_money(read, "amount", "amount_currency", "amount_qualifier"),
         "below_market": read("below_market", cells.boolean, None),

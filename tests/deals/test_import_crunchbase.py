@@ -12,7 +12,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from deals.importing import import_paths
-from deals.importing.crunchbase import import_crunchbase, investor_names, new_slug, round_label
+from deals.importing.crunchbase import import_crunchbase, investor_names, round_label
+from deals.importing.crunchbase_directory import new_slug
 from deals.models import FundingRound, Investor, InvestorAncestry
 from startups.models import Startup
 from tests.deals.import_files import database_state

@@ -56,6 +56,8 @@ class Command(BaseCommand):
                 self.stderr.write(f"{file}: and {more} more error(s)")
         for warning in report.warnings:
             self.stdout.write(f"warning: {warning}")
+        for created in report.created:
+            self.stdout.write(str(created))
         for line in report.summary_lines():
             self.stdout.write(line)
         if not report.ok:
