@@ -12,6 +12,7 @@ from startups.vocab import Qualifier
 from ..fields import NameListField, OptionalURLField, PartialDateField, SlugOf, SourceUrlsField
 from ..touches import permission
 from .base import READ_ONLY_TIMESTAMPS, RecordSerializer
+from .identifiers import IdentifiedMixin, IdentifiersSerializer
 
 EVIDENCE = ("source_urls", "confidence", "notes")
 
@@ -35,10 +36,11 @@ class TagsField(serializers.ListField):
         return {"tags": list(dict.fromkeys(super().to_internal_value(data)))}
 
 
-class StartupSerializer(RecordSerializer):
+class StartupSerializer(IdentifiedMixin, RecordSerializer):
     """A startup, with its latest valuation known in USD."""
 
     aliases = NameListField(required=False)
+    identifiers = IdentifiersSerializer()
     founded = PartialDateField(source="founded_on", required=False, allow_null=True)
     products = serializers.CharField(source="products_summary", required=False, allow_blank=True)
     website = OptionalURLField()
@@ -69,6 +71,7 @@ class StartupSerializer(RecordSerializer):
             "name_en",
             "name_zh",
             "aliases",
+            "identifiers",
             "country",
             "city",
             "founded",

@@ -33,6 +33,7 @@ from .base import (
 )
 from .claims import ClaimsMixin, DisputedField, claims_field, claims_validated
 from .companies import EVIDENCE
+from .identifiers import IdentifiedMixin, IdentifiersSerializer
 from .rows import RowsListSerializer
 
 AMOUNT = ("amount", "amount_currency", "amount_qualifier")
@@ -53,10 +54,11 @@ def rate_field(source: str | None = None) -> serializers.DecimalField:
     )
 
 
-class InvestorSerializer(RecordSerializer):
+class InvestorSerializer(IdentifiedMixin, RecordSerializer):
     """An investor; `parent` makes it an affiliate whose deals count for the parent."""
 
     aliases = NameListField(required=False)
+    identifiers = IdentifiersSerializer()
     parent = SlugOf(queryset=Investor.objects.all(), required=False, allow_null=True)
     source_urls = SourceUrlsField()
 
@@ -68,6 +70,7 @@ class InvestorSerializer(RecordSerializer):
             "name_en",
             "name_zh",
             "aliases",
+            "identifiers",
             "kind",
             "parent",
             "hq_country",
