@@ -291,3 +291,17 @@ def taken_message(model: type[models.Model], slug: str) -> str:
         "record": model._meta.verbose_name,
         "slug": slug,
     }
+
+
+def identifier_links(record) -> list[dict[str, str]]:
+    """The identifiers a record carries as a profile shows them: the kind's label, the
+    value, and where its own record is read."""
+    return [
+        {
+            "kind": kind,
+            "label": IdentifierKind(kind).label,
+            "value": value,
+            "url": identifier_url(kind, value),
+        }
+        for kind, value in identifiers_of(record).items()
+    ]
