@@ -14,13 +14,10 @@ from deals.models import Investor
 from startups.models import Startup
 from tests.deals.import_files import problems_of, write
 from tests.factories import InvestorFactory, StartupFactory
-from tests.identifier_codes import (
-    lei,
-    lei_with_wrong_check_digits,
-    uscc,
-    uscc_with_wrong_18th,
-    uscc_with_wrong_organisation_check,
-)
+from tests.identifier_codes import lei, uscc
+from tests.identifier_codes import lei_with_wrong_check_digits as wrong_lei
+from tests.identifier_codes import uscc_with_wrong_18th as wrong_18th
+from tests.identifier_codes import uscc_with_wrong_organisation_check as wrong_organisation
 
 pytestmark = pytest.mark.django_db
 
@@ -100,17 +97,17 @@ def test_a_short_row_has_the_column_blank(tmp_path):
     ("cell", "reason"),
     [
         (
-            f"uscc:{uscc_with_wrong_18th(USCC)}",
+            f"uscc:{wrong_18th(USCC)}",
             "'uscc:91110108MA01ABCD50' has a wrong check character: the 18th character should "
             "be 'T' per GB 32100 (got '0')",
         ),
         (
-            f"uscc:{uscc_with_wrong_organisation_check()}",
+            f"uscc:{wrong_organisation()}",
             "'uscc:91110108MA01ABCD0B' the organisation code MA01ABCD0 has a wrong check "
             "character: the 17th character should be '5' per GB 11714 (got '0')",
         ),
         (
-            f"lei:{lei_with_wrong_check_digits('5493001KJTIIGC8Y1R')}",
+            f"lei:{wrong_lei('5493001KJTIIGC8Y1R')}",
             "'lei:5493001KJTIIGC8Y1R13' has wrong check digits (ISO 17442, mod 97-10) "
             "(got '5493001KJTIIGC8Y1R13')",
         ),
