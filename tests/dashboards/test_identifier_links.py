@@ -1,6 +1,8 @@
 """A startup's and an investor's profile list their identifiers, each under its kind's label
 and linked to its own record; a record without identifiers shows no such line."""
 
+import csv
+import io
 import re
 
 import pytest
@@ -61,3 +63,13 @@ def test_a_profile_without_identifiers_shows_none(client, page):
 
     assert 'id="identifiers"' not in html
     assert ">Identifiers<" not in html
+
+
+@pytest.mark.parametrize("page", ["startups", "investors"])
+def test_the_directorys_csv_writes_the_identifiers_as_the_import_reads_them(client, page):
+    factory = StartupFactory if page == "startups" else InvestorFactory
+    factory(slug="zhipu", uscc=USCC, stock="HKEX:02513")
+
+    rows = list(csv.DictReader(io.StringIO(client.get(f"/{page}/export.csv").content.decode())))
+
+    assert [row["identifiers"] for row in rows] == [f"uscc:{USCC}; stock:HKEX:02513"]
