@@ -9,7 +9,14 @@ from startups.models import ModelProduct, Source, Startup, Tag
 from startups.services import unknown_tag_slugs
 from startups.vocab import Qualifier
 
-from ..fields import NameListField, OptionalURLField, PartialDateField, SlugOf, SourceUrlsField
+from ..fields import (
+    NameListField,
+    OptionalURLField,
+    PartialDateField,
+    SlugOf,
+    SourceUrlsField,
+    TextField,
+)
 from ..touches import permission
 from .base import READ_ONLY_TIMESTAMPS, RecordSerializer
 from .identifiers import IdentifiedMixin, IdentifiersSerializer
@@ -42,7 +49,7 @@ class StartupSerializer(IdentifiedMixin, RecordSerializer):
     aliases = NameListField(required=False)
     identifiers = IdentifiersSerializer()
     founded = PartialDateField(source="founded_on", required=False, allow_null=True)
-    products = serializers.CharField(source="products_summary", required=False, allow_blank=True)
+    products = TextField(source="products_summary", required=False, allow_blank=True)
     website = OptionalURLField()
     tags = TagsField(required=False)
     source_urls = SourceUrlsField()

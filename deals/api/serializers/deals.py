@@ -22,6 +22,7 @@ from ..fields import (
     PartialDateField,
     SlugOf,
     SourceUrlsField,
+    TextField,
 )
 from ..touches import list_permissions
 from .base import (
@@ -298,7 +299,7 @@ class ComputeDealSerializer(ClaimsMixin, RecordSerializer):
     """Chips bought or rented, credits, vouchers, training runs."""
 
     startup = SlugOf(queryset=Startup.objects.all(), required=False, allow_null=True)
-    buyer = serializers.CharField(
+    buyer = TextField(
         max_length=300,
         required=False,
         allow_blank=True,
