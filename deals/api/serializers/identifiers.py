@@ -74,8 +74,11 @@ def identifier_field(kind: str) -> IdentifierField:
 
 
 class IdentifiersSerializer(serializers.Serializer):
-    """The five identifiers of a startup or an investor, read from and written to its own
-    columns (`source="*"`); a key outside the five is refused, not ignored."""
+    """A record's external identifiers: all five keys read, null where it has none; a write
+    gives the kinds it sets (null or "" clears one), and a key outside the five is refused."""
+
+    # (The docstring is the schema's description. The fields read and write the record's
+    # own columns: `source="*"`.)
 
     uscc = identifier_field("uscc")
     lei = identifier_field("lei")
