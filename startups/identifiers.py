@@ -273,7 +273,9 @@ def identifier_owners(
     condition = Q()
     for kind, values in wanted.items():
         if values:
-            condition |= Q(**{f"{kind}__in": sorted(values)})
+            # "not blank" repeats the unique index's condition, so that PostgreSQL uses the
+            # partial index: it cannot prove that an IN list of over 100 values excludes ''.
+            condition |= Q(**{f"{kind}__in": sorted(values)}) & ~Q(**{kind: ""})
     if not condition:
         return {}
     owners: dict[tuple[str, str], tuple[int, str]] = {}

@@ -120,15 +120,15 @@ def url(value: str) -> str:
 def identifiers(value: str) -> dict[str, str]:
     """`uscc:...; wikidata:Q...` → {kind: stored form}; each bad item named with its reason
     (the check character expected), a kind given twice refused (startups.identifiers)."""
+    try:
+        return parse_identifiers(value)
+    except ValidationError as error:
+        refusal = " ".join(error.messages)
+    # Which items are bad (parse_identifiers stops at the first), each named.
     problems = []
     for item in split_list(value):
         try:
             parse_identifier(item)
         except ValidationError as error:
             problems.append(f"{item!r} {' '.join(error.messages)}")
-    if problems:
-        raise CellError("; ".join(problems))
-    try:
-        return parse_identifiers(value)
-    except ValidationError as error:
-        raise CellError(" ".join(error.messages)) from None
+    raise CellError("; ".join(problems) or refusal)
