@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from startups.identifiers import format_identifiers, identifiers_of
 from startups.models import Tag
 from startups.vocab import format_partial_date
 
@@ -127,6 +128,7 @@ STARTUP_COLUMNS = [
     "slug",
     "name_en",
     "name_zh",
+    "identifiers",
     "city",
     "founded",
     "status",
@@ -152,6 +154,7 @@ def _startup_cells(s) -> list:
         s.slug,
         s.name_en,
         s.name_zh,
+        format_identifiers(identifiers_of(s)),
         s.city,
         format_partial_date(s.founded_on, s.founded_precision),
         s.status,
@@ -210,6 +213,7 @@ INVESTOR_COLUMNS = [
     "slug",
     "name_en",
     "name_zh",
+    "identifiers",
     "kind",
     "part_of",
     "deals",
@@ -231,6 +235,7 @@ def _investor_cells(i) -> list:
         i.slug,
         i.name_en,
         i.name_zh,
+        format_identifiers(identifiers_of(i)),
         i.kind,
         i.parent.slug if i.parent else "",
         i.deals or 0,

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from django.db.models import Model, Prefetch, QuerySet
 
+from startups.identifiers import format_identifiers, identifiers_of
 from startups.models import ModelProduct, Source, Startup
 from startups.spreadsheet import neutralise
 from startups.vocab import join_urls
@@ -77,6 +78,7 @@ def _investors() -> Iterable[list]:
             i.name_en,
             i.name_zh,
             i.aliases,
+            format_identifiers(identifiers_of(i)),
             i.kind,
             i.parent.slug if i.parent else "",
             i.hq_country,
@@ -93,6 +95,7 @@ def _startups() -> Iterable[list]:
             s.name_en,
             s.name_zh,
             s.aliases,
+            format_identifiers(identifiers_of(s)),
             s.country,
             s.city,
             partial(s.founded_on, s.founded_precision),
@@ -271,6 +274,7 @@ TABLES: list[tuple[str, list[str], Callable[[], Iterable[list]]]] = [
             "name_en",
             "name_zh",
             "aliases",
+            "identifiers",
             "kind",
             "parent_slug",
             "hq_country",
@@ -286,6 +290,7 @@ TABLES: list[tuple[str, list[str], Callable[[], Iterable[list]]]] = [
             "name_en",
             "name_zh",
             "aliases",
+            "identifiers",
             "country",
             "city",
             "founded",

@@ -262,3 +262,48 @@ def identifier_constraints(model: str) -> list[models.BaseConstraint]:
         )
         for kind in IDENTIFIER_KINDS
     ]
+
+
+def identifier_owners(
+    model: type[models.Model], wanted: dict[str, set[str]]
+) -> dict[tuple[str, str], tuple[int, str]]:
+    """Which record of `model` carries each wanted identifier: (kind, value) -> (pk, slug),
+    in one query. The rule "one record per identifier" names the record that has it already,
+    wherever a write comes from (the model's validation, the import's batches)."""
+    condition = Q()
+    for kind, values in wanted.items():
+        if values:
+            # "not blank" repeats the unique index's condition, so that PostgreSQL uses the
+            # partial index: it cannot prove that an IN list of over 100 values excludes ''.
+            condition |= Q(**{f"{kind}__in": sorted(values)}) & ~Q(**{kind: ""})
+    if not condition:
+        return {}
+    owners: dict[tuple[str, str], tuple[int, str]] = {}
+    rows = model._default_manager.filter(condition).values("pk", "slug", *wanted)
+    for row in rows:
+        for kind, values in wanted.items():
+            if row[kind] in values:
+                owners[(kind, row[kind])] = (row["pk"], row["slug"])
+    return owners
+
+
+def taken_message(model: type[models.Model], slug: str) -> str:
+    """What a write that gives another record's identifier is told: which record has it."""
+    return _("is already carried by the %(record)s %(slug)r") % {
+        "record": model._meta.verbose_name,
+        "slug": slug,
+    }
+
+
+def identifier_links(record) -> list[dict[str, str]]:
+    """The identifiers a record carries as a profile shows them: the kind's label, the
+    value, and where its own record is read."""
+    return [
+        {
+            "kind": kind,
+            "label": IdentifierKind(kind).label,
+            "value": value,
+            "url": identifier_url(kind, value),
+        }
+        for kind, value in identifiers_of(record).items()
+    ]

@@ -17,8 +17,10 @@ from .fields import HttpURLField
 from .identifiers import (
     IDENTIFIER_KINDS,
     identifier_constraints,
+    identifier_owners,
     identifiers_of,
     normalise_identifier,
+    taken_message,
 )
 from .merge_models import Merge as Merge
 from .merge_models import MergeKind as MergeKind
@@ -107,6 +109,26 @@ class NamedInBothLanguages(models.Model):
                     setattr(self, kind, normalise_identifier(kind, value))
                 except ValidationError as error:
                     errors[kind] = error.messages
+        if errors:
+            raise ValidationError(errors)
+
+    def validate_constraints(self, exclude=None) -> None:
+        """The model's constraints, an identifier another record carries named by that
+        record (the unique constraints alone would say only "another record")."""
+        exclude = set(exclude or ())
+        wanted = {
+            kind: {value}
+            for kind in IDENTIFIER_KINDS
+            if kind not in exclude and (value := getattr(self, kind))
+        }
+        errors: dict[str, list] = {}
+        for (kind, _value), (pk, slug) in identifier_owners(type(self), wanted).items():
+            if pk != self.pk:
+                errors[kind] = [taken_message(type(self), slug)]
+        try:
+            super().validate_constraints(exclude=exclude | set(IDENTIFIER_KINDS))
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
         if errors:
             raise ValidationError(errors)
 

@@ -7,6 +7,7 @@ from django.urls import translate_url
 from django.utils.http import urlencode
 
 from deals.vocab import metric_label
+from startups.identifiers import identifier_links
 from startups.models import StartupStatus
 from startups.vocab import format_partial_date
 
@@ -137,6 +138,13 @@ def citations(sources) -> dict:
     "copies only" when every one is a syndicated copy or a database."""
     cited = [s if isinstance(s, Citation) else Citation.of(s) for s in sources]
     return {"citations": cited, "copies_only": copies_only(cited), "separator": list_separator()}
+
+
+@register.inclusion_tag("dashboards/_identifiers.html")
+def identifiers(record) -> dict:
+    """`{% identifiers startup %}`: a profile's facts about its identifiers, each linked to
+    its own record (Wikidata, GLEIF, the exchange, ...); nothing when it has none."""
+    return {"links": identifier_links(record)}
 
 
 @register.inclusion_tag("dashboards/_dispute.html")

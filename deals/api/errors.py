@@ -36,18 +36,24 @@ def blocked_by(error: ProtectedError | RestrictedError) -> str:
     return f"Cannot delete: {', '.join(parts)} refer to it. Delete or move those first."
 
 
-def api_errors(error: DjangoValidationError, names: Mapping[str, str]) -> dict[str, list[str]]:
-    """A model's validation errors under the API's field names (`startup_id` -> `startup`)."""
+def api_errors(error: DjangoValidationError, names: Mapping[str, str]) -> dict[str, Any]:
+    """A model's validation errors under the API's field names (`startup_id` -> `startup`);
+    a dotted name is a field of a nested object (`uscc` -> `identifiers.uscc`:
+    `{"identifiers": {"uscc": [...]}}`)."""
     messages = (
         error.message_dict if hasattr(error, "error_dict") else {NON_FIELD_ERRORS: error.messages}
     )
-    found: dict[str, list[str]] = {}
+    found: dict[str, Any] = {}
     for field, texts in messages.items():
         if field == NON_FIELD_ERRORS:
             key = api_settings.NON_FIELD_ERRORS_KEY
         else:
             key = names.get(field, field)
-        found.setdefault(key, []).extend(str(text) for text in texts)
+        *parents, name = key.split(".")
+        place = found
+        for parent in parents:
+            place = place.setdefault(parent, {})
+        place.setdefault(name, []).extend(str(text) for text in texts)
     return found
 
 

@@ -34,6 +34,7 @@ from startups.sectors import Sector
 from startups.vocab import SORTED_CURRENCIES, Confidence, parse_partial_date, period_end
 
 from .fields import PARTIAL_DATE_PATTERN
+from .identifier_filters import FilingFilter, IdentifierFilter
 
 # Ids are 64-bit (DEFAULT_AUTO_FIELD is BigAutoField).
 LARGEST_ID = 2**63 - 1
@@ -166,6 +167,7 @@ class FiguresFilter(RecordFilter):
 
 
 class StartupFilter(RecordFilter):
+    identifier = IdentifierFilter()
     city = filters.CharFilter(lookup_expr="iexact")
     is_ai = BooleanFilter()
     sector = filters.ChoiceFilter(choices=Sector.choices)
@@ -199,6 +201,7 @@ class StartupFilter(RecordFilter):
 
 
 class InvestorFilter(RecordFilter):
+    identifier = IdentifierFilter()
     kind = filters.ChoiceFilter(choices=InvestorKind.choices)
     parent = slug_filter(Investor, "Direct affiliates of this investor.")
     hq_country = filters.CharFilter(lookup_expr="iexact")
@@ -323,6 +326,7 @@ class ValuationMarkFilter(FiguresFilter):
 
 
 class ModelProductFilter(RecordFilter):
+    identifier = FilingFilter()
     startup = slug_filter(Startup, "Products of this startup.")
     kind = filters.ChoiceFilter(choices=ProductKind.choices)
     open_weights = BooleanFilter()

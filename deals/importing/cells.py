@@ -3,6 +3,9 @@
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
+
+from startups.identifiers import parse_identifier, parse_identifiers
 from startups.rules import url_problem
 from startups.vocab import CURRENCIES, parse_partial_date, refuse_exponent, split_list, split_urls
 
@@ -112,3 +115,20 @@ def url(value: str) -> str:
     if value and (problem := url_problem(value)):
         raise CellError(problem)
     return value
+
+
+def identifiers(value: str) -> dict[str, str]:
+    """`uscc:...; wikidata:Q...` → {kind: stored form}; each bad item named with its reason
+    (the check character expected), a kind given twice refused (startups.identifiers)."""
+    try:
+        return parse_identifiers(value)
+    except ValidationError as error:
+        refusal = " ".join(error.messages)
+    # Which items are bad (parse_identifiers stops at the first), each named.
+    problems = []
+    for item in split_list(value):
+        try:
+            parse_identifier(item)
+        except ValidationError as error:
+            problems.append(f"{item!r} {' '.join(error.messages)}")
+    raise CellError("; ".join(problems) or refusal)

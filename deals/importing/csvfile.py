@@ -17,6 +17,10 @@ class Row:
     line: int  # as an editor shows it; the header is line 1
     cells: dict[str, str]
 
+    def has(self, column: str) -> bool:
+        """Whether the file has the column (a blank cell of it is still there)."""
+        return column in self.cells
+
     def __getitem__(self, column: str) -> str:
         # The apostrophe an export put before a formula character is not part of the value.
         return restore((self.cells.get(column) or "").strip())
@@ -104,7 +108,9 @@ def read_rows(
         if runaway:
             report.problem(name, *runaway)
             continue
-        # A short row leaves its last columns empty; cells past the header are not read.
+        # A short row leaves its last columns empty (present, blank: a column the header
+        # names is in every row); cells past the header are not read.
+        cells += [""] * (len(header) - len(cells))
         by_column = dict(zip(header, cells, strict=False))
         with_nul = [column for column, value in by_column.items() if "\x00" in value]
         if with_nul:

@@ -32,6 +32,7 @@ from .engine import (
     fetch_existing,
     write_batch,
 )
+from .identifier_rows import IdentifierRows
 from .report import FileCounts, ImportReport
 from .specs import SPEC_BY_NAME, SPECS, FileSpec
 
@@ -156,6 +157,7 @@ class FileImport:
         self.unchanged: set[int] = set()
         self.changed_currencies: set[str] = set()
         self.accepted: dict[tuple, int] = {}
+        self.identifiers = IdentifierRows(spec.target.model)
 
     def problem(self, line: int | None, column: str | None, message: str) -> None:
         self.report.problem(self.name, line, column, message)
@@ -193,6 +195,8 @@ class FileImport:
             self.attach_rate_sources(batch)
         if self.spec.name == "claims":
             batch = self.attach_claim_records(batch)
+        if self.spec.name in {"startups", "investors"}:
+            batch = self.identifiers.keep_unique(batch, self.problem)
         if not batch:
             return
         self.context.resolve_m2m(batch)

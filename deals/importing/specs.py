@@ -18,6 +18,7 @@ from deals.models import (
     ValuationKind,
     ValuationMark,
 )
+from startups.identifiers import IDENTIFIER_KINDS
 from startups.models import ModelProduct, ProductKind, Source, Startup, StartupStatus
 from startups.sectors import Sector, sector_fields
 from startups.vocab import Confidence, Qualifier, SourceKind, period_end
@@ -105,7 +106,19 @@ def _named(read: CellReader) -> dict:
         "name_en": read("name_en"),
         "name_zh": read("name_zh"),
         "aliases": "; ".join(cells.slug_list(read("aliases") or "")),
+        **_identifiers(read),
     }
+
+
+def _identifiers(read: CellReader) -> dict:
+    """The five identifier fields as the `identifiers` cell leaves them: the kinds it gives,
+    the others blank (a row is the whole record, so a blank cell clears them). A file
+    without the column leaves every record's identifiers as they are: files written before
+    the column existed (the sample's) do not wipe identifiers on re-import."""
+    if not read.row.has("identifiers"):
+        return {}
+    given = read("identifiers", cells.identifiers) or {}
+    return {kind: given.get(kind, "") for kind in IDENTIFIER_KINDS}
 
 
 def stage_investor(row: Row, context: Context) -> Staged:
@@ -348,6 +361,8 @@ def stage_compute(row: Row, context: Context) -> Staged:
 
 
 ROUND_KEY = ("startup_slug", "announced_on", "round_label")
+# The model's identifier fields are one column of the file.
+IDENTIFIER_COLUMNS = dict.fromkeys(IDENTIFIER_KINDS, "identifiers")
 STARTUP_COLUMNS = {"startup_id": "startup_slug", "startup": "startup_slug"}
 
 SPECS = [
@@ -362,14 +377,18 @@ SPECS = [
     FileSpec(
         "investors",
         ["slug", "name_en"],
-        Target(Investor, ("slug",), {"parent": "parent_slug"}),
+        Target(Investor, ("slug",), {"parent": "parent_slug", **IDENTIFIER_COLUMNS}),
         stage_investor,
         ("slug",),
     ),
     FileSpec(
         "startups",
         ["slug", "name_en"],
-        Target(Startup, ("slug",), {"founded_on": "founded", "products_summary": "products"}),
+        Target(
+            Startup,
+            ("slug",),
+            {"founded_on": "founded", "products_summary": "products", **IDENTIFIER_COLUMNS},
+        ),
         stage_startup,
         ("slug",),
     ),

@@ -14,6 +14,7 @@ from rest_framework import serializers
 
 from dashboards import forms as page_forms
 from deals.api import views
+from deals.api.fields import TextField
 from deals.claim_services import claims_from_write
 from tests.factories import FundingRoundFactory, InvestorFactory, SourceFactory, StartupFactory
 
@@ -58,7 +59,7 @@ def text_fields(serializer_class: type[serializers.Serializer]) -> list[str]:
         name
         for name, field in fields.items()
         if not field.read_only
-        and type(field) is serializers.CharField
+        and type(field) in (serializers.CharField, TextField)
         and (field.max_length is None or field.max_length >= WIDE_ENOUGH)
     ]
 

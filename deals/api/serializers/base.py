@@ -14,18 +14,20 @@ from startups.models import Source
 from startups.services import unknown_source_urls
 from startups.vocab import parse_partial_date
 
-from ..fields import FigureField, HttpURLField
+from ..fields import FigureField, HttpURLField, TextField
 from ..touches import permission
 
 READ_ONLY_TIMESTAMPS = ("created_at", "updated_at")
 # Fields whose form input is a key given once per value.
 SEVERAL_VALUES = (serializers.ListField, serializers.ListSerializer, relations.ManyRelatedField)
 # A model's decimal figures and web addresses are written as the import and the admin take
-# them (FigureField, HttpURLField).
+# them (FigureField, HttpURLField), its text as JSON strings only (TextField).
 FIELD_MAPPING = {
     **serializers.ModelSerializer.serializer_field_mapping,
     models.DecimalField: FigureField,
     HttpURLModelField: HttpURLField,
+    models.CharField: TextField,
+    models.TextField: TextField,
 }
 
 

@@ -9,9 +9,17 @@ from startups.models import ModelProduct, Source, Startup, Tag
 from startups.services import unknown_tag_slugs
 from startups.vocab import Qualifier
 
-from ..fields import NameListField, OptionalURLField, PartialDateField, SlugOf, SourceUrlsField
+from ..fields import (
+    NameListField,
+    OptionalURLField,
+    PartialDateField,
+    SlugOf,
+    SourceUrlsField,
+    TextField,
+)
 from ..touches import permission
 from .base import READ_ONLY_TIMESTAMPS, RecordSerializer
+from .identifiers import IdentifiedMixin, IdentifiersSerializer
 
 EVIDENCE = ("source_urls", "confidence", "notes")
 
@@ -35,12 +43,13 @@ class TagsField(serializers.ListField):
         return {"tags": list(dict.fromkeys(super().to_internal_value(data)))}
 
 
-class StartupSerializer(RecordSerializer):
+class StartupSerializer(IdentifiedMixin, RecordSerializer):
     """A startup, with its latest valuation known in USD."""
 
     aliases = NameListField(required=False)
+    identifiers = IdentifiersSerializer()
     founded = PartialDateField(source="founded_on", required=False, allow_null=True)
-    products = serializers.CharField(source="products_summary", required=False, allow_blank=True)
+    products = TextField(source="products_summary", required=False, allow_blank=True)
     website = OptionalURLField()
     tags = TagsField(required=False)
     source_urls = SourceUrlsField()
@@ -69,6 +78,7 @@ class StartupSerializer(RecordSerializer):
             "name_en",
             "name_zh",
             "aliases",
+            "identifiers",
             "country",
             "city",
             "founded",

@@ -22,6 +22,7 @@ from ..fields import (
     PartialDateField,
     SlugOf,
     SourceUrlsField,
+    TextField,
 )
 from ..touches import list_permissions
 from .base import (
@@ -33,6 +34,7 @@ from .base import (
 )
 from .claims import ClaimsMixin, DisputedField, claims_field, claims_validated
 from .companies import EVIDENCE
+from .identifiers import IdentifiedMixin, IdentifiersSerializer
 from .rows import RowsListSerializer
 
 AMOUNT = ("amount", "amount_currency", "amount_qualifier")
@@ -53,10 +55,11 @@ def rate_field(source: str | None = None) -> serializers.DecimalField:
     )
 
 
-class InvestorSerializer(RecordSerializer):
+class InvestorSerializer(IdentifiedMixin, RecordSerializer):
     """An investor; `parent` makes it an affiliate whose deals count for the parent."""
 
     aliases = NameListField(required=False)
+    identifiers = IdentifiersSerializer()
     parent = SlugOf(queryset=Investor.objects.all(), required=False, allow_null=True)
     source_urls = SourceUrlsField()
 
@@ -68,6 +71,7 @@ class InvestorSerializer(RecordSerializer):
             "name_en",
             "name_zh",
             "aliases",
+            "identifiers",
             "kind",
             "parent",
             "hq_country",
@@ -295,7 +299,7 @@ class ComputeDealSerializer(ClaimsMixin, RecordSerializer):
     """Chips bought or rented, credits, vouchers, training runs."""
 
     startup = SlugOf(queryset=Startup.objects.all(), required=False, allow_null=True)
-    buyer = serializers.CharField(
+    buyer = TextField(
         max_length=300,
         required=False,
         allow_blank=True,
