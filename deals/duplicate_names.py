@@ -1,0 +1,119 @@
+"""Which names of different records look alike: trigram similarity over their loose keys
+(startups.names), for the possible-duplicates report (deals.duplicates).
+
+PostgreSQL compares with pg_trgm (its `similarity()` and `%` operator, through a trigram index
+on a temporary table of the keys, so that the work grows with the number of similar pairs,
+not with the square of the records). SQLite has no pg_trgm: the same measure is computed in
+Python, over candidate pairs found through an inverted index of the keys' trigrams. Both count
+trigrams as pg_trgm does (each key padded with two spaces before and one after), so a pair gets
+the same score on either database.
+"""
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+
+# Below this share of trigrams in common, two names are not called similar (pg_trgm's own
+# default `%` threshold is 0.3: too loose for short Chinese names, which have few trigrams).
+SIMILARITY_THRESHOLD = 0.5
+TEMPORARY_TABLE = "duplicate_name_keys"
+
+
+@dataclass(frozen=True)
+class SimilarNames:
+    a_key: str
+    b_key: str
+    similarity: float
+
+
+def trigrams(key: str) -> frozenset[str]:
+    """pg_trgm's trigrams of a one-word key."""
+    padded = f"  {key} "
+    return frozenset(padded[i : i + 3] for i in range(len(padded) - 2))
+
+
+def similarity(a: str, b: str) -> float:
+    """pg_trgm's similarity(): the shared trigrams over all trigrams of either."""
+    first, second = trigrams(a), trigrams(b)
+    union = len(first | second)
+    return len(first & second) / union if union else 0.0
+
+
+def similar_pairs(
+    keys: dict[int, set[str]], threshold: float = SIMILARITY_THRESHOLD
+) -> dict[tuple[int, int], SimilarNames]:
+    """For each pair of records (lower id first) with names at least `threshold` alike but
+    not equal, their most similar keys."""
+    rows = [(pk, key) for pk, record_keys in keys.items() for key in record_keys if key]
+    if connection.vendor == "postgresql":
+        found = _pg_trgm_pairs(rows, threshold)
+    else:
+        found = _python_pairs(rows, threshold)
+    best: dict[tuple[int, int], SimilarNames] = {}
+    for a, b, a_key, b_key, score in found:
+        if a_key == b_key:
+            continue  # equal keys are a signal of their own
+        pair, names = (a, b), SimilarNames(a_key, b_key, round(float(score), 4))
+        if a > b:
+            pair, names = (b, a), SimilarNames(b_key, a_key, names.similarity)
+        if pair not in best or names.similarity > best[pair].similarity:
+            best[pair] = names
+    return best
+
+
+def _pg_trgm_pairs(rows: list[tuple[int, str]], threshold: float) -> Iterable[tuple]:
+    table = connection.ops.quote_name(TEMPORARY_TABLE)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {table}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {table} (record_id bigint, key text)")
+        with cursor.cursor.copy(f"COPY {table} (record_id, key) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        cursor.execute(f"CREATE INDEX ON {table} USING gin (key gin_trgm_ops)")
+        cursor.execute(f"ANALYZE {table}")
+        # `%` compares with this threshold, for this transaction only.
+        cursor.execute(
+            "SELECT set_config('pg_trgm.similarity_threshold', %s, true)", [str(threshold)]
+        )
+        cursor.execute(
+            f"SELECT a.record_id, b.record_id, a.key, b.key, similarity(a.key, b.key) "
+            f"FROM {table} a JOIN {table} b ON a.key % b.key AND a.record_id < b.record_id"
+        )
+        found = cursor.fetchall()
+        cursor.execute(f"DROP TABLE {table}")
+    return found
+
+
+def _python_pairs(rows: list[tuple[int, str]], threshold: float) -> Iterable[tuple]:
+    """Prefix filtering: two trigram sets with a similarity of at least t share one of the
+    rarest |A| - ceil(t * |A|) + 1 trigrams of each, so only keys sharing one of those are
+    compared; rare trigrams keep that to few pairs."""
+    records_by_key: dict[str, list[int]] = defaultdict(list)
+    for pk, key in rows:
+        records_by_key[key].append(pk)
+    keys = list(records_by_key)
+    grams = [trigrams(key) for key in keys]
+    frequency: Counter[str] = Counter(gram for key_grams in grams for gram in key_grams)
+    keys_by_gram: dict[str, list[int]] = defaultdict(list)
+    for index, key_grams in enumerate(grams):
+        rarest = sorted(key_grams, key=lambda gram: (frequency[gram], gram))
+        for gram in rarest[: len(rarest) - math.ceil(threshold * len(rarest)) + 1]:
+            keys_by_gram[gram].append(index)
+    candidates = {
+        (first, second)
+        for indexes in keys_by_gram.values()
+        for position, first in enumerate(indexes)
+        for second in indexes[position + 1 :]
+    }
+    for first, second in candidates:
+        shared = len(grams[first] & grams[second])
+        score = shared / (len(grams[first]) + len(grams[second]) - shared)
+        if score < threshold:
+            continue
+        for a in records_by_key[keys[first]]:
+            for b in records_by_key[keys[second]]:
+                if a != b:
+                    yield a, b, keys[first], keys[second], score
