@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 
 # A founder named by more startups than this is a placeholder ("unknown"), not a person.
 LARGEST_FOUNDER_GROUP = 20
+# "Yan Junjie (founder, chairman & CEO; ex-SenseTime VP)": the remark is not a name.
+FOUNDER_REMARK = re.compile(r"[(\uff08][^)\uff09]*[)\uff09]")
 FOUNDER_SEPARATORS = re.compile("[;,\uff0c\u3001/&\uff1b]|\\band\\b")
 # How identifiers are written in aliases and notes: "kind:value", a Crunchbase address, or a
 # bare code whose shape names its kind.
@@ -67,7 +69,9 @@ def identifier_mentions(records: list["NamedRecord"]) -> Iterator[tuple[int, int
 
 
 def founder_names(founders: str) -> list[str]:
-    return [name.strip() for name in FOUNDER_SEPARATORS.split(founders or "") if name.strip()]
+    """The founders' names in a startup's `founders` text, without their remarks."""
+    names = FOUNDER_SEPARATORS.split(FOUNDER_REMARK.sub(" ", founders or ""))
+    return [" ".join(name.split()) for name in names if name.strip()]
 
 
 def shared_founders(records: list["NamedRecord"]) -> Iterator[tuple[int, int, str]]:

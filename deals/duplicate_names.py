@@ -16,10 +16,29 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 
+from startups.names import PLACES_EN, PLACES_ZH, words_of
+
 # Below this share of trigrams in common, two names are not called similar (pg_trgm's own
 # default `%` threshold is 0.3: too loose for short Chinese names, which have few trigrams).
 SIMILARITY_THRESHOLD = 0.5
 TEMPORARY_TABLE = "duplicate_name_keys"
+
+
+# The cities of startups.names in English, so that 北京 and Beijing are one place. A country
+# is left out: "China" does not say which city.
+CITY_IN_ENGLISH = {
+    "北京": "beijing",
+    "上海": "shanghai",
+    "深圳": "shenzhen",
+    "杭州": "hangzhou",
+    "广州": "guangzhou",
+    "南京": "nanjing",
+    "苏州": "suzhou",
+    "成都": "chengdu",
+    "武汉": "wuhan",
+    "天津": "tianjin",
+    "香港": "hong kong",
+}
 
 
 @dataclass(frozen=True)
@@ -27,6 +46,27 @@ class SimilarNames:
     a_key: str
     b_key: str
     similarity: float
+
+
+def cities_in(name: str) -> set[str]:
+    """The cities a name is placed in ("Beijing AI Fund", "北京市人工智能基金": beijing)."""
+    words = words_of(name)
+    found = {
+        CITY_IN_ENGLISH[place.removesuffix("市")]
+        for place in PLACES_ZH
+        if place in words
+        if place.removesuffix("市") in CITY_IN_ENGLISH
+    }
+    found |= {place for place in PLACES_EN if f" {place} " in f" {words} " and place != "china"}
+    return found
+
+
+def in_different_cities(names_a: list[str], names_b: list[str]) -> bool:
+    """Whether two records' names (those that matched) name different cities, as the
+    Beijing and the Shanghai AI funds do: then they are not one record."""
+    cities_a = set().union(*(cities_in(name) for name in names_a))
+    cities_b = set().union(*(cities_in(name) for name in names_b))
+    return bool(cities_a and cities_b) and not cities_a & cities_b
 
 
 def trigrams(key: str) -> frozenset[str]:

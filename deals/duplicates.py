@@ -7,17 +7,19 @@ Each signal gives a pair a reason and a weight (how sure it alone makes us):
 - an identifier of one named in the other's aliases or notes ("crunchbase:moonshot-ai"): 1.0;
 - equal exact keys of any of their names, in either language (startups.names): 0.9;
 - equal loose keys (also without city, country, "AI"): 0.8;
-- similar names (trigram similarity of loose keys, deals.duplicate_names): 0.7 x similarity;
+- similar names (trigram similarity of exact keys, deals.duplicate_names): 0.7 x similarity;
 - a founder in common (startups): 0.35;
 - rounds announced on the same day with an investor in common (startups): 0.4.
 
-A pair's score combines its reasons as independent evidence, 1 - (1 - w1)(1 - w2)...: each
-reason raises it, none past 1. A merged record is deleted (startups.merge_models), so pairs
-with it are gone from the report once the merge is done.
+Names that match but name different cities (the Beijing and the Shanghai AI funds) are two
+records, not one: they give no reason. A pair's score combines its reasons as independent
+evidence, 1 - (1 - w1)(1 - w2)...: each reason raises it, none past 1. A merged record is
+deleted (startups.merge_models), so pairs with it are gone from the report once the merge is
+done.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import combinations
 
@@ -29,7 +31,7 @@ from startups.models import MergeKind, Startup
 from startups.names import exact_key, loose_key
 
 from .duplicate_evidence import identifier_mentions, same_day_rounds, shared_founders
-from .duplicate_names import similar_pairs
+from .duplicate_names import in_different_cities, similar_pairs
 from .models import Investor
 
 KINDS = {MergeKind.STARTUP: Startup, MergeKind.INVESTOR: Investor}
@@ -117,15 +119,18 @@ def named_records(kind: str, ids: Iterable[int] | None = None) -> list[NamedReco
     return records
 
 
-def _equal_keys(records: list[NamedRecord], attribute: str) -> Iterator[tuple[int, int, str]]:
+def _equal_keys(records: list[NamedRecord], attribute: str) -> dict[tuple[int, int], list[str]]:
+    """The pairs of records with a key in common, and those keys."""
     holders: dict[str, set[int]] = defaultdict(set)
     for record in records:
         for key in getattr(record, attribute):
             holders[key].add(record.pk)
-    for key, pks in holders.items():
+    shared: dict[tuple[int, int], list[str]] = defaultdict(list)
+    for key, pks in sorted(holders.items()):
         if 1 < len(pks) <= LARGEST_NAME_GROUP:
-            for a, b in combinations(sorted(pks), 2):
-                yield a, b, key
+            for pair in combinations(sorted(pks), 2):
+                shared[pair].append(key)
+    return shared
 
 
 def pair_reasons(
@@ -140,24 +145,28 @@ def pair_reasons(
 
     for a, b, mention in identifier_mentions(records):
         add(a, b, "identifier", _("%(identifier)s of one is named in the other") % mention)
-    exact = set()
-    for a, b, key in _equal_keys(records, "exact_keys"):
-        exact.add((a, b))
-        add(a, b, "exact_key", _("same name once suffixes are dropped: %(key)s") % {"key": key})
-    for a, b, key in _equal_keys(records, "loose_keys"):
-        if (a, b) not in exact:
+    names = {record.pk: record.names for record in records}
+    exact = _equal_keys(records, "exact_keys")
+    for (a, b), keys in exact.items():
+        text = _("same name once suffixes are dropped: %(key)s")
+        add(a, b, "exact_key", text % {"key": ", ".join(keys)})
+    for (a, b), keys in _equal_keys(records, "loose_keys").items():
+        if (a, b) not in exact and not in_different_cities(names[a], names[b]):
             text = _("same name once suffixes, places and “AI” are dropped: %(key)s")
-            add(a, b, "loose_key", text % {"key": key})
-    keys = {record.pk: record.loose_keys for record in records}
-    for (a, b), names in similar_pairs(keys).items():
+            add(a, b, "loose_key", text % {"key": ", ".join(keys)})
+    # Exact keys: a loose key can be a generic residue ("Shenzhen Capital Group" → "capital").
+    keys = {record.pk: record.exact_keys for record in records}
+    for (a, b), similar in similar_pairs(keys).items():
         if (a, b) in reasons and any(r.signal.endswith("_key") for r in reasons[(a, b)]):
             continue  # one of their names is already the same
+        if in_different_cities(names[a], names[b]):
+            continue
         text = _("similar names: %(a)s ~ %(b)s (%(similarity)d%%)") % {
-            "a": names.a_key,
-            "b": names.b_key,
-            "similarity": round(names.similarity * 100),
+            "a": similar.a_key,
+            "b": similar.b_key,
+            "similarity": round(similar.similarity * 100),
         }
-        add(a, b, "similar_name", text, WEIGHTS["similar_name"] * names.similarity)
+        add(a, b, "similar_name", text, WEIGHTS["similar_name"] * similar.similarity)
     if kind == MergeKind.STARTUP:
         for a, b, founder in shared_founders(records):
             add(a, b, "founder", _("same founder: %(founder)s") % {"founder": founder})

@@ -227,3 +227,21 @@ def test_postgresql_compares_with_pg_trgm():
     with connection.cursor() as cursor:
         cursor.execute("SELECT similarity('月之暗面', '北京月之暗面')")
         assert cursor.fetchone()[0] == pytest.approx(similarity("月之暗面", "北京月之暗面"))
+
+
+def test_names_alike_but_in_different_cities_are_two_records():
+    InvestorFactory(
+        slug="beijing-fund", name_en="Beijing AI Industry Fund", name_zh="北京市人工智能产业基金"
+    )
+    InvestorFactory(slug="shanghai-fund", name_en="Shanghai AI Industry Fund")
+    InvestorFactory(
+        slug="beijing-fund-2", name_en="AI Industry Fund", aliases="北京人工智能产业基金"
+    )
+
+    assert pairs_of("investor", min_score=0) == [
+        ("beijing-fund", "beijing-fund-2", 0.8, ["loose_key"]),
+    ]
+    [pair] = possible_duplicates("investor")
+    assert pair.reasons[0].text == (
+        "same name once suffixes, places and “AI” are dropped: aiindustryfund, 人工智能产业基金"
+    )
