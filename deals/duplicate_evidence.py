@@ -5,6 +5,7 @@ an investor in common. Each yields (lower id, higher id, what they share)."""
 import re
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 from itertools import combinations
 from typing import TYPE_CHECKING
@@ -90,9 +91,17 @@ def shared_founders(records: list["NamedRecord"]) -> Iterator[tuple[int, int, st
                 yield a, b, shown[key]
 
 
-def same_day_rounds(among: set[int] | None = None) -> Iterator[tuple[int, int, date, str]]:
+@dataclass(frozen=True)
+class SameDayRounds:
+    day: date
+    investor: str
+    label: str  # the round's label when both rounds carry it ("Series B"), else ""
+
+
+def same_day_rounds(among: set[int] | None = None) -> Iterator[tuple[int, int, SameDayRounds]]:
     """Pairs of startups with rounds announced on the same day (dated to the day) and an
-    investor in both; one row per pair and day, naming one such investor. One query."""
+    investor in both; one row per pair and day, naming one such investor, and the label when
+    the two rounds have the same one (then they may well be one round). One query."""
     # One filter() call: both conditions on investor__participations are about the same
     # participation of the same investor (the other startup's).
     other = "investor__participations__round__"
@@ -106,11 +115,13 @@ def same_day_rounds(among: set[int] | None = None) -> Iterator[tuple[int, int, d
     )
     if among is not None:
         rows = rows.filter(round__startup__in=among, **{f"{other}startup__in": among})
-    seen = set()
-    values = rows.values_list("round__startup", f"{other}startup", "round__announced_on")
-    for a, b, day, investor in values.annotate(investor_name=F("investor__name_en")).order_by(
-        "round__startup", f"{other}startup", "round__announced_on", "investor__name_en"
-    ):
-        if (a, b, day) not in seen:
-            seen.add((a, b, day))
-            yield a, b, day, investor
+    columns = ("round__startup", f"{other}startup", "round__announced_on")
+    found: dict[tuple[int, int, date], SameDayRounds] = {}
+    for a, b, day, investor, label, other_label in rows.values_list(
+        *columns, "investor__name_en", "round__round_label", f"{other}round_label"
+    ).order_by(*columns, "investor__name_en"):
+        same_label = label if label.casefold() == other_label.casefold() else ""
+        if (a, b, day) not in found or (same_label and not found[(a, b, day)].label):
+            found[(a, b, day)] = SameDayRounds(day, investor, same_label)
+    for (a, b, _day), rounds in found.items():
+        yield a, b, rounds

@@ -9,7 +9,8 @@ Each signal gives a pair a reason and a weight (how sure it alone makes us):
 - equal loose keys (also without city, country, "AI"): 0.8;
 - similar names (trigram similarity of exact keys, deals.duplicate_names): 0.7 x similarity;
 - a founder in common (startups): 0.35;
-- rounds announced on the same day with an investor in common (startups): 0.4.
+- rounds announced on the same day with an investor in common (startups): 0.3, or 0.5 when
+  they also have the same label (one round entered under both).
 
 Names that match but name different cities (the Beijing and the Shanghai AI funds) are two
 records, not one: they give no reason. A pair's score combines its reasons as independent
@@ -45,7 +46,8 @@ WEIGHTS = {
     "loose_key": 0.8,
     "similar_name": 0.7,  # times the similarity
     "founder": 0.35,
-    "round": 0.4,
+    "round": 0.3,
+    "same_round": 0.5,  # same day, same label, an investor in common
 }
 
 
@@ -170,11 +172,15 @@ def pair_reasons(
     if kind == MergeKind.STARTUP:
         for a, b, founder in shared_founders(records):
             add(a, b, "founder", _("same founder: %(founder)s") % {"founder": founder})
-        for a, b, day, investor in same_day_rounds(
-            {record.pk for record in records} if only_these else None
-        ):
-            text = _("rounds on the same day (%(date)s) with %(investor)s")
-            add(a, b, "round", text % {"date": day.isoformat(), "investor": investor})
+        among = {record.pk for record in records} if only_these else None
+        for a, b, rounds in same_day_rounds(among):
+            found = {"date": rounds.day.isoformat(), "investor": rounds.investor}
+            if rounds.label:
+                text = _("the same round (%(label)s, %(date)s) with %(investor)s")
+                add(a, b, "same_round", text % {**found, "label": rounds.label})
+            else:
+                text = _("rounds on the same day (%(date)s) with %(investor)s")
+                add(a, b, "round", text % found)
     return reasons
 
 

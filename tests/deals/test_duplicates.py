@@ -119,9 +119,26 @@ def test_rounds_on_the_same_day_with_an_investor_in_common_link_two_startups():
 
     [pair] = possible_duplicates("startup")
 
-    assert (pair.a.slug, pair.b.slug, pair.score) == ("moonshot", "kimi", 0.4)
+    assert (pair.a.slug, pair.b.slug, pair.score) == ("moonshot", "kimi", 0.3)
     assert [reason.text for reason in pair.reasons] == [
         "rounds on the same day (2024-02-20) with Alibaba"
+    ]
+
+
+def test_one_round_entered_under_two_startups_weighs_more():
+    alibaba = InvestorFactory(name_en="Alibaba")
+    for slug in ("moonshot", "kimi"):
+        created = startup(slug, f"{slug} company")
+        funding_round = FundingRoundFactory(
+            startup=created, announced_on=dt.date(2024, 2, 20), round_label="Series B"
+        )
+        ParticipationFactory(round=funding_round, investor=alibaba)
+
+    [pair] = possible_duplicates("startup")
+
+    assert pair.score == 0.5
+    assert [reason.text for reason in pair.reasons] == [
+        "the same round (Series B, 2024-02-20) with Alibaba"
     ]
 
 
@@ -169,7 +186,7 @@ def test_several_reasons_add_up_and_rank_the_pair_first():
 
     assert (first.a.slug, first.b.slug) == ("moonshot", "moonshot-2")
     assert [reason.signal for reason in first.reasons] == ["loose_key", "founder", "round"]
-    assert first.score == pytest.approx(1 - 0.2 * 0.65 * 0.6, abs=0.001)
+    assert first.score == pytest.approx(1 - 0.2 * 0.65 * 0.7, abs=0.001)
     assert (second.a.slug, second.score) == ("baichuan", 0.8)
 
 
