@@ -11,13 +11,13 @@ from itertools import combinations
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
-from django.db.models import F
+from django.db import connection
 
 from startups.identifiers import normalise_identifier
 from startups.names import words_of
 from startups.vocab import DatePrecision
 
-from .models import Participation
+from .models import FundingRound, Investor, Participation
 
 if TYPE_CHECKING:
     from .duplicates import NamedRecord
@@ -27,6 +27,9 @@ LARGEST_FOUNDER_GROUP = 20
 # "Yan Junjie (founder, chairman & CEO; ex-SenseTime VP)": the remark is not a name.
 FOUNDER_REMARK = re.compile(r"[(\uff08][^)\uff09]*[)\uff09]")
 FOUNDER_SEPARATORS = re.compile("[;,\uff0c\u3001/&\uff1b]|\\band\\b")
+# An investor in more rounds than this on one day (a fund's busy day, or a placeholder date)
+# links none of their startups: one duplicated round is two rounds that day.
+BUSIEST_DAY = 3
 # How identifiers are written in aliases and notes: "kind:value", a Crunchbase address, or a
 # bare code whose shape names its kind.
 KIND_VALUE = re.compile(r"\b(uscc|lei|wikidata|crunchbase|stock)\s*[:\uff1a]\s*([\w.:-]+)", re.I)
@@ -98,30 +101,50 @@ class SameDayRounds:
     label: str  # the round's label when both rounds carry it ("Series B"), else ""
 
 
+SAME_DAY_ROUNDS = """
+WITH day_rounds AS (
+    SELECT p.investor_id, r.announced_on AS day, r.startup_id, r.round_label
+    FROM {participation} p JOIN {round} r ON r.id = p.round_id
+    WHERE r.date_precision = %(day)s
+), quiet_days AS (
+    SELECT investor_id, day FROM day_rounds
+    GROUP BY investor_id, day HAVING COUNT(*) BETWEEN 2 AND %(busiest)s
+)
+SELECT a.startup_id, b.startup_id, a.day, i.name_en, a.round_label, b.round_label
+FROM quiet_days q
+JOIN day_rounds a ON a.investor_id = q.investor_id AND a.day = q.day
+JOIN day_rounds b ON b.investor_id = q.investor_id AND b.day = q.day
+    AND b.startup_id > a.startup_id
+JOIN {investor} i ON i.id = q.investor_id
+{among}
+ORDER BY a.startup_id, b.startup_id, a.day, i.name_en
+"""
+
+
 def same_day_rounds(among: set[int] | None = None) -> Iterator[tuple[int, int, SameDayRounds]]:
     """Pairs of startups with rounds announced on the same day (dated to the day) and an
-    investor in both; one row per pair and day, naming one such investor, and the label when
-    the two rounds have the same one (then they may well be one round). One query."""
-    # One filter() call: both conditions on investor__participations are about the same
-    # participation of the same investor (the other startup's).
-    other = "investor__participations__round__"
-    rows = Participation.objects.filter(
-        round__date_precision=DatePrecision.DAY,
-        **{
-            f"{other}date_precision": DatePrecision.DAY,
-            f"{other}announced_on": F("round__announced_on"),
-            f"{other}startup__gt": F("round__startup"),
-        },
-    )
+    investor in both, not on one of its busy days; one row per pair and day, naming one such
+    investor, and the label when the two rounds have the same one (then they may well be one
+    round). One query, grouping by investor and day first so that the pairs stay few."""
+    params: dict = {"day": DatePrecision.DAY, "busiest": BUSIEST_DAY}
+    where = ""
     if among is not None:
-        rows = rows.filter(round__startup__in=among, **{f"{other}startup__in": among})
-    columns = ("round__startup", f"{other}startup", "round__announced_on")
+        # Ids of records already read, as integers: written into the statement.
+        ids = ", ".join(str(int(pk)) for pk in among) or "NULL"
+        where = f"WHERE a.startup_id IN ({ids}) AND b.startup_id IN ({ids})"
+    sql = SAME_DAY_ROUNDS.format(
+        participation=Participation._meta.db_table,
+        round=FundingRound._meta.db_table,
+        investor=Investor._meta.db_table,
+        among=where,
+    )
     found: dict[tuple[int, int, date], SameDayRounds] = {}
-    for a, b, day, investor, label, other_label in rows.values_list(
-        *columns, "investor__name_en", "round__round_label", f"{other}round_label"
-    ).order_by(*columns, "investor__name_en"):
-        same_label = label if label.casefold() == other_label.casefold() else ""
-        if (a, b, day) not in found or (same_label and not found[(a, b, day)].label):
-            found[(a, b, day)] = SameDayRounds(day, investor, same_label)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for a, b, day, investor, label, other_label in cursor.fetchall():
+            day = date.fromisoformat(day) if isinstance(day, str) else day
+            same_label = label if label.casefold() == other_label.casefold() else ""
+            if (a, b, day) not in found or (same_label and not found[(a, b, day)].label):
+                found[(a, b, day)] = SameDayRounds(day, investor, same_label)
     for (a, b, _day), rounds in found.items():
         yield a, b, rounds

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 
-from startups.names import PLACES_EN, PLACES_ZH, words_of
+from startups.names import CHINESE_SUFFIXES, ENGLISH_SUFFIXES, PLACES_EN, PLACES_ZH, words_of
 
 # Below this share of trigrams in common, two names are not called similar (pg_trgm's own
 # default `%` threshold is 0.3: too loose for short Chinese names, which have few trigrams).
@@ -39,6 +39,72 @@ CITY_IN_ENGLISH = {
     "天津": "tianjin",
     "香港": "hong kong",
 }
+
+
+# Words that say what a company does or is, not which one it is: "Baichuan Intelligence" and
+# "Zhipu Intelligence" share most of their trigrams through them. Names are compared for
+# similarity without them (core_key), so that only the distinctive part counts.
+GENERIC_WORDS = frozenset(
+    " ".join(ENGLISH_SUFFIXES).split()
+    + """ai intelligence intelligent robotics robot robots labs lab semiconductor semiconductors
+    software systems system network networks data cloud capital ventures venture partners fund
+    funds investment investments management innovation innovations digital information science
+    sciences medical health automotive motors vision chips chip""".split()
+)
+GENERIC_SUFFIXES_ZH = (
+    *CHINESE_SUFFIXES,
+    "人工智能",
+    "智能",
+    "机器人",
+    "半导体",
+    "资本",
+    "创投",
+    "基金",
+    "投资",
+    "网络",
+    "软件",
+    "信息",
+    "数据",
+    "科学",
+    "医疗",
+    "汽车",
+    "视觉",
+    "创新",
+    "数字",
+    "芯片",
+)
+SHORTEST_CORE = 2
+
+
+def _without_generic_suffix(word: str) -> str:
+    for suffix in GENERIC_SUFFIXES_ZH:
+        if word.endswith(suffix) and len(word) - len(suffix) >= SHORTEST_CORE:
+            return word[: -len(suffix)]
+    return word
+
+
+def is_city(words: list[str]) -> bool:
+    text = " ".join(words)
+    return text in PLACES_EN or text.removesuffix("市") in CITY_IN_ENGLISH
+
+
+def core_key(name: str) -> str:
+    """The distinctive part of a name: its words without trailing corporate and generic
+    words ("Baichuan Intelligence Technology Co., Ltd." → "baichuan", "百川智能科技" → "百川"),
+    never cut down to nothing, to fewer than two characters, or to a bare city."""
+    words = words_of(name).split()
+    while words:
+        last = words[-1]
+        shorter = _without_generic_suffix(last)
+        if shorter != last:
+            words[-1] = shorter
+            continue
+        rest = words[:-1]
+        if last in GENERIC_WORDS and len("".join(rest)) >= SHORTEST_CORE and not is_city(rest):
+            words.pop()
+            continue
+        break
+    return "".join(words)
 
 
 @dataclass(frozen=True)
@@ -114,6 +180,8 @@ def _pg_trgm_pairs(rows: list[tuple[int, str]], threshold: float) -> Iterable[tu
                 copy.write_row(row)
         cursor.execute(f"CREATE INDEX ON {table} USING gin (key gin_trgm_ops)")
         cursor.execute(f"ANALYZE {table}")
+        # Compiling this one statement costs more than it saves.
+        cursor.execute("SELECT set_config('jit', 'off', true)")
         # `%` compares with this threshold, for this transaction only.
         cursor.execute(
             "SELECT set_config('pg_trgm.similarity_threshold', %s, true)", [str(threshold)]

@@ -7,7 +7,8 @@ Each signal gives a pair a reason and a weight (how sure it alone makes us):
 - an identifier of one named in the other's aliases or notes ("crunchbase:moonshot-ai"): 1.0;
 - equal exact keys of any of their names, in either language (startups.names): 0.9;
 - equal loose keys (also without city, country, "AI"): 0.8;
-- similar names (trigram similarity of exact keys, deals.duplicate_names): 0.7 x similarity;
+- equal core keys (also without generic words: "Intelligence", "Capital", 智能, 资本): 0.6;
+- similar names (trigram similarity of core keys, deals.duplicate_names): 0.7 x similarity;
 - a founder in common (startups): 0.35;
 - rounds announced on the same day with an investor in common (startups): 0.3, or 0.5 when
   they also have the same label (one round entered under both).
@@ -32,11 +33,12 @@ from startups.models import MergeKind, Startup
 from startups.names import exact_key, loose_key
 
 from .duplicate_evidence import identifier_mentions, same_day_rounds, shared_founders
-from .duplicate_names import in_different_cities, similar_pairs
+from .duplicate_names import core_key, in_different_cities, similar_pairs
 from .models import Investor
 
 KINDS = {MergeKind.STARTUP: Startup, MergeKind.INVESTOR: Investor}
-DEFAULT_MIN_SCORE = 0.3
+# A lone same-day round (0.3) is listed only with another reason.
+DEFAULT_MIN_SCORE = 0.35
 # A key shared by more records than this is a generic name, not a duplicate ("AI Lab").
 LARGEST_NAME_GROUP = 20
 
@@ -44,6 +46,7 @@ WEIGHTS = {
     "identifier": 1.0,
     "exact_key": 0.9,
     "loose_key": 0.8,
+    "core_key": 0.6,
     "similar_name": 0.7,  # times the similarity
     "founder": 0.35,
     "round": 0.3,
@@ -83,6 +86,7 @@ class NamedRecord:
     names: list[str]
     exact_keys: set[str]
     loose_keys: set[str]
+    core_keys: set[str]
     identifiers: dict[str, str]
     text: str  # aliases and notes, where another record's identifier may be named
     founders: str = ""
@@ -113,6 +117,7 @@ def named_records(kind: str, ids: Iterable[int] | None = None) -> list[NamedReco
                 names=names,
                 exact_keys={key for name in names if (key := exact_key(name))},
                 loose_keys={key for name in names if (key := loose_key(name))},
+                core_keys={key for name in names if (key := core_key(name))},
                 identifiers={kind: row[kind] for kind in IDENTIFIER_KINDS if row[kind]},
                 text=f"{row['aliases']}\n{row['notes']}",
                 founders=row.get("founders", ""),
@@ -156,12 +161,19 @@ def pair_reasons(
         if (a, b) not in exact and not in_different_cities(names[a], names[b]):
             text = _("same name once suffixes, places and “AI” are dropped: %(key)s")
             add(a, b, "loose_key", text % {"key": ", ".join(keys)})
-    # Exact keys: a loose key can be a generic residue ("Shenzhen Capital Group" → "capital").
-    keys = {record.pk: record.exact_keys for record in records}
+
+    def same_name(a: int, b: int) -> bool:
+        return any(reason.signal.endswith("_key") for reason in reasons.get((a, b), []))
+
+    for (a, b), keys in _equal_keys(records, "core_keys").items():
+        if not same_name(a, b) and not in_different_cities(names[a], names[b]):
+            text = _("same name but for words like “Intelligence” or “Capital”: %(key)s")
+            add(a, b, "core_key", text % {"key": ", ".join(keys)})
+    # The distinctive part of the names only: "Baichuan Intelligence" and "Zhipu
+    # Intelligence" are not alike.
+    keys = {record.pk: record.core_keys for record in records}
     for (a, b), similar in similar_pairs(keys).items():
-        if (a, b) in reasons and any(r.signal.endswith("_key") for r in reasons[(a, b)]):
-            continue  # one of their names is already the same
-        if in_different_cities(names[a], names[b]):
+        if same_name(a, b) or in_different_cities(names[a], names[b]):
             continue
         text = _("similar names: %(a)s ~ %(b)s (%(similarity)d%%)") % {
             "a": similar.a_key,

@@ -29,12 +29,12 @@ def duplicates():
 
 def test_it_prints_each_kinds_pairs_best_first_with_their_reasons(duplicates):
     assert run() == (
-        "Possible duplicate startups: 2 pair(s) scoring at least 0.30\n"
+        "Possible duplicate startups: 2 pair(s) scoring at least 0.35\n"
         "0.800  baichuan (Baichuan AI (百川智能))  <->  baichuan-2 (Baichuan)\n"
         "       - same name once suffixes, places and “AI” are dropped: baichuan\n"
         "0.490  minimax (MiniMax)  <->  minimax-typo (Minimaxx)\n"
         "       - similar names: minimax ~ minimaxx (70%)\n"
-        "Possible duplicate investors: 1 pair(s) scoring at least 0.30\n"
+        "Possible duplicate investors: 1 pair(s) scoring at least 0.35\n"
         "0.900  hongshan (HongShan (红杉中国))  <->  "
         "sequoia-china (Sequoia Capital China (红杉中国))\n"
         "       - same name once suffixes are dropped: 红杉中国\n"
@@ -43,7 +43,7 @@ def test_it_prints_each_kinds_pairs_best_first_with_their_reasons(duplicates):
 
 def test_one_kind_with_a_limit_and_a_minimum_score(duplicates):
     assert run("startups", "--limit", "1").splitlines()[:2] == [
-        "Possible duplicate startups: 1 pair(s) scoring at least 0.30",
+        "Possible duplicate startups: 1 pair(s) scoring at least 0.35",
         "0.800  baichuan (Baichuan AI (百川智能))  <->  baichuan-2 (Baichuan)",
     ]
     assert run("startups", "--min-score", "0.85") == (
