@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Model
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from startups.identifiers import IDENTIFIER_KINDS, identifier_url
 from startups.models import MergeKind, Startup
@@ -33,6 +34,14 @@ COMPARED_FIELDS = {
     MergeKind.INVESTOR: ["kind", "parent", "hq_country", "hq_city", "confidence", "notes"],
 }
 NAME_FIELDS = ["slug", "name_en", "name_zh", "aliases"]
+COLUMNS = {
+    "date": pgettext_lazy("duplicates comparison column", "date"),
+    "round": pgettext_lazy("duplicates comparison column", "round"),
+    "amount": pgettext_lazy("duplicates comparison column", "amount"),
+    "startup": pgettext_lazy("duplicates comparison column", "startup"),
+    "name": pgettext_lazy("duplicates comparison column", "name"),
+    "launched": pgettext_lazy("duplicates comparison column", "launched"),
+}
 
 
 @dataclass
@@ -70,6 +79,10 @@ class Comparison:
     products: tuple[list[Item], list[Item]] | None = None
     round_headers: list[str] = field(default_factory=list)
     product_headers: list[str] = field(default_factory=list)
+
+
+def column(name: str) -> str:
+    return str(COLUMNS[name])
 
 
 def shown(record: Model, name: str) -> str:
@@ -158,14 +171,14 @@ def _mark_shared(a: list[Item], b: list[Item]) -> tuple[list[Item], list[Item]]:
 def compare(kind: str, a: Model, b: Model) -> Comparison:
     """Two records of one kind, row by row."""
     is_startup = kind == MergeKind.STARTUP
-    headers = [_("announced on"), _("round"), _("amount")]
+    headers = [column("date"), column("round"), column("amount")]
     comparison = Comparison(
         fields=_field_rows(a, b, NAME_FIELDS + COMPARED_FIELDS[kind]),
         identifiers=_identifier_rows(a, b),
         rounds=_mark_shared(_rounds(a), _rounds(b)),
-        round_headers=headers if is_startup else [_("startup"), *headers],
+        round_headers=headers if is_startup else [column("startup"), *headers],
     )
     if is_startup:
         comparison.products = _mark_shared(_products(a), _products(b))
-        comparison.product_headers = [_("name"), _("launched on")]
+        comparison.product_headers = [column("name"), column("launched")]
     return comparison
