@@ -4,7 +4,7 @@ an investor in common. Each yields (lower id, higher id, what they share)."""
 
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from itertools import combinations
@@ -148,3 +148,17 @@ def same_day_rounds(among: set[int] | None = None) -> Iterator[tuple[int, int, S
                 found[(a, b, day)] = SameDayRounds(day, investor, same_label)
     for (a, b, _day), rounds in found.items():
         yield a, b, rounds
+
+
+def affiliated(pairs: Iterable[tuple[int, int]]) -> set[tuple[int, int]]:
+    """Those pairs of investors where one is the other's parent, or an ancestor of it: an
+    affiliate is a record of its own on purpose (Alibaba Cloud under Alibaba)."""
+    parents = dict(Investor.objects.filter(parent__isnull=False).values_list("pk", "parent"))
+
+    def ancestors(pk: int) -> set[int]:
+        found: set[int] = set()
+        while (pk := parents.get(pk)) is not None and pk not in found:
+            found.add(pk)
+        return found
+
+    return {(a, b) for a, b in pairs if a in ancestors(b) or b in ancestors(a)}

@@ -13,11 +13,12 @@ Each signal gives a pair a reason and a weight (how sure it alone makes us):
 - rounds announced on the same day with an investor in common (startups): 0.3, or 0.5 when
   they also have the same label (one round entered under both).
 
-Names that match but name different cities (the Beijing and the Shanghai AI funds) are two
-records, not one: they give no reason. A pair's score combines its reasons as independent
-evidence, 1 - (1 - w1)(1 - w2)...: each reason raises it, none past 1. A merged record is
-deleted (startups.merge_models), so pairs with it are gone from the report once the merge is
-done.
+An investor and its affiliates (Alibaba and Alibaba Cloud) are never a pair: they are
+separate records on purpose. Names that match but name different cities (the Beijing and the
+Shanghai AI funds) are two records, not one: they give no reason. A pair's score combines its
+reasons as independent evidence, 1 - (1 - w1)(1 - w2)...: each reason raises it, none past 1.
+A merged record is deleted (startups.merge_models), so pairs with it are gone from the report
+once the merge is done.
 """
 
 from collections import defaultdict
@@ -32,7 +33,12 @@ from startups.identifiers import IDENTIFIER_KINDS
 from startups.models import MergeKind, Startup
 from startups.names import exact_key, loose_key
 
-from .duplicate_evidence import identifier_mentions, same_day_rounds, shared_founders
+from .duplicate_evidence import (
+    affiliated,
+    identifier_mentions,
+    same_day_rounds,
+    shared_founders,
+)
 from .duplicate_names import core_key, in_different_cities, similar_pairs
 from .models import Investor
 
@@ -193,6 +199,9 @@ def pair_reasons(
             else:
                 text = _("rounds on the same day (%(date)s) with %(investor)s")
                 add(a, b, "round", text % found)
+    else:
+        for pair in affiliated(list(reasons)):
+            del reasons[pair]
     return reasons
 
 

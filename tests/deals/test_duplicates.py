@@ -292,3 +292,16 @@ def test_names_alike_but_in_different_cities_are_two_records():
     assert pair.reasons[0].text == (
         "same name once suffixes, places and “AI” are dropped: aiindustryfund, 人工智能产业基金"
     )
+
+
+def test_an_investor_and_its_affiliates_are_never_a_pair():
+    alibaba = InvestorFactory(slug="alibaba", name_en="Alibaba Group", name_zh="阿里巴巴")
+    cloud = InvestorFactory(slug="alibaba-cloud", name_en="Alibaba Cloud", parent=alibaba)
+    InvestorFactory(slug="alibaba-cloud-fund", name_en="Alibaba Cloud Fund", parent=cloud)
+    InvestorFactory(slug="ali-group", name_en="Alibaba Group Holding")
+
+    assert pairs_of("investor", min_score=0) == [
+        ("alibaba", "ali-group", 0.9, ["exact_key"]),
+        ("alibaba-cloud", "ali-group", 0.6, ["core_key"]),
+        ("alibaba-cloud-fund", "ali-group", 0.6, ["core_key"]),
+    ]
