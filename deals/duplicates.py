@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from startups.identifiers import IDENTIFIER_KINDS
 from startups.models import MergeKind, Startup
 from startups.names import exact_key, loose_key
+from startups.vocab import split_list
 
 from .duplicate_evidence import (
     affiliated,
@@ -115,8 +116,8 @@ def named_records(kind: str, ids: Iterable[int] | None = None) -> list[NamedReco
         rows = rows.filter(pk__in=list(ids))
     records = []
     for row in rows.values(*columns):
-        names = [row["name_en"], row["name_zh"], *row["aliases"].split(";")]
-        names = [name.strip() for name in names if name and name.strip()]
+        names = [name for name in (row["name_en"], row["name_zh"]) if name.strip()]
+        names += split_list(row["aliases"])
         records.append(
             NamedRecord(
                 pk=row["pk"],
@@ -146,59 +147,72 @@ def _equal_keys(records: list[NamedRecord], attribute: str) -> dict[tuple[int, i
     return shared
 
 
-def pair_reasons(
-    kind: str, records: list[NamedRecord], *, only_these: bool = False
-) -> dict[tuple[int, int], list[Reason]]:
-    """Every pair of these records that some signal links, with its reasons (`only_these`:
-    the records are a few of their kind, so queries are limited to them)."""
-    reasons: dict[tuple[int, int], list[Reason]] = defaultdict(list)
+class Reasons(defaultdict):
+    """The reasons found so far, by pair (lower id first)."""
 
-    def add(a: int, b: int, signal: str, text: str, weight: float | None = None) -> None:
-        reasons[(min(a, b), max(a, b))].append(Reason(signal, weight or WEIGHTS[signal], text))
+    def __init__(self) -> None:
+        super().__init__(list)
 
+    def add(self, a: int, b: int, signal: str, text: str, weight: float | None = None) -> None:
+        self[(min(a, b), max(a, b))].append(Reason(signal, weight or WEIGHTS[signal], text))
+
+    def same_name(self, a: int, b: int) -> bool:
+        return any(reason.signal.endswith("_key") for reason in self.get((a, b), []))
+
+
+def _name_reasons(records: list[NamedRecord], reasons: Reasons) -> None:
     for a, b, mention in identifier_mentions(records):
-        add(a, b, "identifier", _("%(identifier)s of one is named in the other") % mention)
+        reasons.add(a, b, "identifier", _("%(identifier)s of one is named in the other") % mention)
     names = {record.pk: record.names for record in records}
     exact = _equal_keys(records, "exact_keys")
     for (a, b), keys in exact.items():
         text = _("same name once suffixes are dropped: %(key)s")
-        add(a, b, "exact_key", text % {"key": ", ".join(keys)})
+        reasons.add(a, b, "exact_key", text % {"key": ", ".join(keys)})
     for (a, b), keys in _equal_keys(records, "loose_keys").items():
         if (a, b) not in exact and not in_different_cities(names[a], names[b]):
             text = _("same name once suffixes, places and “AI” are dropped: %(key)s")
-            add(a, b, "loose_key", text % {"key": ", ".join(keys)})
-
-    def same_name(a: int, b: int) -> bool:
-        return any(reason.signal.endswith("_key") for reason in reasons.get((a, b), []))
-
+            reasons.add(a, b, "loose_key", text % {"key": ", ".join(keys)})
     for (a, b), keys in _equal_keys(records, "core_keys").items():
-        if not same_name(a, b) and not in_different_cities(names[a], names[b]):
+        if not reasons.same_name(a, b) and not in_different_cities(names[a], names[b]):
             text = _("same name but for words like “Intelligence” or “Capital”: %(key)s")
-            add(a, b, "core_key", text % {"key": ", ".join(keys)})
+            reasons.add(a, b, "core_key", text % {"key": ", ".join(keys)})
     # The distinctive part of the names only: "Baichuan Intelligence" and "Zhipu
     # Intelligence" are not alike.
     keys = {record.pk: record.core_keys for record in records}
     for (a, b), similar in similar_pairs(keys).items():
-        if same_name(a, b) or in_different_cities(names[a], names[b]):
+        if reasons.same_name(a, b) or in_different_cities(names[a], names[b]):
             continue
         text = _("similar names: %(a)s ~ %(b)s (%(similarity)d%%)") % {
             "a": similar.a_key,
             "b": similar.b_key,
             "similarity": round(similar.similarity * 100),
         }
-        add(a, b, "similar_name", text, WEIGHTS["similar_name"] * similar.similarity)
+        reasons.add(a, b, "similar_name", text, WEIGHTS["similar_name"] * similar.similarity)
+
+
+def _startup_reasons(records: list[NamedRecord], reasons: Reasons, among: set[int] | None):
+    for a, b, founder in shared_founders(records):
+        reasons.add(a, b, "founder", _("same founder: %(founder)s") % {"founder": founder})
+    for a, b, rounds in same_day_rounds(among):
+        found = {"date": rounds.day.isoformat(), "investor": rounds.investor}
+        if rounds.label:
+            text = _("the same round (%(label)s, %(date)s) with %(investor)s")
+            reasons.add(a, b, "same_round", text % {**found, "label": rounds.label})
+        else:
+            text = _("rounds on the same day (%(date)s) with %(investor)s")
+            reasons.add(a, b, "round", text % found)
+
+
+def pair_reasons(
+    kind: str, records: list[NamedRecord], *, only_these: bool = False
+) -> dict[tuple[int, int], list[Reason]]:
+    """Every pair of these records that some signal links, with its reasons (`only_these`:
+    the records are a few of their kind, so queries are limited to them)."""
+    reasons = Reasons()
+    _name_reasons(records, reasons)
     if kind == MergeKind.STARTUP:
-        for a, b, founder in shared_founders(records):
-            add(a, b, "founder", _("same founder: %(founder)s") % {"founder": founder})
         among = {record.pk for record in records} if only_these else None
-        for a, b, rounds in same_day_rounds(among):
-            found = {"date": rounds.day.isoformat(), "investor": rounds.investor}
-            if rounds.label:
-                text = _("the same round (%(label)s, %(date)s) with %(investor)s")
-                add(a, b, "same_round", text % {**found, "label": rounds.label})
-            else:
-                text = _("rounds on the same day (%(date)s) with %(investor)s")
-                add(a, b, "round", text % found)
+        _startup_reasons(records, reasons, among)
     else:
         for pair in affiliated(list(reasons)):
             del reasons[pair]
