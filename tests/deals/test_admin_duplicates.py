@@ -5,6 +5,8 @@ import datetime as dt
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from deals.models import Investor
@@ -214,3 +216,20 @@ def test_two_investors_are_compared_with_the_rounds_they_are_in(admin_client):
     assert "Nothing links these two records." in response.text
     fields = rows_of(response.text, "fields")
     assert fields["Kind"] == ("conflicts", ["venture capital", "private equity"])
+
+
+def test_the_page_runs_as_many_queries_for_many_pairs_as_for_one(admin_client):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert admin_client.get(DUPLICATES).status_code == 200
+        return len(captured)
+
+    StartupFactory(slug="baichuan", name_en="Baichuan AI", name_zh="")
+    StartupFactory(slug="baichuan-2", name_en="Baichuan", name_zh="")
+    one_pair = queries()
+    for number in range(5):
+        StartupFactory(slug=f"twin-{number}", name_en=f"Twin{number}xq AI", name_zh="")
+        StartupFactory(slug=f"twin-{number}-b", name_en=f"Twin{number}xq", name_zh="")
+
+    assert len(admin_client.get(DUPLICATES).context["sections"][0]["pairs"]) == 6
+    assert queries() == one_pair
