@@ -6,7 +6,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
-from deals import admin_disputes, admin_views, merge_admin
+from deals import admin_disputes, admin_duplicates, admin_views, merge_admin
 
 
 class FaviconView(RedirectView):
@@ -54,6 +54,16 @@ urlpatterns = [
         "admin/disputes/",
         admin.site.admin_view(admin_disputes.disputes_view),
         name="claims-disputes",
+    ),
+    path(
+        "admin/duplicates/",
+        admin.site.admin_view(admin_duplicates.duplicates_view),
+        name="duplicates",
+    ),
+    path(
+        "admin/duplicates/<str:kind>/<int:a_pk>/<int:b_pk>/",
+        admin.site.admin_view(admin_duplicates.duplicate_compare_view),
+        name="duplicate-compare",
     ),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.urls_api")),

@@ -24,6 +24,12 @@ from .models import Investor
 URL_KINDS: dict[str, type[models.Model]] = {"startups": Startup, "investors": Investor}
 
 
+def merge_url(survivor: models.Model, merged: models.Model) -> str:
+    """The confirm page merging `merged` into `survivor`."""
+    kind = next(kind for kind, model in URL_KINDS.items() if isinstance(survivor, model))
+    return reverse("data-merge", args=[kind, survivor.pk, merged.pk])
+
+
 def _admin_url(record: models.Model) -> str:
     meta = record._meta
     return reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[record.pk])
@@ -59,7 +65,7 @@ def merge_view(request: HttpRequest, kind: str, survivor_pk: int, merged_pk: int
         "merged": merged,
         "moves": merge_preview(survivor, merged),
         "conflicts": conflicts,
-        "swap_url": reverse("data-merge", args=[kind, merged.pk, survivor.pk]),
+        "swap_url": merge_url(merged, survivor),
         "opts": model._meta,
     }
     return render(

@@ -297,6 +297,10 @@ def investor_pair_page(user: User | None) -> Call:
     return f"/investors/{InvestorFactory().slug}/with/{InvestorFactory().slug}/", None
 
 
+def duplicate_compare_page(user: User | None) -> Call:
+    return f"/admin/duplicates/startup/{StartupFactory().pk}/{StartupFactory().pk}/", None
+
+
 def own_pending_upload(user: User | None) -> Call:
     """An upload previewed by the caller (by some staff member for an anonymous caller)."""
     uploader = user if user is not None and user.is_staff else StaffFactory()
@@ -437,6 +441,11 @@ HAND_WRITTEN = [
     Endpoint("admin:index", "GET", ANY_STAFF, fixed("/admin/")),
     # The Disputes page: reading needs the claims' view permission (docs/evidence.md).
     Endpoint("claims-disputes", "GET", ADMIN_PAGE, fixed("/admin/disputes/"), ["deals.view_claim"]),
+    # Possible duplicates: reading needs the view permission of the kind (docs/operations.md).
+    Endpoint("duplicates", "GET", ADMIN_PAGE, fixed("/admin/duplicates/"), [perm(Startup, "view")]),
+    Endpoint(
+        "duplicate-compare", "GET", ADMIN_PAGE, duplicate_compare_page, [perm(Startup, "view")]
+    ),
     Endpoint("admin:login", "GET", (200, 200, 302, 302, 302), fixed("/admin/login/")),
     Endpoint(
         "admin:login",
