@@ -53,6 +53,17 @@ METRIC_LABELS = {
     "model_layer_financing_amount": pgettext_lazy("metric", "model-layer financing amount"),
     "embodied_ai_financing_events": pgettext_lazy("metric", "embodied-AI financing deals"),
     "china_unicorns": pgettext_lazy("metric", "unicorns in China"),
+    "china_unicorns_new": pgettext_lazy("metric", "new unicorns in China"),
+    "china_ai_unicorns": pgettext_lazy("metric", "AI unicorns in China"),
+    "china_ai_unicorns_new": pgettext_lazy("metric", "new AI unicorns in China"),
+    "embodied_ai_financing_amount": pgettext_lazy("metric", "embodied-AI financing amount"),
+    "share_of_deals_in_ai": pgettext_lazy("metric", "share of its deals in AI"),
+    "share_of_deals_in_healthcare": pgettext_lazy("metric", "share of its deals in healthcare"),
+    "game_investment_deals": pgettext_lazy("metric", "investment deals in games"),
+    "healthcare_investment_deals": pgettext_lazy("metric", "investment deals in healthcare"),
+    "investment_deals_innovative_drugs": pgettext_lazy(
+        "metric", "investment deals in innovative drugs"
+    ),
     "ai_unicorn_funding": pgettext_lazy("metric", "funding of AI unicorns"),
     "ai_infrastructure_budget": pgettext_lazy("metric", "AI infrastructure budget"),
     "compute_credits_in_equity_deal": pgettext_lazy("metric", "compute credits in an equity deal"),
