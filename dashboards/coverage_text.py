@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext, pgettext_lazy
 
 from deals.vocab import metric_label
 from startups.sectors import Sector
@@ -14,14 +14,14 @@ from startups.vocab import format_partial_date
 from .formatting import NONE, local_name, metric_value, percent
 
 KIND_LABELS = {
-    "startups": gettext_lazy("startups"),
-    "investors": gettext_lazy("investors"),
-    "rounds": gettext_lazy("funding rounds"),
-    "participations": gettext_lazy("investors' stakes in rounds"),
-    "valuations": gettext_lazy("valuations reported outside rounds"),
-    "compute": gettext_lazy("compute deals"),
-    "metrics": gettext_lazy("figures published by others"),
-    "products": gettext_lazy("model products"),
+    "startups": pgettext_lazy("records", "startups"),
+    "investors": pgettext_lazy("records", "investors"),
+    "rounds": pgettext_lazy("records", "funding rounds"),
+    "participations": pgettext_lazy("records", "investors' stakes in rounds"),
+    "valuations": pgettext_lazy("records", "valuations reported outside rounds"),
+    "compute": pgettext_lazy("records", "compute deals"),
+    "metrics": pgettext_lazy("records", "figures published by others"),
+    "products": pgettext_lazy("records", "model products"),
 }
 
 
@@ -76,7 +76,13 @@ def _giant_lines(giant: dict[str, Any]) -> Iterator[str]:
                 else NONE,
             ]
         )
-    header = [_("year"), _("tracked"), _("AI"), _("published"), _("tracked / published")]
+    header = [
+        pgettext("coverage", "year"),
+        pgettext("coverage", "tracked"),
+        pgettext("coverage", "AI"),
+        pgettext("coverage", "published"),
+        pgettext("coverage", "tracked / published"),
+    ]
     yield from _table(header, rows)
     for figure in giant["published"]:
         yield "  " + _(
@@ -98,13 +104,13 @@ def report_lines(report: dict[str, Any]) -> Iterator[str]:
     startups, rounds = report["startups"], report["rounds"]
     yield _("Startups: %(total)s, of them AI: %(ai)s") % startups
     yield from _table(
-        [_("sector"), _("startups")],
+        [pgettext("coverage", "sector"), pgettext("coverage", "startups")],
         [[sector_label(row["sector"]), row["startups"]] for row in startups["sectors"]],
     )
     yield ""
     yield _("Funding rounds: %(total)s, of AI startups: %(ai)s") % rounds
     yield from _table(
-        [_("year"), _("rounds"), _("AI")],
+        [pgettext("coverage", "year"), pgettext("coverage", "rounds"), pgettext("coverage", "AI")],
         [[row["year"], row["rounds"], row["ai"]] for row in rounds["years"]],
     )
     for giant in report["giants"]:
@@ -112,7 +118,13 @@ def report_lines(report: dict[str, Any]) -> Iterator[str]:
     yield ""
     yield _("Sources of each kind of record")
     yield from _table(
-        [_("records"), _("count"), _("no source"), _("copies only"), _("disputed figures")],
+        [
+            pgettext("coverage", "records"),
+            pgettext("coverage", "count"),
+            pgettext("coverage", "no source"),
+            pgettext("coverage", "copies only"),
+            pgettext("coverage", "disputed figures"),
+        ],
         [
             [
                 str(KIND_LABELS[row["kind"]]),
