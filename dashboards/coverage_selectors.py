@@ -221,7 +221,7 @@ def _kind_totals(kind: RecordKind) -> QuerySet:
     # A constant in values() is not grouped by: one row of totals for the whole table.
     return (
         kind.model.objects.order_by()
-        .values(kind=Value(kind.name, output_field=CharField()))
+        .values(record_kind=Value(kind.name, output_field=CharField()))
         .annotate(
             records=Count("pk"),
             unsourced=Count("pk", filter=unsourced),
@@ -237,8 +237,8 @@ def source_counts() -> list[dict[str, Any]]:
     (every source syndicated or a database), and how many figures are disputed (two claims
     that cannot both be true, docs/evidence.md) on how many records. One query."""
     first, *rest = (_kind_totals(kind) for kind in RECORD_KINDS)
-    rows = {row["kind"]: row for row in first.union(*rest, all=True)}
-    return [rows[kind.name] for kind in RECORD_KINDS]
+    rows = {row.pop("record_kind"): row for row in first.union(*rest, all=True)}
+    return [{"kind": kind.name, **rows[kind.name]} for kind in RECORD_KINDS]
 
 
 def coverage() -> dict[str, Any]:
