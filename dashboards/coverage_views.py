@@ -76,7 +76,10 @@ def _period_query(slug: str, figure: dict) -> str:
 def about_data_page(request: HttpRequest) -> HttpResponse:
     status = selectors.data_status()
     # Sources and claims change without a refresh: the last edit is part of the key.
-    report = overview.cached(status, "page-coverage", coverage, status["last_changed_at"])
+    changed = status["last_changed_at"]
+    report = overview.cached(
+        status, "page-coverage", coverage, changed.timestamp() if changed else 0
+    )
     return render(
         request,
         "dashboards/about_data.html",

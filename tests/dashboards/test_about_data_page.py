@@ -9,7 +9,7 @@ import re
 import pytest
 
 from dashboards.coverage_selectors import coverage
-from tests.factories import StaffFactory
+from tests.factories import StaffFactory, StartupFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -108,3 +108,12 @@ def test_the_page_reads_a_fixed_number_of_queries(client, django_assert_max_num_
     # The data's status (three) and the report (seven), on an empty database as on any.
     with django_assert_max_num_queries(10):
         assert client.get("/about/data/").status_code == 200
+
+
+def test_an_edit_shows_at_once_without_waiting_for_a_refresh(client, sample):
+    client.get("/about/data/")
+
+    StartupFactory(slug="new-entrant")
+
+    page = client.get("/about/data/").content.decode()
+    assert '<a href="/startups/" id="startups-all">32 startups</a>' in page
