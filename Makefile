@@ -75,7 +75,7 @@ test: install
 # The benchmarks create their own databases beside the one DATABASE_URL names; see
 # docs/benchmarks.md. They refuse SQLite, with a message saying what to set.
 bench: install
-	$(PY) -m benchmarks.run --scale $(SCALE)
+	$(PY) -m benchmarks.run --scale $(SCALE) --sample-data $(SAMPLE_DATA)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -153,6 +153,7 @@ class Run:
     server: str
     large: str = ""
     small: str = ""
+    sample_data: str = "data/sample"
 
 
 def measure_refresh(run: Run) -> dict[str, float]:
@@ -261,6 +262,21 @@ def measure_alerts(run: Run) -> dict[str, float]:
     }
 
 
+def measure_bundled(run: Run) -> dict[str, float]:
+    say(f"the bundled data ({run.sample_data}) into a fresh database, as `make run` loads it")
+    # As `make run` without Redis does: the import's refresh runs in-process, then in full.
+    env = datasets.bench_env(datasets.empty(run.server, "bundled"), REDIS_URL="")
+    load = [sys.executable, "manage.py", "load_sample_data", run.sample_data]
+    loaded = processes.run_measured(load, env)
+    refresh = [sys.executable, "manage.py", "refresh_aggregates", "--full"]
+    refreshed = processes.run_measured(refresh, env)
+    return {
+        "bundled_import_s": loaded.seconds + refreshed.seconds,
+        "bundled_load_s": loaded.seconds,
+        "bundled_refresh_s": refreshed.seconds,
+    }
+
+
 SECTIONS = {
     "refresh": measure_refresh,
     "pages": measure_pages,
@@ -269,6 +285,7 @@ SECTIONS = {
     "import": measure_import,
     "changes": measure_changes,
     "alerts": measure_alerts,
+    "bundled": measure_bundled,
 }
 RATIOS = {
     "refresh_vs_sql": ("refresh_full_s", "refresh_floor_sql_s"),
@@ -295,8 +312,14 @@ def main() -> None:
     parser.add_argument(
         "--only", default=",".join(SECTIONS), help=f"some of: {', '.join(SECTIONS)}"
     )
+    parser.add_argument(
+        "--sample-data",
+        default="data/sample",
+        help="the bundled data that `make run` loads (the Makefile's SAMPLE_DATA)",
+    )
     args = parser.parse_args()
     run = Run(SCALES[args.scale], datasets.require_postgres(os.environ.get("DATABASE_URL")))
+    run.sample_data = args.sample_data
     WORK.mkdir(exist_ok=True)
     processes.wrk_path()
     run.large = datasets.synthetic(run.server, run.scale.large_rounds, SEED, say)

@@ -17,7 +17,7 @@ from django.utils.translation import pgettext_lazy
 
 from deals.evidence import FIELD_NAMES
 from startups.models import Source
-from startups.vocab import SourceKind
+from startups.vocab import COPY_KINDS, SourceKind
 
 from .formatting import is_chinese, money, quantity, stake
 
@@ -47,7 +47,7 @@ class Citation:
 
     @property
     def is_copy(self) -> bool:
-        return self.kind in (SourceKind.SYNDICATED, SourceKind.DATABASE)
+        return self.kind in COPY_KINDS
 
     @property
     def name(self) -> str:

@@ -4,6 +4,7 @@ from django.views.decorators.http import require_GET
 
 from . import (
     compute_views,
+    coverage_views,
     directory_views,
     feeds,
     pair_views,
@@ -52,6 +53,7 @@ urlpatterns = [
         name="compute-chart-csv",
     ),
     path("search/", search_views.search_page, name="search"),
+    path("about/data/", coverage_views.about_data_page, name="about-data"),
     path("login/", watch_views.SignInView.as_view(), name="login"),
     path("logout/", watch_views.SignOutView.as_view(), name="logout"),
     path("watchlist/", watch_views.watchlist_page, name="watchlist"),

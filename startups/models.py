@@ -27,7 +27,15 @@ from .merge_models import MergeKind as MergeKind
 from .rules import URL_MAX_LENGTH
 from .sectors import Sector, contradiction
 from .touch import Touched
-from .vocab import CURRENCIES, Confidence, DatePrecision, Qualifier, SourceKind, split_list
+from .vocab import (
+    COPY_KINDS,
+    CURRENCIES,
+    Confidence,
+    DatePrecision,
+    Qualifier,
+    SourceKind,
+    split_list,
+)
 
 slug_validator = RegexValidator(r"^[A-Za-z0-9_-]+$", _("Use only letters, digits, '_' and '-'."))
 
@@ -193,7 +201,7 @@ class Source(TimeStamped):
 
     @property
     def is_copy(self) -> bool:
-        return self.kind in (SourceKind.SYNDICATED, SourceKind.DATABASE)
+        return self.kind in COPY_KINDS
 
     def citation(self) -> str:
         """How a page cites it: "Bloomberg, 2024-02-20" (the outlet, then the date)."""

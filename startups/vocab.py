@@ -43,6 +43,11 @@ class SourceKind(models.TextChoices):
     STATISTICS = "statistics", _("official statistics")
 
 
+# Kinds that only repeat what another outlet or a compiler said: a figure whose every source
+# is one of these rests on copies alone (docs/evidence.md).
+COPY_KINDS = (SourceKind.SYNDICATED, SourceKind.DATABASE)
+
+
 QUALIFIER_SIGNS = {
     Qualifier.EXACT: "",
     Qualifier.APPROX: "≈ ",

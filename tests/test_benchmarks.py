@@ -57,6 +57,7 @@ def test_the_small_benchmark_prints_every_figure(server_url):
     raw = dict(re.findall(r"^raw (\w+) ([\d.e+-]+)", done.stdout, re.MULTILINE))
     assert float(raw["refresh_worker_peak_mib"]) > 0
     assert float(raw["import_peak_mib"]) > 0
+    assert float(raw["bundled_import_s"]) > 0
 
 
 def test_the_benchmark_refuses_sqlite_and_says_what_to_set():

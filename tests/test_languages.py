@@ -85,6 +85,11 @@ def test_every_page_names_its_url_in_each_language(client):
         "x-default": "http://testserver/startups/moonshot/",
         "zh-hans": "http://testserver/zh-hans/startups/moonshot/",
     }
+    assert alternates(client.get("/about/data/")) == {
+        "en": "http://testserver/about/data/",
+        "x-default": "http://testserver/about/data/",
+        "zh-hans": "http://testserver/zh-hans/about/data/",
+    }
 
 
 def test_links_on_a_chinese_page_lead_to_chinese_pages(client):

@@ -18,6 +18,7 @@ PAGES = {
     "rounds": "/rounds/?investor=tencent&sort=-amount",
     "products": "/products/",
     "compute": "/compute/",
+    "about-data": "/about/data/",
 }
 TIMEOUT_MS = 20_000
 

@@ -173,6 +173,7 @@ def every_page() -> list[str]:
         "/rounds/",
         "/products/",
         "/compute/",
+        "/about/data/",
         *(f"/startups/{slug}/" for slug in Startup.objects.values_list("slug", flat=True)),
         *(f"/investors/{slug}/" for slug in Investor.objects.values_list("slug", flat=True)),
     ]
@@ -185,7 +186,7 @@ def test_no_page_shows_a_raw_code_in_either_language(client, sample):
         r"(?<![\w/.=-])(" + "|".join(map(re.escape, sorted(codes))) + r")(?![\w/.-])"
     )
     pages = every_page()
-    assert len(pages) == 6 + 31 + 92
+    assert len(pages) == 7 + 31 + 92
 
     shown = {}
     for language in LANGUAGES:

@@ -62,6 +62,9 @@ MAX_QUERIES = {
     "/charts/co-investments.csv": 6,
     # One of them for the claims of the disputed figures it lists (Moonshot has two).
     "/startups/{startup}/valuations.csv": 15,
+    # The coverage report: startups by sector, rounds by year, the giants' published figures
+    # (their investors, the figures, their sources) and deals per year, every kind's sources.
+    "/about/data/": 10,
 }
 
 

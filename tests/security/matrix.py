@@ -426,6 +426,7 @@ def dashboard_endpoints() -> Iterator[Endpoint]:
         "dashboards:compute-csv": fixed("/compute/export.csv"),
         "dashboards:compute-chart-csv": fixed("/compute/charts/chips.csv"),
         "dashboards:search": fixed("/search/?q=kimi"),
+        "dashboards:about-data": fixed("/about/data/"),
         "dashboards:startups-csv": fixed("/startups/export.csv"),
         "dashboards:tag-valuations-csv": tag_valuations_csv,
         "dashboards:investors-csv": fixed("/investors/export.csv"),

@@ -77,6 +77,7 @@ def data_urls() -> list[str]:
         "/products/filings.csv",
         "/compute/",
         "/compute/export.csv",
+        "/about/data/",
         f"/charts/{CHART_SLUGS[0]}.csv",
         "/startups/zhipu/valuations.csv",
         "/startups/zhipu/",
