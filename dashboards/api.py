@@ -21,6 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from deals.api.fields import SlugOf
 from deals.api.ordering import OrderingFilter
 from deals.api.pagination import KeysetPagination
 from deals.api.views import KeysetListMixin
@@ -322,10 +323,10 @@ class ComputeShareView(StatsView):
 
 
 class InvestorQuery(serializers.Serializer):
-    # A list's filter: an unknown slug is a 400 naming it, as in every list (not a 404).
-    investor = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Investor.objects.all(), required=False
-    )
+    # A list's filter: an unknown investor is a 400 naming it, as in every list (not a 404);
+    # named as API writes name one (deals.api.fields.SlugOf), which refuses a NUL byte before
+    # PostgreSQL answers it with an error.
+    investor = SlugOf(queryset=Investor.objects.all(), required=False)
 
 
 class StatsPagination(KeysetPagination):

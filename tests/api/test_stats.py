@@ -160,6 +160,15 @@ def test_unicorns_valuations_and_co_investments(anonymous, deals):
     assert (pair["shared_startups"], pair["shared_rounds"]) == (1, 1)
 
 
+@pytest.mark.parametrize("investor", ["nobody", "ten\x00cent", "x" * 5000])
+def test_co_investments_of_an_unknown_investor_are_a_400_naming_it(anonymous, investor):
+    # A NUL byte reached PostgreSQL, which answers it with an error: a 500 (schemathesis).
+    response = anonymous.get("/api/v1/stats/co-investments/", {"investor": investor})
+
+    assert response.status_code == 400
+    assert "investor" in response.json()
+
+
 def test_a_published_figure_beside_the_tracked_one(reader, deals):
     (row,) = results(reader, "reported-vs-computed", investor="alibaba")
 
