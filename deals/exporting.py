@@ -15,6 +15,7 @@ from startups.vocab import join_urls
 
 from .claim_exporting import claim_rows
 from .exporting_cells import cell, partial
+from .exporting_figures import claims_prefetch, own_figures
 from .importing.claim_rows import COLUMNS as CLAIM_COLUMNS
 from .models import (
     ComputeDeal,
@@ -34,10 +35,12 @@ def urls(record: Model) -> str:
     return join_urls(sorted(source.url for source in record.sources.all()))
 
 
-def with_sources(queryset: QuerySet) -> Iterator[Model]:
-    return queryset.prefetch_related(
-        Prefetch("sources", queryset=Source.objects.only("url"))
-    ).iterator(chunk_size=EXPORT_CHUNK)
+def with_sources(queryset: QuerySet, claims_of: str = "") -> Iterator[Model]:
+    """`claims_of`: the claims' field naming these records, when their figures hold claims."""
+    prefetch = [Prefetch("sources", queryset=Source.objects.only("url"))]
+    if claims_of:
+        prefetch.append(claims_prefetch(claims_of))
+    return queryset.prefetch_related(*prefetch).iterator(chunk_size=EXPORT_CHUNK)
 
 
 def evidence(record) -> list:
@@ -131,21 +134,22 @@ def _rounds() -> Iterable[list]:
         )
         .order_by("startup__slug", "announced_on", "round_label")
     )
-    for r in with_sources(queryset):
+    for r in with_sources(queryset, claims_of="round"):
         people = list(r.participations.all())
+        own = own_figures(r)
         yield [
             *_round_key(r),
-            r.amount,
-            r.amount_currency,
-            r.amount_qualifier,
-            r.post_money_valuation,
-            r.valuation_currency,
-            r.valuation_qualifier,
+            own["amount"],
+            own["amount_currency"],
+            own["amount_qualifier"],
+            own["post_money_valuation"],
+            own["valuation_currency"],
+            own["valuation_qualifier"],
             "; ".join(p.investor.slug for p in people if p.is_lead),
             "; ".join(p.investor.slug for p in people if not p.is_lead),
-            r.compute_credit_amount,
-            r.compute_credit_currency,
-            r.compute_credit_qualifier,
+            own["compute_credit_amount"],
+            own["compute_credit_currency"],
+            own["compute_credit_qualifier"],
             *evidence(r),
         ]
 
@@ -164,19 +168,20 @@ def _participations() -> Iterable[list]:
         .distinct()
         .order_by("round__startup__slug", "round__announced_on", "investor__slug")
     )
-    for p in with_sources(queryset):
+    for p in with_sources(queryset, claims_of="participation"):
+        own = own_figures(p)
         yield [
             *_round_key(p.round),
             p.investor.slug,
             p.is_lead,
-            p.amount,
-            p.amount_currency,
-            p.amount_qualifier,
-            p.stake_percent,
-            p.stake_qualifier,
-            p.compute_credit_amount,
-            p.compute_credit_currency,
-            p.compute_credit_qualifier,
+            own["amount"],
+            own["amount_currency"],
+            own["amount_qualifier"],
+            own["stake_percent"],
+            own["stake_qualifier"],
+            own["compute_credit_amount"],
+            own["compute_credit_currency"],
+            own["compute_credit_qualifier"],
             *evidence(p),
         ]
 
@@ -185,14 +190,15 @@ def _valuations() -> Iterable[list]:
     queryset = ValuationMark.objects.select_related("startup").order_by(
         "startup__slug", "valued_on"
     )
-    for v in with_sources(queryset):
+    for v in with_sources(queryset, claims_of="valuation"):
+        own = own_figures(v)
         yield [
             v.startup.slug,
             partial(v.valued_on, v.date_precision),
             v.date_precision,
-            v.value,
-            v.currency,
-            v.value_qualifier,
+            own["value"],
+            own["currency"],
+            own["value_qualifier"],
             v.kind,
             *evidence(v),
         ]
@@ -239,19 +245,20 @@ def _compute() -> Iterable[list]:
     queryset = ComputeDeal.objects.select_related("startup", "provider_investor").order_by(
         "announced_on", "buyer"
     )
-    for c in with_sources(queryset):
+    for c in with_sources(queryset, claims_of="compute_deal"):
+        own = own_figures(c)
         yield [
             c.startup.slug if c.startup else "",
             c.buyer,
             c.kind,
             c.chip,
-            c.quantity,
-            c.quantity_qualifier,
+            own["quantity"],
+            own["quantity_qualifier"],
             c.provider,
             c.provider_investor.slug if c.provider_investor else "",
-            c.amount,
-            c.amount_currency,
-            c.amount_qualifier,
+            own["amount"],
+            own["amount_currency"],
+            own["amount_qualifier"],
             c.below_market,
             partial(c.announced_on, c.date_precision),
             c.date_precision,

@@ -12,6 +12,10 @@ METRIC_LABELS = {
         "metric", "share of its China deals that went to AI startups"
     ),
     "external_investment_deals": pgettext_lazy("metric", "external investment deals"),
+    "external_investment_amount": pgettext_lazy("metric", "external investment amount"),
+    "aigc_unicorns_of_year_backed": pgettext_lazy(
+        "metric", "AIGC and large-model unicorns of the year that it backed"
+    ),
     "ai_model_products_on_market": pgettext_lazy("metric", "AI model products on the market"),
     "ai_funding_events": pgettext_lazy("metric", "AI funding deals"),
     "ai_funding_amount": pgettext_lazy("metric", "AI funding raised"),

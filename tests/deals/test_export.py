@@ -1,6 +1,7 @@
 """export_data writes the import format back: export, import into an empty database, export
 again, and the files are the same to the byte."""
 
+import csv
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from startups.models import ModelProduct, Source, Startup, Tag
 
 pytestmark = pytest.mark.django_db
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
+ROUNDS_IN_SAMPLE = 69
 
 
 def empty_the_database() -> None:
@@ -50,7 +52,34 @@ def test_export_then_import_into_an_empty_database_gives_the_same_data(tmp_path)
     second = {p.name: p.read_bytes() for p in (tmp_path / "second").iterdir()}
     assert len(first) == 11
     assert first == second
-    assert FundingRound.objects.count() == 61
+    assert FundingRound.objects.count() == ROUNDS_IN_SAMPLE
+
+
+def test_a_figure_only_another_page_gives_is_not_credited_to_the_rounds_own_page(tmp_path):
+    """Fortune Capital's page names Zhipu's 2021 Series A and no amount; 21st Century Business
+    Herald (claims.csv) gives ≥ 100M CNY, which the round holds. The export writes the amount
+    as the Herald's claim, not as a figure of Fortune Capital's page."""
+    assert import_paths([SAMPLE]).ok
+    series_a = FundingRound.objects.get(startup__slug="zhipu", round_label="Series A")
+    assert (series_a.amount, series_a.amount_qualifier) == (100_000_000, "at_least")
+
+    call_command("export_data", str(tmp_path))
+
+    rounds = {
+        (row["startup_slug"], row["round_label"]): row
+        for row in csv.DictReader((tmp_path / "rounds.csv").open(encoding="utf-8"))
+    }
+    exported = rounds[("zhipu", "Series A")]
+    assert exported["source_url"] == "http://www.cancent.com.cn/index/shownews/id/3815.html"
+    assert exported["amount"] == ""
+    claims = [
+        row
+        for row in csv.DictReader((tmp_path / "claims.csv").open(encoding="utf-8"))
+        if (row["startup_slug"], row["round_label"], row["field"]) == ("zhipu", "Series A", "amount")
+    ]
+    assert [(c["source_url"], c["value"], c["qualifier"]) for c in claims] == [
+        ("https://www.chinacsr.com/cn/2025/12/26/61967", "100000000", "at_least")
+    ]
 
 
 def test_the_export_keeps_bounds_partial_dates_and_chinese_names(tmp_path):
