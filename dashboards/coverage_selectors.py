@@ -148,10 +148,12 @@ def giant_deals() -> list[dict[str, Any]]:
     giants = []
     for pk, slug, name_en, name_zh in named:
         years = {
-            year: {"year": year, **counts, "published": None}
+            year: {"year": year, **counts, "published": []}
             for year, counts in per_year.get(pk, {}).items()
         }
         others = []
+        # Counters disagree (ITJuzi's 39 deals of Tencent in 2023, Tianyancha's 33): a year
+        # lists every published count, each with the share of it tracked here.
         for figure in published["deal_counts"]:
             if figure["investor"] != slug:
                 continue
@@ -159,10 +161,14 @@ def giant_deals() -> list[dict[str, Any]]:
             if year is None:
                 others.append({**figure, "metric": DEALS_METRIC, "ai_share": None})
                 continue
-            row = years.setdefault(year, {"year": year, "deals": 0, "ai": 0, "published": None})
-            row["published"] = figure
-            row["tracked_share"] = _share(row["deals"], figure["value"])
-            row["tracked_share_qualifier"] = ratio_qualifier("", figure["qualifier"])
+            row = years.setdefault(year, {"year": year, "deals": 0, "ai": 0, "published": []})
+            row["published"].append(
+                {
+                    **figure,
+                    "tracked_share": _share(row["deals"], figure["value"]),
+                    "tracked_share_qualifier": ratio_qualifier("", figure["qualifier"]),
+                }
+            )
         for figure in published["shares"]:
             if figure["investor"] == slug:
                 others.append(

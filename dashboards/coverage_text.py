@@ -62,18 +62,21 @@ def _giant_lines(giant: dict[str, Any]) -> Iterator[str]:
     }
     rows = []
     for row in giant["years"]:
-        published = row["published"]
+        counts = [
+            (
+                "%s (%s)"
+                % (metric_value(count["value"], count["unit"], count["qualifier"]), count["subject"]),
+                percent(count["tracked_share"], 0, count["tracked_share_qualifier"]),
+            )
+            for count in row["published"]
+        ]
         rows.append(
             [
                 row["year"],
                 row["deals"],
                 row["ai"],
-                metric_value(published["value"], published["unit"], published["qualifier"])
-                if published
-                else NONE,
-                percent(row["tracked_share"], 0, row["tracked_share_qualifier"])
-                if published
-                else NONE,
+                "; ".join(value for value, _ in counts) or NONE,
+                "; ".join(share for _, share in counts) or NONE,
             ]
         )
     header = [

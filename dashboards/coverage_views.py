@@ -44,9 +44,15 @@ def _giants(giants: list[dict]) -> list[dict]:
             "years": [
                 {
                     **row,
-                    "share_text": percent(row["tracked_share"], 0, row["tracked_share_qualifier"])
-                    if row["published"]
-                    else "",
+                    "published": [
+                        {
+                            **count,
+                            "share_text": percent(
+                                count["tracked_share"], 0, count["tracked_share_qualifier"]
+                            ),
+                        }
+                        for count in row["published"]
+                    ],
                 }
                 for row in giant["years"]
             ],

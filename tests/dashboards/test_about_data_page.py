@@ -50,7 +50,7 @@ def test_each_giants_deals_of_a_year_link_to_its_rounds_of_that_year(client, sam
     page = client.get("/about/data/").content.decode()
 
     cells = row_cells(page, "giant-alibaba-2023")
-    assert cells[:4] == ["2023", str(year["deals"]), str(year["ai"]), "39 deals"]
+    assert cells[:4] == ["2023", str(year["deals"]), str(year["ai"]), "39 deals (Alibaba (ITJuzi))"]
     assert cells[4] == f"{round(100 * year['deals'] / 39)}%"
     assert links(page, "giant-alibaba-2023")[:2] == [
         "/rounds/?investor=alibaba&amp;since=2023-01-01&amp;until=2023-12-31",
@@ -58,6 +58,9 @@ def test_each_giants_deals_of_a_year_link_to_its_rounds_of_that_year(client, sam
     ]
     assert 'href="/rounds/?investor=alibaba&amp;since=2023-01-01&amp;until=2024-08-21"' in page
     assert 'id="giant-tencent-2023"' in page
+    # Two counters, two counts of Tencent's 2023 deals: both shown, each with its share.
+    tencent = row_cells(page, "giant-tencent-2023")
+    assert tencent[3] == "39 deals (Tencent (ITJuzi))33 deals (Tencent (Tianyancha))"
 
 
 def test_the_sources_table_counts_every_kind_and_links_the_lists(client, sample):

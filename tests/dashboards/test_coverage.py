@@ -103,14 +103,35 @@ def test_a_giants_deals_per_year_count_its_affiliates_once_beside_the_published_
 
     assert (giant["slug"], giant["name_zh"]) == ("alibaba", "阿里巴巴")
     rows = [
-        (r["year"], r["deals"], r["ai"], r["published"] and r["published"]["value"])
+        (r["year"], r["deals"], r["ai"], [count["value"] for count in r["published"]])
         for r in giant["years"]
     ]
-    assert rows == [(2023, 2, 1, Decimal("39")), (2024, 1, 1, None)]
-    assert giant["years"][0]["tracked_share"] == Decimal(2) / Decimal(39)
-    assert [c.url for c in giant["years"][0]["published"]["citations"]] == [
-        "https://example.com/itjuzi"
-    ]
+    assert rows == [(2023, 2, 1, [Decimal("39")]), (2024, 1, 1, [])]
+    (count,) = giant["years"][0]["published"]
+    assert count["tracked_share"] == Decimal(2) / Decimal(39)
+    assert [c.url for c in count["citations"]] == ["https://example.com/itjuzi"]
+
+
+def test_a_year_lists_every_published_count_when_counters_disagree(alibaba):
+    tianyancha = ReportedMetricFactory(
+        investor=alibaba,
+        metric="external_investment_deals",
+        subject="Alibaba (Tianyancha)",
+        period_start=dt.date(2023, 1, 1),
+        period_end=dt.date(2023, 12, 31),
+        value=Decimal("33"),
+        unit="deals",
+    )
+    tianyancha.sources.add(SourceFactory(url="https://example.com/tianyancha"))
+
+    (giant,) = giant_deals()
+
+    year_2023 = giant["years"][0]
+    assert sorted(
+        (count["value"], count["tracked_share"]) for count in year_2023["published"]
+    ) == [(Decimal("33"), Decimal(2) / Decimal(33)), (Decimal("39"), Decimal(2) / Decimal(39))]
+    printed = data_report()
+    assert "39 deals (" in printed and "33 deals (Alibaba (Tianyancha))" in printed
 
 
 def test_a_published_share_over_another_period_gets_the_deals_tracked_in_it(alibaba):
@@ -229,9 +250,9 @@ def test_the_command_prints_each_part_of_the_report(alibaba):
     ]
     giant = lines.index("Deals of Alibaba Group (alibaba), its affiliates' included, per year")
     assert lines[giant + 1 : giant + 5] == [
-        "  year  tracked  AI  published  tracked / published",
-        "  2023        2   1   39 deals                   5%",
-        "  2024        1   1          \N{EN DASH}                    \N{EN DASH}",
+        "  year  tracked  AI           published  tracked / published",
+        "  2023        2   1  39 deals (Alibaba)                   5%",
+        "  2024        1   1                   \N{EN DASH}                    \N{EN DASH}",
         "  2023-01-01 to 2024-08-21: share of its China deals that went to AI startups 40% "
         "(Alibaba); tracked here: 3 deals, 2 of them AI (67%)",
     ]
