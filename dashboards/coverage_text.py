@@ -64,8 +64,8 @@ def _giant_lines(giant: dict[str, Any]) -> Iterator[str]:
     for row in giant["years"]:
         counts = [
             (
-                "%s (%s)"
-                % (metric_value(count["value"], count["unit"], count["qualifier"]), count["subject"]),
+                f"{metric_value(count['value'], count['unit'], count['qualifier'])} "
+                f"({count['subject']})",
                 percent(count["tracked_share"], 0, count["tracked_share_qualifier"]),
             )
             for count in row["published"]

@@ -32,7 +32,9 @@ def own_figures(record) -> dict[str, object]:
         own = [claim for claim in said if claim.source_id in own_sources]
         if said and not any(_holds(claim, current) for claim in own):
             current = [own[0].value, own[0].currency, own[0].qualifier] if own else [None, "", ""]
-        cells.update((column, value) for column, value in zip(columns, current) if column)
+        cells.update(
+            (column, value) for column, value in zip(columns, current, strict=True) if column
+        )
     return cells
 
 

@@ -127,9 +127,10 @@ def test_a_year_lists_every_published_count_when_counters_disagree(alibaba):
     (giant,) = giant_deals()
 
     year_2023 = giant["years"][0]
-    assert sorted(
-        (count["value"], count["tracked_share"]) for count in year_2023["published"]
-    ) == [(Decimal("33"), Decimal(2) / Decimal(33)), (Decimal("39"), Decimal(2) / Decimal(39))]
+    assert sorted((count["value"], count["tracked_share"]) for count in year_2023["published"]) == [
+        (Decimal("33"), Decimal(2) / Decimal(33)),
+        (Decimal("39"), Decimal(2) / Decimal(39)),
+    ]
     printed = data_report()
     assert "39 deals (" in printed and "33 deals (Alibaba (Tianyancha))" in printed
 

@@ -75,7 +75,8 @@ def test_a_figure_only_another_page_gives_is_not_credited_to_the_rounds_own_page
     claims = [
         row
         for row in csv.DictReader((tmp_path / "claims.csv").open(encoding="utf-8"))
-        if (row["startup_slug"], row["round_label"], row["field"]) == ("zhipu", "Series A", "amount")
+        if (row["startup_slug"], row["round_label"], row["field"])
+        == ("zhipu", "Series A", "amount")
     ]
     assert [(c["source_url"], c["value"], c["qualifier"]) for c in claims] == [
         ("https://www.chinacsr.com/cn/2025/12/26/61967", "100000000", "at_least")
