@@ -160,10 +160,13 @@ def keep_accepted_figures(
         by_field = claims_by_field(claims[record.pk])
         for name, figure in FIGURES[model.CLAIM_KIND].items():
             said = by_field.get(name, {})
-            if not sources or not sources <= said.keys():
-                continue
             given = (row.fields.get(figure.value), row.fields.get(figure.currency or ""))
-            if all(
+            # A blank that the row's own sources never filled says nothing new either: the
+            # figure another page gave (claims.csv) stays, as the export writes it.
+            blank_of_others = given[0] is None and said and not sources & said.keys()
+            if not blank_of_others and (not sources or not sources <= said.keys()):
+                continue
+            if blank_of_others or all(
                 _says(said[source], given, row.fields.get(figure.qualifier)) for source in sources
             ):
                 for column in filter(None, (figure.value, figure.currency, figure.qualifier)):

@@ -21,7 +21,7 @@ from startups.models import ModelProduct, Source, Startup, Tag
 
 pytestmark = pytest.mark.django_db
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
-ROUNDS_IN_SAMPLE = 69
+ROUNDS_IN_SAMPLE = 184
 
 
 def empty_the_database() -> None:

@@ -232,19 +232,23 @@ def test_an_affiliate_may_come_before_its_parent_but_a_cycle_is_refused(tmp_path
 def test_the_whole_sample_dataset_imports_cleanly_then_reimports_as_unchanged():
     report = import_paths([SAMPLE])
     assert report.problems == []
+    # One record per row of each file; rounds.csv names 470 investors in its lead and
+    # participant lists. Of participations.csv's 22 rows, 10 add figures to a participation
+    # those lists made; of claims.csv's 71, two restate a figure of the record's own source
+    # (one of them the accepted offer size of Pony.ai's Hong Kong IPO).
     assert {name: counts.created for name, counts in report.files.items()} == {
-        "sources.csv": 227,
+        "sources.csv": 665,
         "fx_rates.csv": 415,
-        "investors.csv": 92,
-        "startups.csv": 31,
-        "rounds.csv": 61,
-        "rounds.csv → participations": 163,
-        "participations.csv": 0,
-        "valuations.csv": 3,
-        "metrics.csv": 71,
+        "investors.csv": 245,
+        "startups.csv": 83,
+        "rounds.csv": 184,
+        "rounds.csv → participations": 470,
+        "participations.csv": 12,
+        "valuations.csv": 86,
+        "metrics.csv": 132,
         "products.csv": 49,
         "compute.csv": 26,
-        "claims.csv": 13,
+        "claims.csv": 69,
     }
     moonshot_b = FundingRound.objects.get(startup__slug="moonshot", round_label="Series B")
     alibaba = moonshot_b.participations.get(investor__slug="alibaba")
@@ -261,14 +265,14 @@ def test_the_whole_sample_dataset_imports_cleanly_then_reimports_as_unchanged():
     assert sum(c.created + c.updated for c in again.files.values()) == 0
     # The rows say what their own sources claimed; the records keep the accepted claims:
     # Zhipu's 2025 mark holds the prospectus's ≈ ¥24.4bn, not the magazine's ¥40bn.
-    zhipu = ValuationMark.objects.get(startup__slug="zhipu", valued_on__year=2025)
+    zhipu = ValuationMark.objects.get(startup__slug="zhipu", valued_on=dt.date(2025, 7, 1))
     assert (zhipu.value, zhipu.value_qualifier) == (Decimal("24400000000.00"), "approx")
 
 
 @pytest.mark.postgres
 def test_the_sample_dataset_imports_on_postgresql():
     assert import_paths([SAMPLE]).ok
-    assert FundingRound.objects.count() == 61
+    assert FundingRound.objects.count() == 184
 
 
 def test_a_folder_copy_of_the_sample_is_found_by_name(tmp_path):

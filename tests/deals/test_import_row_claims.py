@@ -71,11 +71,27 @@ def test_a_cleared_figure_withdraws_the_rows_claims(tmp_path):
     assert FundingRound.objects.get().amount is None
 
 
+def test_a_blank_the_rows_sources_never_filled_keeps_the_figure_another_source_gave(tmp_path):
+    import_records(tmp_path / "records")
+    blank = write(
+        tmp_path / "blank", {"rounds.csv": ROUNDS.replace("400000000,USD,at_least", ",,")}
+    )
+    assert import_paths([blank]).ok
+    assert import_paths([write(tmp_path / "claims", {"claims.csv": CLAIMS})]).ok
+    assert FundingRound.objects.get().amount == Decimal("380000000")
+
+    report = import_paths([blank])
+
+    assert report.files["rounds.csv"].unchanged == 1
+    assert FundingRound.objects.get().amount == Decimal("380000000")
+    assert [claim[:2] for claim in round_claims()] == [(FILING, Decimal("380000000"))]
+
+
 def test_an_export_imported_back_unchanged_leaves_the_claims_alone(tmp_path):
     import_records(tmp_path / "records")
     assert import_paths([write(tmp_path / "claims", {"claims.csv": CLAIMS})]).ok
-    # The filing's $380M is now the round's figure, and what rounds.csv exports under the
-    # copy's URL.
+    # The filing's $380M is now the round's figure; rounds.csv exports the copy's own $400M
+    # and claims.csv the filing's.
     call_command("export_data", str(tmp_path / "export"))
     before = claims_stored()
 
