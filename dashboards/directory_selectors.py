@@ -26,7 +26,6 @@ from deals.models import (
     InvestorAncestry,
     Participation,
     ReportedMetric,
-    ValuationMark,
 )
 from deals.selectors import joined_by_investors, rounds_joined_by
 from startups.models import ModelProduct, Startup, Tag
@@ -43,7 +42,7 @@ from .models import (
     ValuationPoint,
 )
 from .periods import PRECISIONS
-from .selectors import sources_by_owner, valuation_point_row
+from .selectors import valuation_point_row, valuation_sources
 
 # Finer first, as dashboards.periods orders dates of the same day.
 PRECISION_RANK = Case(
@@ -183,8 +182,7 @@ def startup_detail(slug: str) -> dict[str, Any] | None:
         .select_related("round", "mark")
         .order_by("valued_on", "mark_id", "round_id")
     )
-    round_sources = {r.pk: list(r.sources.all()) for r in rounds}
-    mark_sources = sources_by_owner(ValuationMark, [p.mark_id for p in points if p.mark_id])
+    round_sources, mark_sources = valuation_sources(points)
     leads = {
         r.pk: [
             {"slug": p.investor.slug, "name_en": p.investor.name_en, "name_zh": p.investor.name_zh}

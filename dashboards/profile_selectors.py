@@ -12,7 +12,7 @@ from deals.models import FundingRound, Investor, ValuationMark
 from startups.models import Startup
 
 from .directory_tables import investor_figures, startup_figures, with_bounds
-from .selectors import sources_by_owner
+from .selectors import figure_sources
 from .staleness import is_stale, stale_after_months
 from .unicorn_selectors import valuation_histories
 
@@ -119,11 +119,13 @@ def directory_rows(rows: list, kind: str, today: dt.date) -> list:
     rows = with_bounds(rows, kind)
     if kind != "startup":
         return rows
-    round_sources = sources_by_owner(
-        FundingRound, [row.valuation_round_id for row in rows if row.valuation_round_id]
+    round_sources = figure_sources(
+        FundingRound,
+        [row.valuation_round_id for row in rows if row.valuation_round_id],
+        "post_money_valuation",
     )
-    mark_sources = sources_by_owner(
-        ValuationMark, [row.valuation_mark_id for row in rows if row.valuation_mark_id]
+    mark_sources = figure_sources(
+        ValuationMark, [row.valuation_mark_id for row in rows if row.valuation_mark_id], "value"
     )
     for row in rows:
         if row.valuation_round_id:

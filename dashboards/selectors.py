@@ -7,9 +7,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from redis.exceptions import RedisError
 
+from deals.claim_models import RECORD_FIELDS, Claim
+from deals.evidence import FIGURES
 from deals.models import FundingRound, Investor, ReportedMetric, ValuationMark
 from deals.selectors import rounds_joined_by
 from startups.models import PendingRefresh, Source, Startup
@@ -162,9 +164,42 @@ def valuation_series(startup: Startup) -> list[dict]:
         .select_related("round", "mark")
         .order_by("valued_on", "mark_id", "round_id")
     )
-    round_sources = sources_by_owner(FundingRound, [p.round_id for p in points if p.round_id])
-    mark_sources = sources_by_owner(ValuationMark, [p.mark_id for p in points if p.mark_id])
+    round_sources, mark_sources = valuation_sources(points)
     return [valuation_point_row(point, round_sources, mark_sources) for point in points]
+
+
+def valuation_sources(points) -> tuple[dict[int, list[Source]], dict[int, list[Source]]]:
+    """The pages behind each valuation point's figure: (by round, by valuation mark)."""
+    return (
+        figure_sources(
+            FundingRound, [p.round_id for p in points if p.round_id], "post_money_valuation"
+        ),
+        figure_sources(ValuationMark, [p.mark_id for p in points if p.mark_id], "value"),
+    )
+
+
+def figure_sources(model, ids: list[int], name: str) -> dict[int, list[Source]]:
+    """The sources behind one figure of many records, in two queries: the pages whose claims
+    state the value each record holds (its accepted claim's, and any that agree with it to
+    the letter), so that a figure another page gave links to that page, not to the record's
+    own; a record whose figure no claim states (none recorded yet) links to its own."""
+    own = sources_by_owner(model, ids)
+    if not ids:
+        return own
+    record = RECORD_FIELDS[model.CLAIM_KIND]
+    figure = FIGURES[model.CLAIM_KIND][name]
+    holds = {"value": F(f"{record}__{figure.value}")}
+    if figure.currency:
+        holds["currency"] = F(f"{record}__{figure.currency}")
+    stating: dict[int, list[Source]] = {}
+    for claim in (
+        Claim.objects.filter(**{f"{record}_id__in": ids}, field=name, **holds)
+        .filter(qualifier=F(f"{record}__{figure.qualifier}"))
+        .select_related("source")
+        .order_by("source__url")
+    ):
+        stating.setdefault(getattr(claim, f"{record}_id"), []).append(claim.source)
+    return {pk: stating.get(pk) or own.get(pk, []) for pk in {*own, *stating}}
 
 
 def sources_by_owner(model, ids: list[int]) -> dict[int, list[Source]]:

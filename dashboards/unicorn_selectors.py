@@ -6,12 +6,12 @@ import datetime as dt
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
-from deals.models import FundingRound, Participation, ValuationMark
+from deals.models import Participation
 from startups.models import Startup
 
 from .aggregates import UNICORN_USD
 from .models import UnicornMembership, UnicornPeriodStat, ValuationPoint
-from .selectors import sources_by_owner, valuation_point_row
+from .selectors import valuation_point_row, valuation_sources
 
 # Valuation histories the chart draws at most.
 VALUATION_LINES = 10
@@ -83,8 +83,7 @@ def valuation_histories(startups) -> list[dict]:
                 "name_zh": part.investor.name_zh,
             }
         )
-    round_sources = sources_by_owner(FundingRound, round_ids)
-    mark_sources = sources_by_owner(ValuationMark, [p.mark_id for p in points if p.mark_id])
+    round_sources, mark_sources = valuation_sources(points)
     series: dict[int, dict] = {}
     for point in points:
         startup = point.startup
