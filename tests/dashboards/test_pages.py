@@ -30,20 +30,22 @@ MAX_QUERIES = {
     # Every page reads the data's status (three queries: the refresh state, pending changes,
     # the last edit); the charts over time read the reporting lags once per refresh. Two of
     # the overview's are for the disputed figures (dashboards.dispute_selectors), three for the
-    # co-investment matrix (its investors, their pairs, the startups each pair names).
-    "/": 29,
+    # co-investment matrix (its investors, their pairs, the startups each pair names); two for
+    # the claims that state the valuations charted (dashboards.selectors.figure_sources).
+    "/": 31,
     "/?investor=alibaba&investor=meituan&period=quarter&since=2020&until=2025": 29,
-    # Two of them for the sources of the latest valuations shown (rounds' and reports').
-    "/startups/": 9,
+    # Four of them for the sources of the latest valuations shown (rounds' and reports', and
+    # the claims that state the figures).
+    "/startups/": 11,
     "/startups/?ai=1&sort=-valuation&city=Beijing": 9,
     "/startups/?sort=-raised": 9,
-    "/startups/export.csv": 7,
+    "/startups/export.csv": 9,
     # A tag's page adds its tag and its chart: the startups valued, their valuations, the
     # rounds' leads and the sources of rounds and reports.
-    "/startups/?tag=little-ai-dragons": 15,
-    "/startups/valuations.csv?tag=little-ai-dragons": 7,
+    "/startups/?tag=little-ai-dragons": 18,
+    "/startups/valuations.csv?tag=little-ai-dragons": 8,
     # One of them, on the startup, investor and rounds pages, for the disputed figures' claims.
-    "/startups/{startup}/": 19,
+    "/startups/{startup}/": 21,
     "/investors/": 5,
     "/investors/?sort=-unicorns": 5,
     "/investors/export.csv": 5,
@@ -60,8 +62,9 @@ MAX_QUERIES = {
     "/charts/ai-share.csv": 6,
     "/charts/valuations.csv": 7,
     "/charts/co-investments.csv": 6,
-    # One of them for the claims of the disputed figures it lists (Moonshot has two).
-    "/startups/{startup}/valuations.csv": 15,
+    # One of them for the claims of the disputed figures it lists (Moonshot has two), two for
+    # the claims that state its valuations.
+    "/startups/{startup}/valuations.csv": 17,
     # The coverage report: startups by sector, rounds by year, the giants' published figures
     # (their investors, the figures, their sources) and deals per year, every kind's sources.
     "/about/data/": 10,
