@@ -81,7 +81,7 @@ class PrivateRedis:
 
 
 def postgres_binaries_missing() -> str | None:
-    for name in ("initdb", "pg_ctl", "postgres"):
+    for name in ("initdb", "pg_ctl", "postgres", "pg_basebackup"):
         if not (POSTGRES_BIN / name).exists():
             return f"needs PostgreSQL 15 server binaries ({POSTGRES_BIN / name} is missing)"
     return None
@@ -166,6 +166,78 @@ class PrivatePostgres:
             suffix = f' TEMPLATE "{template}"' if template else ""
             connection.execute(f'CREATE DATABASE "{name}"{suffix}')
         return self.url(name)
+
+    def create_replication_role(self) -> None:
+        """A role that may stream the WAL to a replica and nothing else: initdb's pg_hba.conf
+        already lets `replication` connections from 127.0.0.1 in with a password."""
+        with self.connect() as connection:
+            connection.execute(
+                f"CREATE ROLE {StreamingReplica.REPLICATION_USER} WITH REPLICATION LOGIN "
+                f"PASSWORD '{StreamingReplica.REPLICATION_PASSWORD}'"
+            )
+
+
+class StreamingReplica(PrivatePostgres):
+    """A hot standby of a `PrivatePostgres`, on a free port of its own: a base backup taken
+    with `pg_basebackup -R`, which writes the primary_conninfo and standby.signal that make
+    the copy start as a replica streaming the primary's WAL."""
+
+    REPLICATION_USER = "replicator"
+    REPLICATION_PASSWORD = "replicator"
+
+    def __init__(self, folder: Path, primary: PrivatePostgres) -> None:
+        super().__init__(folder)
+        self.primary = primary
+
+    def init(self) -> None:
+        if os.geteuid() == 0:
+            shutil.chown(self.folder, "postgres", "postgres")
+        conninfo = (
+            f"host=127.0.0.1 port={self.primary.port} user={self.REPLICATION_USER} "
+            f"password={self.REPLICATION_PASSWORD}"
+        )
+        # --checkpoint=fast: the primary is idle, a spread checkpoint would take minutes.
+        self._run(
+            "pg_basebackup",
+            "-D",
+            str(self.data),
+            "-d",
+            conninfo,
+            "-R",
+            "--wal-method=stream",
+            "--checkpoint=fast",
+            "--no-sync",
+        )
+
+    def streaming(self) -> bool:
+        """Whether the replica's WAL receiver is connected to the primary and streaming."""
+        try:
+            with self.connect() as connection:
+                row = connection.execute("SELECT status FROM pg_stat_wal_receiver").fetchone()
+        except psycopg.OperationalError:
+            return False
+        return row is not None and row[0] == "streaming"
+
+    def wait_until_streaming(self, seconds: float = START_SECONDS) -> None:
+        if not wait_for(self.streaming, seconds, every=0.2):
+            raise RuntimeError(f"the replica is not streaming:\n{self.log.read_text()}")
+
+    def caught_up_with_primary(self) -> bool:
+        """Whether the replica has replayed everything the primary has written so far."""
+        with self.primary.connect() as connection:
+            primary_lsn = connection.execute("SELECT pg_current_wal_lsn()").fetchone()[0]
+        with self.connect() as connection:
+            return connection.execute(
+                "SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", [primary_lsn]
+            ).fetchone()[0]
+
+    def pause_replay(self) -> None:
+        with self.connect() as connection:
+            connection.execute("SELECT pg_wal_replay_pause()")
+
+    def resume_replay(self) -> None:
+        with self.connect() as connection:
+            connection.execute("SELECT pg_wal_replay_resume()")
 
 
 def postgres_url(db: dict) -> str:
