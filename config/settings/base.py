@@ -117,6 +117,19 @@ DATABASES = databases(
         sqlite_busy_timeout=env.int("SQLITE_BUSY_TIMEOUT", default=20),
     ),
 )
+# With replicas: a request's reads on one of them, the rest on the primary (config/replicas.py).
+# A client that wrote reads the primary for REPLICA_PIN_SECONDS; a replica further behind than
+# REPLICA_MAX_LAG_SECONDS, or unreachable, is left out until it catches up or answers again.
+REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=5)
+REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=30)
+if DATABASE_REPLICA_URLS:
+    DATABASE_ROUTERS = ["config.replicas.ReplicaRouter"]
+    # Inside DatabaseUnavailableMiddleware, so that its retry of a read whose replica failed
+    # passes through here again and reads the primary.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("config.statement_timeout.QueryTimeoutMiddleware") + 1,
+        "config.replicas.ReplicaMiddleware",
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -9,16 +9,33 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Iterator
+import uuid
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import skip_or_fail
-from tests.servers import PrivatePostgres, StreamingReplica, postgres_binaries_missing, wait_for
+from tests.faults.conftest import CREATE_API_USER
+from tests.faults.traffic import call
+from tests.servers import (
+    AppProcess,
+    PrivatePostgres,
+    PrivateRedis,
+    StreamingReplica,
+    app_environment,
+    gunicorn,
+    manage,
+    postgres_binaries_missing,
+    wait_for,
+)
 
 CATCH_UP_SECONDS = 30
+TEMPLATE = "replicas_template"
+# The sites of these tests do nothing but what each test asks: no throttling in the way.
+UNTHROTTLED = "1000000/minute"
+READY_PATH = "/api/v1/rounds/?page_size=1"
 
 
 @dataclass
@@ -64,3 +81,77 @@ def replication(replication_servers: Replication) -> Replication:
     """The session's primary and replica, the replica running and caught up."""
     replication_servers.restore()
     return replication_servers
+
+
+@dataclass
+class ReplicatedDatabase:
+    name: str
+    primary_url: str
+    replica_url: str
+    token: str  # an API token of a superuser
+
+
+@pytest.fixture(scope="session")
+def replicated_template(replication_servers: Replication) -> str:
+    """A migrated database with the sample data on the primary; returns an API token."""
+    url = replication_servers.primary.create_database(TEMPLATE)
+    environment = app_environment(url, None)
+    manage(environment, "migrate", "--noinput")
+    manage(environment, "import_data", "data/sample")
+    manage(environment, "refresh_aggregates", "--full")
+    # The last line: `shell` may first say what it imported.
+    return manage(environment, "shell", "-c", CREATE_API_USER).strip().splitlines()[-1]
+
+
+@pytest.fixture
+def replicated_database(replication: Replication, replicated_template: str) -> ReplicatedDatabase:
+    """This test's own copy of the sample database, created on the primary and replayed on
+    the replica before the test starts."""
+    name = f"t_{uuid.uuid4().hex[:10]}"
+    primary_url = replication.primary.create_database(name, template=TEMPLATE)
+    replication.restore()
+    return ReplicatedDatabase(
+        name=name,
+        primary_url=primary_url,
+        replica_url=replication.replica.url(name),
+        token=replicated_template,
+    )
+
+
+@pytest.fixture
+def site_redis() -> Iterator[PrivateRedis]:
+    """The sites' cache: a client pinned by one gunicorn worker is pinned in the other too."""
+    if shutil.which("redis-server") is None:
+        skip_or_fail("needs redis-server (apt-get install redis-server)")
+    server = PrivateRedis()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def replicated_site(
+    replicated_database: ReplicatedDatabase, site_redis: PrivateRedis, tmp_path: Path
+) -> Iterator[Callable[..., str]]:
+    """Starts the site on gunicorn (two workers) reading from the replica, with the settings
+    given; returns its base URL. Stopped after the test."""
+    started: list[AppProcess] = []
+
+    def start(**settings: str) -> str:
+        environment = app_environment(
+            replicated_database.primary_url,
+            site_redis.url,
+            DATABASE_REPLICA_URLS=replicated_database.replica_url,
+            API_THROTTLE_ANON=UNTHROTTLED,
+            API_THROTTLE_USER=UNTHROTTLED,
+            **settings,
+        )
+        site, base_url = gunicorn(environment, tmp_path / f"web-{len(started)}.log")
+        started.append(site)
+        if not wait_for(lambda: call(base_url, "GET", READY_PATH).status == 200, 30):
+            raise RuntimeError(f"the site did not answer:\n{site.log.read_text()}")
+        return base_url
+
+    yield start
+    for site in started:
+        site.stop()
