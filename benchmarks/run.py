@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import datasets, import_floor, processes
+from . import datasets, import_floor, processes, replication
 from .import_files import write as write_import_files
 from .processes import ROOT
 
@@ -196,6 +196,26 @@ def measure_api(run: Run) -> dict[str, float]:
     }
 
 
+def measure_replica(run: Run) -> dict[str, float]:
+    say("rounds API with reads on a streaming replica, against all on the primary")
+    # The small dataset: a page of the rounds list is the same index read at any size, and
+    # copying the large one to a cluster of its own would take minutes for the same figure.
+    seconds = run.scale.http_seconds
+    with replication.replicated_copy(run.small) as copy:
+        primary_env = datasets.bench_env(copy.primary_url, REDIS_URL="")
+        replica_env = {**primary_env, "DATABASE_REPLICA_URLS": copy.replica_url}
+        with processes.gunicorn(primary_env, ROUNDS_PAGE) as base:
+            on_primary = processes.wrk(base + ROUNDS_PAGE, seconds)
+        with processes.gunicorn(replica_env, ROUNDS_PAGE) as base:
+            on_replica = processes.wrk(base + ROUNDS_PAGE, seconds)
+    return {
+        "api_primary_rps": on_primary.requests_per_second,
+        "api_primary_p50_ms": on_primary.p50_ms,
+        "api_replica_rps": on_replica.requests_per_second,
+        "api_replica_p50_ms": on_replica.p50_ms,
+    }
+
+
 def measure_datasette(run: Run) -> dict[str, float]:
     say("rounds API against Datasette, one SQLite database")
     path, seconds = sqlite_dataset(run.scale.sqlite_rounds), run.scale.http_seconds
@@ -281,6 +301,7 @@ SECTIONS = {
     "refresh": measure_refresh,
     "pages": measure_pages,
     "api": measure_api,
+    "replica": measure_replica,
     "datasette": measure_datasette,
     "import": measure_import,
     "changes": measure_changes,
@@ -296,6 +317,9 @@ RATIOS = {
     "changes_large_vs_small": ("changes_large_ms", "changes_small_ms"),
     "api_list_vs_floor": ("api_rps", "floor_view_rps"),
     "api_vs_datasette": ("api_sqlite_rps", "datasette_rps"),
+    # No target: on one machine the replica shares the primary's cores, so about 1.0 says the
+    # routing costs nothing; on a machine of its own it is where reads scale.
+    "api_replica_vs_primary": ("api_replica_rps", "api_primary_rps"),
     # Rows per second of each, so the ratio of the times the other way round.
     "import_vs_copy": ("copy_s", "import_s"),
     # No target of the issue's: how far the import is from the best possible into these
