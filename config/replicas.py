@@ -11,8 +11,10 @@ there. Everything else reads and writes the primary:
   tasks, management commands (no replica is chosen for them);
 - who the client is (sessions, users, API tokens, login lockouts): a token revoked or a
   password changed takes effect at once, not after the replica's lag;
-- a client that wrote within the last REPLICA_PIN_SECONDS (a cookie, and for API tokens an
-  entry in the cache): it reads its own writes, so a POST followed by a GET never 404s;
+- a client that wrote (a cookie, and for API tokens an entry in the cache, holding the
+  primary's WAL position after the write): for REPLICA_PIN_SECONDS, and after that until the
+  replica has replayed past that position, so that it reads its own writes and a POST followed
+  by a GET never 404s, however far behind (within REPLICA_MAX_LAG_SECONDS) the replica is;
 - a request whose replica failed mid-way: the retry of DatabaseUnavailableMiddleware reads the
   primary.
 
@@ -24,6 +26,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
+import math
 import random
 import threading
 import time
@@ -47,6 +50,9 @@ READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 IDENTITY_APPS = frozenset({"auth", "sessions", "knox", "axes"})
 PIN_COOKIE = "replica_pin"
 PIN_CACHE_PREFIX = "replica-pin:"
+# The position of a write whose WAL position is unknown: no replica has replayed past it, so
+# the client reads the primary for as long as the pin lasts.
+UNKNOWN_POSITION = 2**64
 # What the Redis cache raises while Redis is down (dashboards.selectors does the same).
 CACHE_ERRORS = (RedisError, OSError)
 # How long one process trusts a replica's health before asking it again: short enough that a
@@ -58,7 +64,7 @@ HEALTH_CHECK_SECONDS = 1.0
 # WAL received but not replayed (replay paused, or slow), the age of the last replayed commit.
 # No replayed commit yet and WAL waiting: infinitely behind.
 LAG_QUERY = """
-    SELECT CASE
+    SELECT pg_last_wal_replay_lsn()::text, CASE
         WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
         ELSE coalesce(
             extract(epoch FROM clock_timestamp() - pg_last_xact_replay_timestamp())::float8,
@@ -111,6 +117,8 @@ class Health:
     checked_at: float
     usable: bool
     lag_seconds: float | None = None
+    # Where its replay was (pg_last_wal_replay_lsn() as a number): the WAL before it is applied.
+    replayed_position: int = 0
 
 
 @dataclass
@@ -120,16 +128,16 @@ class HealthCache:
     checks: dict[str, Health] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def usable(self, alias: str) -> bool:
+    def health(self, alias: str) -> Health:
         now = time.monotonic()
         with self.lock:
             known = self.checks.get(alias)
         if known is not None and now - known.checked_at < HEALTH_CHECK_SECONDS:
-            return known.usable
+            return known
         health = check_health(alias, now)
         with self.lock:
             self.checks[alias] = health
-        return health.usable
+        return health
 
     def mark_unusable(self, alias: str) -> None:
         with self.lock:
@@ -148,7 +156,8 @@ def check_health(alias: str, now: float) -> Health:
     try:
         with connections[alias].cursor() as cursor:
             cursor.execute(LAG_QUERY)
-            lag = float(cursor.fetchone()[0])
+            replayed, lag = cursor.fetchone()
+            lag = float(lag)
     except DatabaseError as error:
         logger.warning("replica %s skipped: %s", alias, error)
         # The next check connects afresh rather than reusing a broken connection.
@@ -163,14 +172,31 @@ def check_health(alias: str, now: float) -> Health:
             lag,
             settings.REPLICA_MAX_LAG_SECONDS,
         )
-    return Health(checked_at=now, usable=usable, lag_seconds=lag)
+    return Health(
+        checked_at=now,
+        usable=usable,
+        lag_seconds=lag,
+        replayed_position=wal_position(replayed) if replayed else 0,
+    )
 
 
-def choose_replica() -> str | None:
-    """A usable replica at random, so that requests spread over them; None: the primary."""
+def wal_position(lsn: str) -> int:
+    """PostgreSQL's text form of a WAL position (`16/B374D848`) as a number to compare."""
+    high, low = lsn.split("/")
+    return (int(high, 16) << 32) + int(low, 16)
+
+
+def choose_replica(replayed_at_least: int = 0) -> str | None:
+    """A usable replica at random, so that requests spread over them, that has replayed the
+    WAL up to `replayed_at_least`; None: the primary. A health check a second old can only
+    under-state how far a replica has replayed, never over-state it."""
     aliases = replica_aliases(settings.DATABASES)
     random.shuffle(aliases)
-    return next((alias for alias in aliases if health_cache.usable(alias)), None)
+    for alias in aliases:
+        health = health_cache.health(alias)
+        if health.usable and health.replayed_position >= replayed_at_least:
+            return alias
+    return None
 
 
 def pin_cache_key(authorization: str) -> str:
@@ -178,24 +204,75 @@ def pin_cache_key(authorization: str) -> str:
     return PIN_CACHE_PREFIX + hashlib.sha256(authorization.encode()).hexdigest()
 
 
-def client_is_pinned(request: HttpRequest) -> bool:
-    """Whether the client wrote within REPLICA_PIN_SECONDS: its reads go to the primary."""
-    if PIN_COOKIE in request.COOKIES:
-        return True
+@dataclass(frozen=True)
+class Pin:
+    """A client's last write: the primary's WAL position after it, and when (Unix time)."""
+
+    position: int
+    written_at: float
+
+    def __str__(self) -> str:
+        return f"{self.position}:{self.written_at:.3f}"
+
+    @classmethod
+    def parse(cls, text: str | None) -> Pin | None:
+        """The pin a cookie or the cache holds; None for anything else (a client's own text
+        can only send its own reads to the primary, or leave them on a replica)."""
+        try:
+            position, written_at = (text or "").split(":")
+            return cls(int(position), float(written_at))
+        except ValueError:
+            return None
+
+
+def pin_lifetime() -> int:
+    """Seconds a pin is kept: past REPLICA_MAX_LAG_SECONDS (and a health check) every replica
+    still in use has replayed the write, since it is no further behind than that."""
+    lag_window = math.ceil(settings.REPLICA_MAX_LAG_SECONDS + HEALTH_CHECK_SECONDS)
+    return max(settings.REPLICA_PIN_SECONDS, lag_window)
+
+
+def client_pin(request: HttpRequest) -> Pin | None:
+    """The client's last write, from its cookie or (API tokens) the cache; None: none."""
+    pin = Pin.parse(request.COOKIES.get(PIN_COOKIE))
     authorization = request.headers.get("Authorization")
-    if not authorization:
-        return False
+    if pin is not None or not authorization:
+        return pin
     try:
-        return bool(cache.get(pin_cache_key(authorization)))
+        return Pin.parse(cache.get(pin_cache_key(authorization)))
     except CACHE_ERRORS:  # a cache outage: read the primary, never stale data
-        return True
+        return Pin(UNKNOWN_POSITION, time.time())
+
+
+def current_wal_position() -> int:
+    """The primary's WAL position now, past every commit of the request (one query)."""
+    primary = connections[PRIMARY]
+    if primary.vendor != "postgresql":
+        return UNKNOWN_POSITION
+    try:
+        with primary.cursor() as cursor:
+            cursor.execute("SELECT pg_current_wal_lsn()::text")
+            return wal_position(cursor.fetchone()[0])
+    except DatabaseError:
+        return UNKNOWN_POSITION
+
+
+def replica_for(request: HttpRequest) -> str | None:
+    """Where a read request reads: a replica, or None for the primary."""
+    pin = client_pin(request)
+    if pin is None:
+        return choose_replica()
+    if time.time() - pin.written_at < settings.REPLICA_PIN_SECONDS:
+        return None
+    return choose_replica(replayed_at_least=pin.position)
 
 
 def pin_client(request: HttpRequest, response: HttpResponse) -> None:
-    seconds = settings.REPLICA_PIN_SECONDS
+    seconds = pin_lifetime()
+    pin = str(Pin(current_wal_position(), time.time()))
     response.set_cookie(
         PIN_COOKIE,
-        "1",
+        pin,
         max_age=seconds,
         secure=settings.SESSION_COOKIE_SECURE,
         httponly=True,
@@ -204,7 +281,7 @@ def pin_client(request: HttpRequest, response: HttpResponse) -> None:
     authorization = request.headers.get("Authorization")
     if authorization:
         try:
-            cache.set(pin_cache_key(authorization), True, timeout=seconds)
+            cache.set(pin_cache_key(authorization), pin, timeout=seconds)
         except CACHE_ERRORS:  # the cookie still pins a client that keeps cookies
             logger.warning("could not pin an API client to the primary: the cache failed")
 
@@ -221,12 +298,8 @@ class ReplicaMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         routing = RequestRouting()
-        if (
-            request.method in READ_METHODS
-            and not getattr(request, "replica_failed", False)
-            and not client_is_pinned(request)
-        ):
-            routing.replica = choose_replica()
+        if request.method in READ_METHODS and not getattr(request, "replica_failed", False):
+            routing.replica = replica_for(request)
         token = _routing.set(routing)
         try:
             response = self.get_response(request)

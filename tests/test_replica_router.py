@@ -4,6 +4,8 @@ tests/replicas/test_routing.py."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -15,21 +17,37 @@ from django.test import RequestFactory
 from knox.models import AuthToken
 
 from config import replicas
-from config.replicas import PIN_COOKIE, ReplicaMiddleware, ReplicaRouter, pin_cache_key
+from config.replicas import (
+    PIN_COOKIE,
+    Pin,
+    ReplicaMiddleware,
+    ReplicaRouter,
+    pin_cache_key,
+    wal_position,
+)
 from deals.models import FundingRound
 from startups.models import Startup
 
 REPLICA = "replica_1"
 TOKEN_HEADER = "Token cait_0123"
+# The primary's WAL position after a write, as the tests' primary would give it.
+WRITE_POSITION = wal_position("0/3000148")
+
+
+@pytest.fixture(autouse=True)
+def primary_position(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No query for the primary's WAL position: these tests have no primary to ask."""
+    monkeypatch.setattr(replicas, "current_wal_position", lambda: WRITE_POSITION)
 
 
 @pytest.fixture
-def replica_chosen(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Every request that may read a replica gets REPLICA; returns the requests that asked."""
-    asked: list[str] = []
+def replica_chosen(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Every request that may read a replica gets REPLICA; returns, for each request that
+    asked for one, the WAL position the replica had to have replayed."""
+    asked: list[int] = []
 
-    def choose() -> str:
-        asked.append("asked")
+    def choose(replayed_at_least: int = 0) -> str:
+        asked.append(replayed_at_least)
         return REPLICA
 
     monkeypatch.setattr(replicas, "choose_replica", choose)
@@ -115,9 +133,13 @@ def test_a_write_pins_the_client_by_cookie_and_by_its_api_token(replica_chosen):
     response = ReplicaMiddleware(view)(request)
 
     cookie = response.cookies[PIN_COOKIE]
-    assert cookie["max-age"] == settings.REPLICA_PIN_SECONDS == 5
+    # As long as a replica in use may still lag behind the write: the lag limit (30 s) and
+    # the health check's second.
+    assert cookie["max-age"] == 31
     assert cookie["httponly"] is True
-    assert cache.get(pin_cache_key(TOKEN_HEADER)) is True
+    pin = Pin.parse(cookie.value)
+    assert pin.position == WRITE_POSITION
+    assert Pin.parse(cache.get(pin_cache_key(TOKEN_HEADER))) == pin
     cache.delete(pin_cache_key(TOKEN_HEADER))
 
 
@@ -130,10 +152,11 @@ def test_a_request_that_wrote_nothing_pins_nobody(replica_chosen):
     assert cache.get(pin_cache_key(TOKEN_HEADER)) is None
 
 
-def test_a_pinned_client_reads_the_primary(replica_chosen):
+def test_a_client_that_just_wrote_reads_the_primary(replica_chosen):
+    just_now = str(Pin(WRITE_POSITION, time.time()))
     by_cookie = RequestFactory().get("/rounds/")
-    by_cookie.COOKIES[PIN_COOKIE] = "1"
-    cache.set(pin_cache_key(TOKEN_HEADER), True, timeout=5)
+    by_cookie.COOKIES[PIN_COOKIE] = just_now
+    cache.set(pin_cache_key(TOKEN_HEADER), just_now, timeout=5)
     by_token = RequestFactory().get("/api/v1/rounds/", HTTP_AUTHORIZATION=TOKEN_HEADER)
     try:
         assert read_database_of(by_cookie)[0] == "default"
@@ -141,6 +164,34 @@ def test_a_pinned_client_reads_the_primary(replica_chosen):
     finally:
         cache.delete(pin_cache_key(TOKEN_HEADER))
     assert replica_chosen == []
+
+
+def test_after_the_pin_window_a_client_reads_only_a_replica_that_has_replayed_its_write(
+    replica_chosen,
+):
+    request = RequestFactory().get("/rounds/")
+    written_before_the_window = time.time() - settings.REPLICA_PIN_SECONDS - 1
+    request.COOKIES[PIN_COOKIE] = str(Pin(WRITE_POSITION, written_before_the_window))
+
+    database, _ = read_database_of(request)
+
+    assert database == REPLICA
+    assert replica_chosen == [WRITE_POSITION]
+
+
+@pytest.mark.parametrize("text", ["1", "", "x:y", "12", "1:2:3"])
+def test_a_pin_cookie_that_is_no_pin_leaves_the_client_unpinned(replica_chosen, text):
+    request = RequestFactory().get("/rounds/")
+    request.COOKIES[PIN_COOKIE] = text
+
+    assert read_database_of(request)[0] == REPLICA
+    assert replica_chosen == [0]
+
+
+def test_wal_positions_compare_as_postgresql_orders_them():
+    assert wal_position("0/3000148") == 0x3000148
+    assert wal_position("16/B374D848") == (0x16 << 32) + 0xB374D848
+    assert wal_position("1/0") > wal_position("0/FFFFFFFF")
 
 
 def test_the_pin_is_kept_under_a_digest_of_the_token_never_the_token():

@@ -118,7 +118,8 @@ DATABASES = databases(
     ),
 )
 # With replicas: a request's reads on one of them, the rest on the primary (config/replicas.py).
-# A client that wrote reads the primary for REPLICA_PIN_SECONDS; a replica further behind than
+# A client that wrote reads the primary for REPLICA_PIN_SECONDS, then a replica only once it has
+# replayed past the write (config/replicas.py); a replica further behind than
 # REPLICA_MAX_LAG_SECONDS, or unreachable, is left out until it catches up or answers again.
 REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=5)
 REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=30)
