@@ -45,13 +45,14 @@ def serve_reads_and_writes(base_url: str, token: str) -> None:
 
 
 def sessions_opened_while_serving(
-    replication: Replication, database: ReplicatedDatabase, base_url: str
+    replication: Replication, database: ReplicatedDatabase, start_site: Callable[[], str]
 ) -> tuple[int, int]:
-    """Sessions opened on the primary and on the replica by WRITES writes and READS reads,
-    once the servers have counted them."""
+    """Sessions opened on the primary and on the replica by a site from its start (a pool
+    opens its connections when its first request comes) through WRITES writes and READS
+    reads, once the servers have counted them."""
     servers = (replication.primary, replication.replica)
     before = [sessions(server, database.name) for server in servers]
-    serve_reads_and_writes(base_url, database.token)
+    serve_reads_and_writes(start_site(), database.token)
     # Counted when a backend reports, within about 10 s of going idle; the last count is
     # taken once it has stopped moving.
     counts: list[list[int]] = []
@@ -69,13 +70,14 @@ def test_a_pool_serves_every_request_from_the_connections_it_keeps(
     replicated_database: ReplicatedDatabase,
     replicated_site: Callable[..., str],
 ):
-    base_url = replicated_site(
-        DATABASE_POOL_MAX_SIZE=str(POOL_SIZE),
-        DATABASE_POOL_MIN_SIZE="1",
-        REPLICA_MAX_LAG_SECONDS=PATIENT_LAG_SECONDS,
-    )
+    def start_site() -> str:
+        return replicated_site(
+            DATABASE_POOL_MAX_SIZE=str(POOL_SIZE),
+            DATABASE_POOL_MIN_SIZE="1",
+            REPLICA_MAX_LAG_SECONDS=PATIENT_LAG_SECONDS,
+        )
 
-    primary, replica = sessions_opened_while_serving(replication, replicated_database, base_url)
+    primary, replica = sessions_opened_while_serving(replication, replicated_database, start_site)
 
     # At most a pool's worth per worker process and database, for 35 requests.
     assert 1 <= replica <= WORKERS * POOL_SIZE
@@ -91,9 +93,10 @@ def test_without_a_pool_each_request_opens_its_own_connection(
     replicated_site: Callable[..., str],
 ):
     """What the pool saves, measured the same way: the count above is not blind."""
-    base_url = replicated_site(CONN_MAX_AGE="0", REPLICA_MAX_LAG_SECONDS=PATIENT_LAG_SECONDS)
+    def start_site() -> str:
+        return replicated_site(CONN_MAX_AGE="0", REPLICA_MAX_LAG_SECONDS=PATIENT_LAG_SECONDS)
 
-    primary, replica = sessions_opened_while_serving(replication, replicated_database, base_url)
+    primary, replica = sessions_opened_while_serving(replication, replicated_database, start_site)
 
     assert replica >= READS
     assert primary >= WRITES
