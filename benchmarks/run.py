@@ -112,29 +112,41 @@ def refresh_seconds(finished: processes.Finished) -> float:
 
 
 def sqlite_dataset(rounds: int) -> Path:
+    """The SQLite dataset, generated under another name and renamed once whole: a run stopped
+    halfway leaves nothing that a later run would take for finished."""
     path = WORK / f"sqlite_{rounds}.sqlite3"
     if path.exists():
         with sqlite3.connect(path) as conn:
-            if conn.execute(f"SELECT rounds FROM {datasets.MARKER}").fetchone() == (rounds,):
-                say(f"reusing {path.name}")
-                return path
+            try:
+                marker = conn.execute(f"SELECT rounds FROM {datasets.MARKER}").fetchone()
+            except sqlite3.OperationalError:  # written by a version that named it at once
+                marker = None
+        if marker == (rounds,):
+            say(f"reusing {path.name}")
+            return path
         path.unlink()
     say(f"generating {path.name}: {rounds:,} rounds")
-    url = f"sqlite:///{path}"
+    partial = path.with_suffix(".partial")
+    partial.unlink(missing_ok=True)
+    url = f"sqlite:///{partial}"
     datasets.manage(url, "migrate", "--noinput", "-v0")
     datasets.manage(url, "generate_synthetic", "--rounds", str(rounds), "--seed", str(SEED))
-    with sqlite3.connect(path) as conn:
+    with sqlite3.connect(partial) as conn:
         conn.execute(f"CREATE TABLE {datasets.MARKER} (rounds integer, seed integer)")
         conn.execute(f"INSERT INTO {datasets.MARKER} VALUES (?, ?)", (rounds, SEED))
+    partial.rename(path)
     return path
 
 
 def import_files(rounds: int) -> tuple[Path, int]:
     folder = WORK / f"import_{rounds}"
-    if not (folder / "rounds.csv").exists():
-        write_import_files(folder, rounds, seed=SEED)
+    if not folder.exists():  # renamed once whole, as the SQLite dataset
+        partial = folder.with_suffix(".partial")
+        shutil.rmtree(partial, ignore_errors=True)
+        write_import_files(partial, rounds, seed=SEED)
         # Rates, so that CNY amounts get their USD figures as in a real import.
-        shutil.copy(ROOT / "data/sample/fx_rates.csv", folder)
+        shutil.copy(ROOT / "data/sample/fx_rates.csv", partial)
+        partial.rename(folder)
     lines = sum(len(path.read_text().splitlines()) - 1 for path in folder.glob("*.csv"))
     return folder, lines
 
