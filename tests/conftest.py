@@ -90,11 +90,13 @@ def skip_or_fail(reason: str) -> None:
     pytest.skip(reason)
 
 
-# The Celery workers these tests start consume the default queue of the Redis of REDIS_URL, and
-# the fault tests share a private PostgreSQL cluster and its sample template, built once per
-# process: under `make test`'s several processes (--dist loadgroup) they run in one, one at a
-# time. First among the hooks: pytest-xdist names the groups from these markers in its own.
+# The Celery workers these tests start consume the default queue of the Redis of REDIS_URL; the
+# fault tests share a private PostgreSQL cluster and its sample template, and others a migrated
+# SQLite file, each built once per process: under `make test`'s several processes (--dist
+# loadgroup) they run in one, one at a time. First among the hooks: pytest-xdist names the
+# groups from these markers in its own.
 SHARED_REDIS_MARKERS = ("redis", "worker")
+SHARED_FIXTURES = {"migrated_sqlite"}
 FAULTS = Path(__file__).parent / "faults"
 
 
@@ -102,7 +104,8 @@ FAULTS = Path(__file__).parent / "faults"
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         shares_redis = any(item.get_closest_marker(marker) for marker in SHARED_REDIS_MARKERS)
-        if shares_redis or item.path.is_relative_to(FAULTS):
+        shares_fixture = not SHARED_FIXTURES.isdisjoint(getattr(item, "fixturenames", ()))
+        if shares_redis or shares_fixture or item.path.is_relative_to(FAULTS):
             item.add_marker(pytest.mark.xdist_group("shared-services"))
 
 
