@@ -17,7 +17,7 @@ BACKUP_FILE ?=
 # Extra arguments for pytest, e.g. `make test ARGS="-k fx -x"`.
 ARGS ?=
 TEST_PROCESSES ?= auto
-# `make bench SCALE=small`: the benchmark steps on small data, in about a minute.
+# `make bench SCALE=small`: the benchmark steps on small data, in about 90 s.
 SCALE ?= large
 
 .PHONY: help install run migrate load_sample_data sample refresh_aggregates test bench lint format worker beat
