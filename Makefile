@@ -17,7 +17,7 @@ BACKUP_FILE ?=
 # Extra arguments for pytest, e.g. `make test ARGS="-k fx -x"`.
 ARGS ?=
 TEST_PROCESSES ?= auto
-# `make bench SCALE=small`: the benchmark steps on small data, in about a minute.
+# `make bench SCALE=small`: the benchmark steps on small data, in about 90 s.
 SCALE ?= large
 
 .PHONY: help install run migrate load_sample_data sample refresh_aggregates test bench lint format worker beat
@@ -37,9 +37,11 @@ help:
 
 install: $(STAMP)
 
+# --no-compile: a module is compiled when first imported, and only those used are (a new
+# .venv in 57 s instead of 77 s here).
 $(STAMP): pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV)
-	$(PY) -m pip install --disable-pip-version-check --quiet -e '.[dev]'
+	$(PY) -m pip install --disable-pip-version-check --quiet --no-compile -e '.[dev]'
 	@touch $@
 
 migrate: install

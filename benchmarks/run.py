@@ -37,11 +37,13 @@ class Scale:
     large_changes: int  # rows of the change feed, against small_changes
     small_changes: int
     changes_rounds: int  # times each side of the feed is read, in turn
+    page_repeats: int = 15  # server times of a page, of which the median is taken
+    watchlists: int = 10_000  # that the alerts bench fans one new round out against
 
 
 SCALES = {
     "large": Scale(1_000_000, 1_000, 100_000, 100_000, 15, 1_000_000, 1_000, 3),
-    "small": Scale(3_000, 500, 1_000, 1_000, 2, 20_000, 1_000, 1),
+    "small": Scale(1_000, 200, 300, 300, 1, 5_000, 500, 1, page_repeats=5, watchlists=2_000),
 }
 TARGETS = {
     "refresh_vs_sql": "<= 1.5",
@@ -112,29 +114,41 @@ def refresh_seconds(finished: processes.Finished) -> float:
 
 
 def sqlite_dataset(rounds: int) -> Path:
+    """The SQLite dataset, generated under another name and renamed once whole: a run stopped
+    halfway leaves nothing that a later run would take for finished."""
     path = WORK / f"sqlite_{rounds}.sqlite3"
     if path.exists():
         with sqlite3.connect(path) as conn:
-            if conn.execute(f"SELECT rounds FROM {datasets.MARKER}").fetchone() == (rounds,):
-                say(f"reusing {path.name}")
-                return path
+            try:
+                marker = conn.execute(f"SELECT rounds FROM {datasets.MARKER}").fetchone()
+            except sqlite3.OperationalError:  # written by a version that named it at once
+                marker = None
+        if marker == (rounds,):
+            say(f"reusing {path.name}")
+            return path
         path.unlink()
     say(f"generating {path.name}: {rounds:,} rounds")
-    url = f"sqlite:///{path}"
+    partial = path.with_suffix(".partial")
+    partial.unlink(missing_ok=True)
+    url = f"sqlite:///{partial}"
     datasets.manage(url, "migrate", "--noinput", "-v0")
     datasets.manage(url, "generate_synthetic", "--rounds", str(rounds), "--seed", str(SEED))
-    with sqlite3.connect(path) as conn:
+    with sqlite3.connect(partial) as conn:
         conn.execute(f"CREATE TABLE {datasets.MARKER} (rounds integer, seed integer)")
         conn.execute(f"INSERT INTO {datasets.MARKER} VALUES (?, ?)", (rounds, SEED))
+    partial.rename(path)
     return path
 
 
 def import_files(rounds: int) -> tuple[Path, int]:
     folder = WORK / f"import_{rounds}"
-    if not (folder / "rounds.csv").exists():
-        write_import_files(folder, rounds, seed=SEED)
+    if not folder.exists():  # renamed once whole, as the SQLite dataset
+        partial = folder.with_suffix(".partial")
+        shutil.rmtree(partial, ignore_errors=True)
+        write_import_files(partial, rounds, seed=SEED)
         # Rates, so that CNY amounts get their USD figures as in a real import.
-        shutil.copy(ROOT / "data/sample/fx_rates.csv", folder)
+        shutil.copy(ROOT / "data/sample/fx_rates.csv", partial)
+        partial.rename(folder)
     lines = sum(len(path.read_text().splitlines()) - 1 for path in folder.glob("*.csv"))
     return folder, lines
 
@@ -286,7 +300,8 @@ def measure_changes(run: Run) -> dict[str, float]:
 
 
 def measure_alerts(run: Run) -> dict[str, float]:
-    say("one new round fanned out against 10,000 watchlists, against one INSERT ... SELECT")
+    watchlists = f"{run.scale.watchlists:,} watchlists"
+    say(f"one new round fanned out against {watchlists}, against one INSERT ... SELECT")
     fanout = probe(run.large, "alerts")
     return {
         "alerts_fanout_s": fanout["seconds"],
@@ -358,6 +373,9 @@ def main() -> None:
     args = parser.parse_args()
     run = Run(SCALES[args.scale], datasets.require_postgres(os.environ.get("DATABASE_URL")))
     run.sample_data = args.sample_data
+    # Read by the probes, which run in processes of their own.
+    os.environ["BENCH_PAGE_REPEATS"] = str(run.scale.page_repeats)
+    os.environ["BENCH_WATCHLISTS"] = str(run.scale.watchlists)
     WORK.mkdir(exist_ok=True)
     processes.wrk_path()
     run.large = datasets.synthetic(run.server, run.scale.large_rounds, SEED, say)

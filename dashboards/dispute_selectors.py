@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import CharField, F, Q, Value
 
 from deals.claim_models import RECORD_FIELDS, Claim
-from deals.evidence import accepted_claim, preference
+from deals.evidence import FIGURES, accepted_claim, preference
 from deals.models import ComputeDeal, FundingRound, Participation, ValuationMark, WithMoney
 
 from .citations import Citation, ClaimShown
@@ -80,11 +80,71 @@ def _shown(claims: list[Claim]) -> list[ClaimShown]:
 
 
 def attach_disputes(records: Iterable[WithMoney]) -> None:
-    """Give each record its `disputes` (figure -> claims), for the pages' markers."""
+    """Give each record its `disputes` (figure -> claims), for the pages' markers, and its
+    `given_elsewhere` (figure -> the pages that state it, when none of the record's own
+    sources does)."""
     records = list(records)
     found = disputes_of(records)
+    elsewhere = given_elsewhere(records)
     for record in records:
         record.disputes = found.get(record_key(record), {})
+        record.given_elsewhere = elsewhere.get(record_key(record), {})
+
+
+def given_elsewhere(records: list[WithMoney]) -> dict[RecordKey, dict[str, list[Citation]]]:
+    """Per record, the figures it holds that only other pages than its own sources state (a
+    claim that filled a figure its own pages leave blank, or won over theirs), with those
+    pages: a table that cites the record's sources must not let them pass for the figure's.
+    One query for the claims, one per kind of record whose sources were not prefetched."""
+    if not records:
+        return {}
+    by_key = {record_key(record): record for record in records}
+    stating: dict[tuple[RecordKey, str], list[Claim]] = defaultdict(list)
+    for claim in _claims_of(by_key).select_related("source"):
+        key = _claim_key(claim)
+        if _holds(by_key[key], claim):
+            stating[key, claim.field].append(claim)
+    if not stating:
+        return {}
+    own = _own_sources({key for key, _field in stating}, by_key)
+    found: dict[RecordKey, dict[str, list[Citation]]] = {}
+    for (key, field), claims in stating.items():
+        if not any(claim.source_id in own[key] for claim in claims):
+            found.setdefault(key, {})[field] = [
+                Citation.of(claim.source) for claim in sorted(claims, key=lambda c: c.source.url)
+            ]
+    return found
+
+
+def _holds(record: WithMoney, claim: Claim) -> bool:
+    figure = FIGURES[record.CLAIM_KIND][claim.field]
+    held = getattr(record, figure.value)
+    return (
+        held is not None
+        and claim.value == held
+        and claim.qualifier == getattr(record, figure.qualifier)
+        and (not figure.currency or claim.currency == getattr(record, figure.currency))
+    )
+
+
+def _own_sources(keys: set[RecordKey], by_key: dict[RecordKey, WithMoney]) -> dict:
+    own: dict[RecordKey, set[int]] = defaultdict(set)
+    missing: dict[type, list[int]] = defaultdict(list)
+    for key in keys:
+        record = by_key[key]
+        prefetched = getattr(record, "_prefetched_objects_cache", {}).get("sources")
+        if prefetched is not None:
+            own[key] = {source.pk for source in prefetched}
+        else:
+            missing[type(record)].append(record.pk)
+    for model, pks in missing.items():
+        through = model.sources.through
+        owner = model._meta.model_name + "_id"
+        for pk, source_id in through.objects.filter(**{f"{owner}__in": pks}).values_list(
+            owner, "source_id"
+        ):
+            own[model.CLAIM_KIND, pk].add(source_id)
+    return own
 
 
 def _latest(model: type[WithMoney], day: str):

@@ -13,19 +13,23 @@ from .change_models import Change, ChangeFeedPurge
 # The smallest id of a transaction that may still add rows to this database's feed: the
 # oldest one running in the current snapshot, else every transaction below the snapshot's
 # xmax has ended. The snapshot's running transactions include those of the other databases
-# of the server; a transaction seen connected to another database cannot write here, so it
-# is left out (a transaction not seen in pg_stat_activity, which is read a moment later, is
-# kept: that only delays a row). The low 32 bits of a 64-bit transaction id are its `xid`.
+# of the server; a transaction connected to another database cannot write here, so it is
+# left out. Those are read by a statement of their own, before the snapshot is taken: read in
+# the same statement, a transaction that ended between the snapshot and the read was not seen
+# anywhere and held back every row after it (a long transaction elsewhere ending at that
+# moment). A transaction that began after the read is kept: that only delays a row. The low
+# 32 bits of a 64-bit transaction id are its `xid`.
+TRANSACTIONS_ELSEWHERE = """
+    SELECT backend_xid::text::bigint FROM pg_stat_activity
+    WHERE backend_xid IS NOT NULL AND datname IS DISTINCT FROM current_database()
+"""
 OLDEST_OPEN_TXID = """
     SELECT coalesce(
         min(running::text::bigint),
         pg_snapshot_xmax(pg_current_snapshot())::text::bigint
     )
     FROM pg_snapshot_xip(pg_current_snapshot()) AS running
-    WHERE (running::text::bigint & 4294967295) NOT IN (
-        SELECT backend_xid::text::bigint FROM pg_stat_activity
-        WHERE backend_xid IS NOT NULL AND datname IS DISTINCT FROM current_database()
-    )
+    WHERE NOT (running::text::bigint & 4294967295) = ANY(%s::bigint[])
 """
 
 # Rows deleted per statement by the retention task: a few MB of index work per transaction,
@@ -39,7 +43,10 @@ def visible_changes() -> QuerySet[Change]:
     txid, which would otherwise land behind a client's cursor."""
     changes = Change.objects.order_by("txid", "id")
     if connection.vendor == "postgresql":
-        changes = changes.filter(txid__lt=RawSQL(OLDEST_OPEN_TXID, []))
+        with connection.cursor() as cursor:
+            cursor.execute(TRANSACTIONS_ELSEWHERE)
+            elsewhere = [xid for (xid,) in cursor.fetchall()]
+        changes = changes.filter(txid__lt=RawSQL(OLDEST_OPEN_TXID, [elsewhere]))
     return changes
 
 

@@ -90,15 +90,23 @@ def skip_or_fail(reason: str) -> None:
     pytest.skip(reason)
 
 
-# The Celery workers these tests start consume the default queue of the Redis of REDIS_URL:
-# under `make test`'s several processes (--dist loadgroup) they run in one, one at a time.
+# The Celery workers these tests start consume the default queue of the Redis of REDIS_URL; the
+# fault tests share a private PostgreSQL cluster and its sample template, and others a migrated
+# SQLite file, each built once per process: under `make test`'s several processes (--dist
+# loadgroup) they run in one, one at a time. First among the hooks: pytest-xdist names the
+# groups from these markers in its own.
 SHARED_REDIS_MARKERS = ("redis", "worker")
+SHARED_FIXTURES = {"migrated_sqlite"}
+FAULTS = Path(__file__).parent / "faults"
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
-        if any(item.get_closest_marker(marker) for marker in SHARED_REDIS_MARKERS):
-            item.add_marker(pytest.mark.xdist_group("shared-redis"))
+        shares_redis = any(item.get_closest_marker(marker) for marker in SHARED_REDIS_MARKERS)
+        shares_fixture = not SHARED_FIXTURES.isdisjoint(getattr(item, "fixturenames", ()))
+        if shares_redis or shares_fixture or item.path.is_relative_to(FAULTS):
+            item.add_marker(pytest.mark.xdist_group("shared-services"))
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:

@@ -162,8 +162,14 @@ def dispute(record, field: str) -> dict:
                 raise LookupError(f"{record!r} is disputed but its claims were not read")
             disputes = {}
     claims = disputes.get(field, [])
+    if isinstance(record, dict):
+        elsewhere = (record.get("given_elsewhere") or {}).get(field, [])
+    else:
+        elsewhere = (getattr(record, "given_elsewhere", None) or {}).get(field, [])
     return {
         "claims": claims,
+        "elsewhere": [] if claims else elsewhere,
+        "separator": list_separator(),
         "figure": figure_label(field),
         "summary": list_separator().join(f"{c.source.name}: {c.value_text}" for c in claims),
     }

@@ -10,6 +10,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from deals.models import FundingRound
@@ -178,13 +179,16 @@ def test_a_cursor_before_what_retention_deleted_is_410_gone(anonymous, settings)
 
 
 def test_a_page_runs_the_same_queries_for_few_rows_or_many(anonymous, django_assert_num_queries):
+    # The page, then the startups and the rounds it names; on PostgreSQL first the
+    # transactions open in other databases, read before the page's snapshot.
+    queries = 4 if connection.vendor == "postgresql" else 3
     StartupFactory(slug="one")
     FundingRoundFactory()
-    with django_assert_num_queries(3):  # the page, then the startups and the rounds it names
+    with django_assert_num_queries(queries):
         small = anonymous.get(FEED).json()
     for _ in range(20):
         FundingRoundFactory()
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(queries):
         large = anonymous.get(FEED).json()
 
     assert (len(small["results"]), len(large["results"])) == (3, 43)

@@ -275,8 +275,14 @@ PAIR_ROUNDS = [
         "2025-06-19",
         "unitree",
         "Series C",
-        # China Business Journal's figure (claims.csv): the row's own pages give none.
-        {"en": "≈ CNY 700M ≈ $97.5M", "zh-hans": "≈ 7亿元 ≈ 9749万美元"},
+        # Two other pages' figure (claims.csv): the row's own pages give none, so the cell
+        # names them.
+        {
+            "en": "≈ CNY 700M ≈ $97.5M amount from 星河频率 via asiaict.com; "
+            "China Business Journal (中国经营报) via www.bitekongjian.com",
+            "zh-hans": "≈ 7亿元 ≈ 9749万美元 金额来源： 星河频率（经 asiaict.com 转载）；"  # noqa: RUF001
+            "China Business Journal (中国经营报)（经 www.bitekongjian.com 转载）",  # noqa: RUF001
+        },
         "https://frominsideasia.com/chinese-humanoid-robot-maker-unitree-sees-significant-delivery-growth-in-2025",
     ),
     (

@@ -14,9 +14,9 @@ from tests.factories import ComputeDealFactory, InvestorFactory
 
 pytestmark = pytest.mark.django_db
 # The ledger on a cold cache: the data's status (three queries), the deals' count, the page
-# of deals, their sources, the buyers and providers offered, and one per chart (the credits
-# per startup, per investor, the chips).
-LEDGER_QUERIES = 11
+# of deals, their sources, the claims behind figures their sources might not give, the buyers
+# and providers offered, and one per chart (the credits per startup, per investor, the chips).
+LEDGER_QUERIES = 12
 
 
 def test_the_startup_page_lists_the_compute_deals_it_bought_with_a_link_to_the_ledger(

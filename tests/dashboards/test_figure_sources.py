@@ -80,3 +80,28 @@ def test_a_valuation_the_rounds_own_page_states_links_to_it(client, series_b):
 
     assert urls_behind(series_b) == [ROUND_REPORT]
     assert ROUND_REPORT in valuation_links(client)
+
+
+def rounds_row(client) -> str:
+    html = client.get("/rounds/").content.decode()
+    return html[html.index("<tbody>") : html.index("</tbody>")]
+
+
+def test_a_rounds_table_names_the_page_behind_a_figure_the_rounds_own_pages_do_not_give(
+    client, series_b
+):
+    prospectus_says(series_b, "3000000000")
+
+    row = rounds_row(client)
+
+    assert 'class="figure-source">post-money valuation from' in row
+    assert f'href="{PROSPECTUS}"' in row
+    assert row.count('class="figure-source"') == 1  # the amount is the round report's own
+
+
+def test_a_figure_the_rounds_own_pages_give_names_no_other_page(client, series_b):
+    funding_round_update(
+        series_b, post_money_valuation=Decimal("2500000000"), valuation_currency="USD"
+    )
+
+    assert 'class="figure-source"' not in rounds_row(client)

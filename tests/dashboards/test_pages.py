@@ -45,16 +45,19 @@ MAX_QUERIES = {
     "/startups/?tag=little-ai-dragons": 18,
     "/startups/valuations.csv?tag=little-ai-dragons": 8,
     # One of them, on the startup, investor and rounds pages, for the disputed figures' claims.
-    "/startups/{startup}/": 21,
+    # One for the claims behind figures the records' own sources do not give.
+    "/startups/{startup}/": 22,
     "/investors/": 5,
     "/investors/?sort=-unicorns": 5,
     "/investors/export.csv": 5,
     # The portfolio is paginated: one count; two for the compute deals it or its affiliates
-    # provided, and their sources.
-    "/investors/{investor}/": 23,
+    # provided, and their sources; two for the figures its deals hold that only other pages
+    # give (the claims, the stakes' own sources).
+    "/investors/{investor}/": 25,
     # The pair's investors, their families, the startups both backed, the rounds together
-    # with their participants and sources, the disputed figures' claims.
-    "/investors/{investor}/with/{partner}/": 10,
+    # with their participants and sources, the disputed figures' claims, the claims behind
+    # figures the rounds' own sources do not give.
+    "/investors/{investor}/with/{partner}/": 11,
     "/rounds/": 10,
     "/rounds/?investor={investor}&sort=-amount&disclosed=on": 12,
     "/rounds/?investor={investor}&investor={partner}&match=all": 12,
@@ -64,7 +67,7 @@ MAX_QUERIES = {
     "/charts/co-investments.csv": 6,
     # One of them for the claims of the disputed figures it lists (Moonshot has two), two for
     # the claims that state its valuations.
-    "/startups/{startup}/valuations.csv": 17,
+    "/startups/{startup}/valuations.csv": 18,
     # The coverage report: startups by sector, rounds by year, the giants' published figures
     # (their investors, the figures, their sources) and deals per year, every kind's sources.
     "/about/data/": 10,
