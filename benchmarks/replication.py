@@ -2,8 +2,8 @@
 of one benchmark database: for api_replica_vs_primary, which needs a replica of the server it
 reads, and the server of DATABASE_URL has none.
 
-The clusters are the test suite's (tests/servers.py): initdb on a free port, a replication
-role, `pg_basebackup -R`.
+The clusters are benchmarks/clusters.py's, which the fault tests use too: initdb on a free port,
+a replication role, `pg_basebackup -R`.
 """
 
 from __future__ import annotations
@@ -16,8 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from backups.dumps import backup, restore
+from benchmarks.clusters import (
+    PrivatePostgres,
+    StreamingReplica,
+    postgres_binaries_missing,
+    wait_for,
+)
 from config.database import database_settings
-from tests.servers import PrivatePostgres, StreamingReplica, postgres_binaries_missing, wait_for
 
 CATCH_UP_SECONDS = 120
 DATABASE = "bench_replicated"

@@ -93,6 +93,7 @@ def test_without_a_pool_each_request_opens_its_own_connection(
     replicated_site: Callable[..., str],
 ):
     """What the pool saves, measured the same way: the count above is not blind."""
+
     def start_site() -> str:
         return replicated_site(CONN_MAX_AGE="0", REPLICA_MAX_LAG_SECONDS=PATIENT_LAG_SECONDS)
 
