@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import datasets, import_floor, processes
+from . import datasets, import_floor, processes, replication
 from .import_files import write as write_import_files
 from .processes import ROOT
 
@@ -210,6 +210,40 @@ def measure_api(run: Run) -> dict[str, float]:
     }
 
 
+def measure_replica(run: Run) -> dict[str, float]:
+    say("rounds API with reads on a streaming replica, against all on the primary")
+    # The small dataset: a page of the rounds list is the same index read at any size, and
+    # copying the large one to a cluster of its own would take minutes for the same figure.
+    seconds = run.scale.http_seconds
+    with replication.replicated_copy(run.small) as copy:
+        primary_env = datasets.bench_env(copy.primary_url, REDIS_URL="")
+        replica_env = {**primary_env, "DATABASE_REPLICA_URLS": copy.replica_url}
+        # The replica as the only database, no router: what the replica server itself costs,
+        # apart from the routing (the rounds list only reads).
+        direct_env = datasets.bench_env(copy.replica_url, REDIS_URL="")
+        with (
+            processes.gunicorn(primary_env, ROUNDS_PAGE) as on_primary,
+            processes.gunicorn(replica_env, ROUNDS_PAGE) as on_replica,
+            processes.gunicorn(direct_env, ROUNDS_PAGE) as on_replica_direct,
+        ):
+            bases = {"primary": on_primary, "replica": on_replica, "direct": on_replica_direct}
+            # There and back (A B C C B A), and the better run of each side: whichever side
+            # ran first or during other work on this shared machine is not what it shows.
+            loads: dict[str, list[processes.Load]] = {side: [] for side in bases}
+            for side in [*bases, *reversed(bases)]:
+                loads[side].append(processes.wrk(bases[side] + ROUNDS_PAGE, seconds))
+    best = {
+        side: max(runs, key=lambda load: load.requests_per_second) for side, runs in loads.items()
+    }
+    return {
+        "api_primary_rps": best["primary"].requests_per_second,
+        "api_primary_p50_ms": best["primary"].p50_ms,
+        "api_replica_rps": best["replica"].requests_per_second,
+        "api_replica_p50_ms": best["replica"].p50_ms,
+        "api_replica_direct_rps": best["direct"].requests_per_second,
+    }
+
+
 def measure_datasette(run: Run) -> dict[str, float]:
     say("rounds API against Datasette, one SQLite database")
     path, seconds = sqlite_dataset(run.scale.sqlite_rounds), run.scale.http_seconds
@@ -296,6 +330,7 @@ SECTIONS = {
     "refresh": measure_refresh,
     "pages": measure_pages,
     "api": measure_api,
+    "replica": measure_replica,
     "datasette": measure_datasette,
     "import": measure_import,
     "changes": measure_changes,
@@ -311,6 +346,9 @@ RATIOS = {
     "changes_large_vs_small": ("changes_large_ms", "changes_small_ms"),
     "api_list_vs_floor": ("api_rps", "floor_view_rps"),
     "api_vs_datasette": ("api_sqlite_rps", "datasette_rps"),
+    # No target: on one machine the replica shares the primary's cores, so about 1.0 says the
+    # routing costs nothing; on a machine of its own it is where reads scale.
+    "api_replica_vs_primary": ("api_replica_rps", "api_primary_rps"),
     # Rows per second of each, so the ratio of the times the other way round.
     "import_vs_copy": ("copy_s", "import_s"),
     # No target of the issue's: how far the import is from the best possible into these

@@ -7,7 +7,7 @@ startups and investors only; Python only reshapes grouped results, never loops o
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 from deals.models import FundingRound, Investor, InvestorAncestry, Participation, ValuationMark
 from startups.models import ModelProduct, Startup
@@ -59,8 +59,9 @@ def id_filter(column: str, ids: set[int] | None) -> tuple[str, list]:
     return f"{column} IN ({', '.join(['%s'] * len(ids))})", sorted(ids)
 
 
-def fetch(sql: str, params: list) -> list[tuple]:
-    with connection.cursor() as cursor:
+def fetch(sql: str, params: list, using: str = DEFAULT_DB_ALIAS) -> list[tuple]:
+    """The rows of `sql`, on the primary unless `using` names the database a page reads."""
+    with connections[using].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 

@@ -13,7 +13,7 @@ Each is answered from an indexed MAX or from the refresh state, never by scannin
 import datetime as dt
 
 from django.apps import apps
-from django.db import connection
+from django.db import connections, router
 from django.db.models import Max, Model
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -63,7 +63,10 @@ def _change_columns() -> list[tuple[str, str]]:
 
 
 def last_changed_at() -> dt.datetime | None:
-    """The time of the last write to any record: one statement of indexed MAXes."""
+    """The time of the last write to any record: one statement of indexed MAXes, on the
+    database the request reads (a replica when it has one), so that the time shown is that of
+    the data shown, not the primary's newer one."""
+    connection = connections[router.db_for_read(FundingRound)]
     quote = connection.ops.quote_name
     branches = " UNION ALL ".join(
         f"SELECT MAX({quote(column)}) AS changed FROM {quote(table)}"

@@ -3,6 +3,8 @@ both backed (the pair pages, dashboards.pair_selectors, give the rounds)."""
 
 from typing import Any
 
+from django.db import router
+
 from startups.models import Startup
 
 from .aggregates import fetch
@@ -68,4 +70,6 @@ def _startups_of_pairs(ids: list[int], names: int | None) -> list[tuple]:
         SELECT a, b, slug, name_en, name_zh FROM shared {cut} ORDER BY a, b, n
         """,
         [*ids, *([names] if names is not None else [])],
+        # The database the request reads, as the CoInvestment rows above were read.
+        using=router.db_for_read(CoInvestment),
     )

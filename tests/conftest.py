@@ -93,11 +93,13 @@ def skip_or_fail(reason: str) -> None:
 # The Celery workers these tests start consume the default queue of the Redis of REDIS_URL; the
 # fault tests share a private PostgreSQL cluster and its sample template, and others a migrated
 # SQLite file, each built once per process: under `make test`'s several processes (--dist
-# loadgroup) they run in one, one at a time. First among the hooks: pytest-xdist names the
-# groups from these markers in its own.
+# loadgroup) they run in one, one at a time. The replica tests share a primary and its streaming
+# replica, also built once per process: a group of their own, which xdist may give the other
+# process. First among the hooks: pytest-xdist names the groups from these markers in its own.
 SHARED_REDIS_MARKERS = ("redis", "worker")
 SHARED_FIXTURES = {"migrated_sqlite"}
 FAULTS = Path(__file__).parent / "faults"
+REPLICAS = Path(__file__).parent / "replicas"
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -107,6 +109,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         shares_fixture = not SHARED_FIXTURES.isdisjoint(getattr(item, "fixturenames", ()))
         if shares_redis or shares_fixture or item.path.is_relative_to(FAULTS):
             item.add_marker(pytest.mark.xdist_group("shared-services"))
+        elif item.path.is_relative_to(REPLICAS):
+            item.add_marker(pytest.mark.xdist_group("replication"))
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:

@@ -1,7 +1,8 @@
-"""Private PostgreSQL and Redis servers, and app processes, for tests that stop and restart them.
+"""Private Redis servers and app processes, for tests that stop and restart them; the private
+PostgreSQL clusters are the benchmarks' (benchmarks/clusters.py), imported here for the tests.
 
-Each runs on a free loopback port with its data in a temporary folder, so that a test can kill
-or restart it without touching the database and broker the rest of the suite uses.
+Each runs on a free loopback port, so that a test can kill or restart it without touching the
+database and broker the rest of the suite uses.
 """
 
 from __future__ import annotations
@@ -10,41 +11,32 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
-import psycopg
-
+from benchmarks.clusters import (
+    START_SECONDS,
+    PrivatePostgres,
+    StreamingReplica,
+    free_port,
+    port_open,
+    postgres_binaries_missing,
+    wait_for,
+)
 from config.database import database_url
 
+# Re-exported: the tests take every server from this module.
+__all__ = [
+    "PrivatePostgres",
+    "StreamingReplica",
+    "free_port",
+    "port_open",
+    "postgres_binaries_missing",
+    "wait_for",
+]
+
 PROJECT = Path(__file__).resolve().parents[1]
-POSTGRES_BIN = Path("/usr/lib/postgresql/15/bin")
-START_SECONDS = 30
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def port_open(port: int) -> bool:
-    with socket.socket() as probe:
-        return probe.connect_ex(("127.0.0.1", port)) == 0
-
-
-def wait_for(condition: Callable[[], object], seconds: float, every: float = 0.1) -> bool:
-    """Poll `condition` until it is true or `seconds` have passed."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(every)
-    return False
 
 
 class PrivateRedis:
@@ -78,94 +70,6 @@ class PrivateRedis:
             self.process.terminate()
             self.process.wait(10)
             self.process = None
-
-
-def postgres_binaries_missing() -> str | None:
-    for name in ("initdb", "pg_ctl", "postgres"):
-        if not (POSTGRES_BIN / name).exists():
-            return f"needs PostgreSQL 15 server binaries ({POSTGRES_BIN / name} is missing)"
-    return None
-
-
-class PrivatePostgres:
-    """A PostgreSQL 15 cluster of the test's own: initdb in a temporary folder, a free port.
-
-    PostgreSQL refuses to run as root, so as root (CI) the server runs as the `postgres` user,
-    which then owns the folder.
-    """
-
-    USER = "tracker"
-    PASSWORD = "tracker"
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.data = folder / "data"
-        self.port = free_port()
-        self.log = folder / "postgres.log"
-
-    def _run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-        command = [str(POSTGRES_BIN / args[0]), *args[1:]]
-        if os.geteuid() == 0:
-            command = ["runuser", "-u", "postgres", "--", *command]
-        return subprocess.run(
-            command, cwd="/", check=check, capture_output=True, text=True, timeout=60
-        )
-
-    def init(self) -> None:
-        if os.geteuid() == 0:
-            shutil.chown(self.folder, "postgres", "postgres")
-        password_file = self.folder / "password"
-        password_file.write_text(self.PASSWORD)
-        if os.geteuid() == 0:
-            shutil.chown(password_file, "postgres", "postgres")
-        self._run(
-            "initdb",
-            "-D",
-            str(self.data),
-            "-U",
-            self.USER,
-            "--auth=scram-sha-256",
-            f"--pwfile={password_file}",
-            "--encoding=UTF8",
-            "--locale=C.UTF-8",
-            "--no-sync",
-        )
-
-    def start(self) -> None:
-        options = (
-            f"-c listen_addresses=127.0.0.1 -c port={self.port} -c fsync=off "
-            f"-c unix_socket_directories={self.folder} -c full_page_writes=off"
-        )
-        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-o", options, "-w", "start")
-
-    def stop(self, mode: str = "fast") -> None:
-        self._run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "stop", check=False)
-
-    def url(self, database: str) -> str:
-        return f"postgres://{self.USER}:{self.PASSWORD}@127.0.0.1:{self.port}/{database}"
-
-    def socket_url(self, database: str) -> str:
-        """The same database over the Unix socket in the cluster's folder."""
-        return database_url(
-            {
-                "USER": self.USER,
-                "PASSWORD": self.PASSWORD,
-                "HOST": str(self.folder),
-                "PORT": self.port,
-                "NAME": database,
-            }
-        )
-
-    def connect(self, database: str = "postgres") -> psycopg.Connection:
-        return psycopg.connect(self.url(database), autocommit=True, connect_timeout=5)
-
-    def create_database(self, name: str, template: str | None = None) -> str:
-        """A new database (a copy of `template` when given); returns its URL."""
-        with self.connect() as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            suffix = f' TEMPLATE "{template}"' if template else ""
-            connection.execute(f'CREATE DATABASE "{name}"{suffix}')
-        return self.url(name)
 
 
 def postgres_url(db: dict) -> str:

@@ -8,7 +8,7 @@ from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from config.database import database_settings, with_statement_timeout
+from config.databases import ConnectionSettings, databases
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -100,33 +100,36 @@ TEMPLATES = [
 # import's (their transaction only).
 DATABASE_STATEMENT_TIMEOUT = env.float("DATABASE_STATEMENT_TIMEOUT", default=10)
 DATABASE_LONG_STATEMENT_TIMEOUT = env.float("DATABASE_LONG_STATEMENT_TIMEOUT", default=600)
-DATABASES = {
-    "default": database_settings(
-        env.str("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
+# Streaming replicas of DATABASE_URL, comma-separated: the router sends a request's reads to one
+# of them (config/replicas.py). Empty: every query goes to DATABASE_URL, as before.
+DATABASE_REPLICA_URLS = env.list("DATABASE_REPLICA_URLS", default=[])
+DATABASES = databases(
+    env.str("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+    DATABASE_REPLICA_URLS,
+    ConnectionSettings(
+        statement_timeout=DATABASE_STATEMENT_TIMEOUT,
+        connect_timeout=env.int("DATABASE_CONNECT_TIMEOUT", default=5),
+        conn_max_age=env.int("CONN_MAX_AGE", default=None),
+        pool_max_size=env.int("DATABASE_POOL_MAX_SIZE", default=0),
+        pool_min_size=env.int("DATABASE_POOL_MIN_SIZE", default=1),
+        pool_timeout=env.float("DATABASE_POOL_TIMEOUT", default=10),
+        disable_server_side_cursors=env.bool("DATABASE_DISABLE_SERVER_SIDE_CURSORS", default=False),
+        sqlite_busy_timeout=env.int("SQLITE_BUSY_TIMEOUT", default=20),
     ),
-}
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # An unreachable server fails a request in seconds (a 503) instead of hanging it.
-    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int(
-        "DATABASE_CONNECT_TIMEOUT", default=5
-    )
-    # No query of a web request holds a worker for longer than this (a 503 says so:
-    # config/statement_timeout.py); the refresh and the import take the long one for their
-    # transaction (startups/statement_timeout.py).
-    with_statement_timeout(DATABASES["default"], DATABASE_STATEMENT_TIMEOUT)
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # `make run` with REDIS_URL has the server and a Celery worker writing one file. A write
-    # transaction takes the write lock when it begins (IMMEDIATE) and waits for it up to the
-    # timeout, instead of failing with "database is locked" when a reader upgrades mid-way;
-    # WAL lets pages read while the worker refreshes.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {
-            "transaction_mode": "IMMEDIATE",
-            "timeout": env.int("SQLITE_BUSY_TIMEOUT", default=20),
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
-        }
+)
+# With replicas: a request's reads on one of them, the rest on the primary (config/replicas.py).
+# A client that wrote reads the primary for REPLICA_PIN_SECONDS, then a replica only once it has
+# replayed past the write (config/replicas.py); a replica further behind than
+# REPLICA_MAX_LAG_SECONDS, or unreachable, is left out until it catches up or answers again.
+REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=5)
+REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=30)
+if DATABASE_REPLICA_URLS:
+    DATABASE_ROUTERS = ["config.replicas.ReplicaRouter"]
+    # Inside DatabaseUnavailableMiddleware, so that its retry of a read whose replica failed
+    # passes through here again and reads the primary.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("config.statement_timeout.QueryTimeoutMiddleware") + 1,
+        "config.replicas.ReplicaMiddleware",
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
