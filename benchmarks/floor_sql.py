@@ -9,6 +9,7 @@ from django.db import connection, transaction
 
 from dashboards.aggregates import T
 from dashboards.models import PeriodKind
+from startups.statement_timeout import extend_statement_timeout
 
 
 def investor_stats(kind: str) -> str:
@@ -116,8 +117,10 @@ def run() -> dict[str, float]:
     """Seconds per family of aggregates; everything is rolled back afterwards."""
     seconds = {}
     with transaction.atomic(), connection.cursor() as cursor:
-        # The memory the refresh runs with, so that both sides sort and hash alike.
+        # The memory and the statement timeout the refresh runs with, so that both sides sort
+        # and hash alike, and neither is cut off at the web's timeout.
         cursor.execute("SELECT set_config('work_mem', %s, true)", [settings.REFRESH_WORK_MEM])
+        extend_statement_timeout(cursor)
         for family, sqls in statements().items():
             started = time.perf_counter()
             for sql in sqls:
