@@ -1,37 +1,41 @@
 """Co-investment pairs: top-level investors (affiliates rolled up) that backed the same
 startups, grouped from the investor rounds' top-level rows.
 
-A full refresh groups every pair in SQL. An incremental one moves the pairs the touched
-startups hold by what their rows add now minus what they added before, from those few rows.
+A full refresh groups every pair in SQL and writes the pairs that changed. An incremental one
+moves the pairs the touched startups hold by what their rows add now minus what they added
+before, from those few rows.
 """
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from itertools import combinations
 
 from django.db import connection
 
 from .aggregates import execute, fetch, rows_replace
+from .amend import fresh_table, replace_rows
 from .investor_aggregates import IR, Footprint
 from .models import CoInvestment
 from .periods import (
     PRECISIONS,
     as_date,
     dated_key_sql,
+    day_of_key_sql,
     precision_of_key,
     precision_of_key_sql,
 )
 
 
-def co_investments_insert(stamp: dict, into: str, rounds: str = IR) -> None:
+def co_investments_write(stamp: dict, aside: Callable[[type], str], rounds: str = IR) -> None:
     """Pairs of top-level investors in the same startups: how many, in how many rounds
     together, and since when (the first day both were in a shared startup), at the
     precision of the round that day comes from (dated_key_sql orders the ties).
 
-    The intermediate sets go into temporary tables. SQLite needs them indexed for its
-    self-joins; PostgreSQL hashes them faster without (with an index it chose a nested loop
-    that took 72 s for the pairs of 1M rounds, against 20 s hashed). `into` is a bare copy of
-    the table on PostgreSQL (aside.tables_aside): no index to keep in order while inserting.
+    Computed into temporary tables, then written where they differ from the stored pairs
+    (dashboards.amend). SQLite needs the intermediate sets indexed for its self-joins;
+    PostgreSQL hashes them faster without (with an index it chose a nested loop that took 72 s
+    for the pairs of 1M rounds, against 20 s hashed).
     """
     execute(
         f"""
@@ -49,7 +53,7 @@ def co_investments_insert(stamp: dict, into: str, rounds: str = IR) -> None:
         execute(
             """
             CREATE TEMPORARY TABLE tmp_sp AS
-            SELECT root, startup_id, MIN(announced_on) AS first_on, MIN(dated) AS first_dated
+            SELECT root, startup_id, MIN(dated) AS first_dated
             FROM tmp_rp GROUP BY root, startup_id
             """,
             [],
@@ -60,19 +64,15 @@ def co_investments_insert(stamp: dict, into: str, rounds: str = IR) -> None:
             # Temporary tables have no statistics until analysed: the planner would guess.
             execute("ANALYZE tmp_rp", [])
             execute("ANALYZE tmp_sp", [])
-        columns = (
-            "investor_a_id, investor_b_id, shared_startups, shared_rounds, first_together, "
-            "first_together_precision, computed_at, data_version"
-        )
-        execute(
+        pairs = fresh_table(
+            "tmp_pairs",
             f"""
-            INSERT INTO {into} ({columns})
-            SELECT s.a, s.b, s.shared, COALESCE(r.rounds, 0), s.first_on,
-                   {precision_of_key_sql("s.first_dated")}, %s, %s
+            SELECT s.a AS investor_a_id, s.b AS investor_b_id,
+                   s.shared AS shared_startups, COALESCE(r.rounds, 0) AS shared_rounds,
+                   {day_of_key_sql("s.first_dated")} AS first_together,
+                   {precision_of_key_sql("s.first_dated")} AS first_together_precision
             FROM (
                 SELECT x.root AS a, y.root AS b, COUNT(*) AS shared,
-                       MIN(CASE WHEN x.first_on > y.first_on THEN x.first_on
-                                ELSE y.first_on END) AS first_on,
                        MIN(CASE WHEN x.first_dated > y.first_dated THEN x.first_dated
                                 ELSE y.first_dated END) AS first_dated
                 FROM tmp_sp x JOIN tmp_sp y ON x.startup_id = y.startup_id AND x.root < y.root
@@ -83,11 +83,13 @@ def co_investments_insert(stamp: dict, into: str, rounds: str = IR) -> None:
                 GROUP BY x.root, y.root
             ) r ON r.a = s.a AND r.b = s.b
             """,
-            [stamp["computed_at"], stamp["data_version"]],
+        )
+        replace_rows(
+            CoInvestment, "tmp_pairs", pairs, ("investor_a_id", "investor_b_id"), stamp, aside
         )
     finally:
-        execute("DROP TABLE IF EXISTS tmp_sp", [])
-        execute("DROP TABLE IF EXISTS tmp_rp", [])
+        for table in ("tmp_pairs", "tmp_sp", "tmp_rp"):
+            execute(f"DROP TABLE IF EXISTS {table}", [])
 
 
 # A day with its precision, ordered as dated_key_sql orders them: by day, then finer first.

@@ -37,7 +37,25 @@ Footprint = tuple[int, int, int, dt.date, str, bool]
 
 def investor_rounds_insert(startups: set[int] | None, stamp: dict, into: str = IR) -> None:
     """The rounds of `startups` (of all, for None) as each investor and its ancestors joined
-    them: one row per investor and round, written by one INSERT ... SELECT.
+    them: one row per investor and round, written by one INSERT ... SELECT."""
+    select, params = investor_rounds_select(startups)
+    execute(
+        f"INSERT INTO {into} ({ROUND_COLUMNS}, computed_at, data_version) "
+        f"SELECT q.*, %s, %s FROM ({select}) q",
+        [stamp["computed_at"], stamp["data_version"], *params],
+    )
+
+
+ROUND_COLUMNS = (
+    "investor_id, round_id, startup_id, announced_on, date_precision, top_level, is_ai, "
+    "core_ai, amount_usd, amount_qualifier, own_usd, own_known, own_at_least, own_approx, "
+    "own_at_most, credits_usd, credits_at_least, credits_approx, credits_at_most"
+)
+
+
+def investor_rounds_select(startups: set[int] | None) -> tuple[str, list]:
+    """The SELECT of the investor rounds of `startups` (all, for None), its columns named as
+    the table's (ROUND_COLUMNS), and its parameters.
 
     Capital counts the whole round; own contribution only what the family's stakes disclose.
     Compute credits: what the family's stakes disclose, else the round's credits when the
@@ -47,18 +65,10 @@ def investor_rounds_insert(startups: set[int] | None, stamp: dict, into: str = I
     round_scope = f"lp.round_id IN (SELECT sr.id FROM {T['round']} sr WHERE {where})"
     credit_flags = ", ".join(
         f"CASE WHEN credits IS NOT NULL AND (pc_{q} = 1 OR round_credit_qualifier = '{q}') "
-        f"THEN 1 ELSE 0 END"
+        f"THEN 1 ELSE 0 END AS credits_{q}"
         for q in BOUNDS
     )
-    columns = (
-        "investor_id, round_id, startup_id, announced_on, date_precision, top_level, is_ai, "
-        "core_ai, amount_usd, amount_qualifier, own_usd, own_known, own_at_least, own_approx, "
-        "own_at_most, credits_usd, credits_at_least, credits_approx, credits_at_most, "
-        "computed_at, data_version"
-    )
-    execute(
-        f"""
-        INSERT INTO {into} ({columns})
+    select = f"""
         WITH led AS (
             -- Each participation with its round's number of leads (a window, one pass).
             SELECT lp.*, SUM(CASE WHEN lp.is_lead THEN 1 ELSE 0 END)
@@ -72,8 +82,8 @@ def investor_rounds_insert(startups: set[int] | None, stamp: dict, into: str = I
                    SUM(p.compute_credit_amount_usd) AS part_credits,
                    COUNT(p.compute_credit_amount_usd) AS part_credits_known,
                    {
-            flag_columns("p.compute_credit_amount_usd", "p.compute_credit_qualifier", "pc")
-        },
+        flag_columns("p.compute_credit_amount_usd", "p.compute_credit_qualifier", "pc")
+    },
                    SUM(CASE WHEN p.is_lead THEN 1 ELSE 0 END) AS family_leads
             FROM led p
             JOIN {T["ancestry"]} a ON a.investor_id = p.investor_id
@@ -97,14 +107,13 @@ def investor_rounds_insert(startups: set[int] | None, stamp: dict, into: str = I
             JOIN {T["startup"]} s ON s.id = r.startup_id
             JOIN {T["investor"]} i ON i.id = j.ancestor_id
         )
-        SELECT ancestor_id, round_id, startup_id, announced_on, date_precision, top_level,
-               is_ai, core_ai, amount_usd, amount_qualifier, own_usd, own_known > 0, own_at_least,
-               own_approx, own_at_most,
-               credits, {credit_flags}, %s, %s
+        SELECT ancestor_id AS investor_id, round_id, startup_id, announced_on, date_precision,
+               top_level, is_ai, core_ai, amount_usd, amount_qualifier, own_usd,
+               own_known > 0 AS own_known, own_at_least, own_approx, own_at_most,
+               credits AS credits_usd, {credit_flags}
         FROM per_round
-        """,
-        [*([] if startups is None else params), stamp["computed_at"], stamp["data_version"]],
-    )
+    """
+    return select, [] if startups is None else params
 
 
 def investor_rounds_of(startups: set[int]) -> list[Footprint]:
@@ -179,17 +188,13 @@ CELL_COLUMNS = [
 ]
 
 
-def investor_stats_insert(
-    kind: str, stamp: dict, into: str = InvestorPeriodStat._meta.db_table, rounds: str = IR
-) -> None:
-    """Every investor's cells of one period kind, by one INSERT ... SELECT from the investor
-    rounds in the table `rounds`."""
-    execute(
-        f"""
-        INSERT INTO {into} (period_kind, computed_at, data_version, {", ".join(CELL_COLUMNS)})
-        SELECT %s, %s, %s, cells.* FROM ({_cells_select(kind, f"{rounds} ir")}) cells
-        """,
-        [kind, stamp["computed_at"], stamp["data_version"]],
+def investor_stats_select(rounds: str) -> str:
+    """Every investor's cells of every period kind, from the investor rounds in the table
+    `rounds`: a SELECT whose columns are named as the table's (period_kind, CELL_COLUMNS)."""
+    return " UNION ALL ".join(
+        f"SELECT '{kind}' AS period_kind, cells.* "
+        f"FROM ({_cells_select(kind, f'{rounds} ir')}) cells"
+        for kind in PeriodKind.values
     )
 
 

@@ -41,6 +41,15 @@ def dated_key_sql(day: str, precision: str) -> str:
     return f"({days} * {len(PRECISIONS)} + CASE {precision} {ranks} END)"
 
 
+def day_of_key_sql(key: str) -> str:
+    """SQL for the day a dated_key_sql number carries."""
+    days = f"({key}) / {len(PRECISIONS)}"
+    if connection.vendor == "postgresql":
+        return f"(DATE '0001-01-01' + CAST({days} AS INTEGER))"
+    # julianday() of a date is its noon; the key kept the whole day number.
+    return f"date({days} + 0.5)"
+
+
 def precision_of_key(key: int) -> str:
     """The precision a dated_key_sql number carries."""
     return PRECISIONS[key % len(PRECISIONS)]

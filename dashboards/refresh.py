@@ -18,11 +18,11 @@ from startups.statement_timeout import extend_statement_timeout
 
 from . import aggregates, co_investments, investor_aggregates
 from .aggregates import WRITE_BATCH
+from .amend import fresh_table, replace_rows
 from .aside import tables_aside
 from .freshness import latest_event
 from .models import (
     AggregateState,
-    CoInvestment,
     DatasetTotal,
     InvestorPeriodStat,
     InvestorRound,
@@ -41,6 +41,9 @@ logger = logging.getLogger(__name__)
 PENDING_PER_REFRESH = 1000
 # Any constant that identifies this lock among the database's advisory locks.
 REFRESH_LOCK_KEY = 4_217_001
+# The temporary tables a full refresh computes the investor rounds and cells into.
+FRESH_ROUNDS = "tmp_investor_rounds"
+FRESH_STATS = "tmp_investor_stats"
 
 
 @dataclass
@@ -110,16 +113,27 @@ def _serialize_refreshes() -> None:
 
 
 def recompute_everything(stamp: dict) -> None:
-    """Every aggregate, the big tables written aside and swapped in together at the end."""
+    """Every aggregate: the big ones computed into temporary tables and written where they
+    changed (dashboards.amend), the others written aside and swapped in together at the end."""
     with tables_aside() as aside:
-        rounds, stats = aside(InvestorRound), aside(InvestorPeriodStat)
-        investor_aggregates.investor_rounds_insert(None, stamp, into=rounds)
-        for kind in PeriodKind.values:
-            investor_aggregates.investor_stats_insert(kind, stamp, into=stats, rounds=rounds)
+        rounds_select, params = investor_aggregates.investor_rounds_select(None)
+        rounds = fresh_table(FRESH_ROUNDS, rounds_select, params)
+        stats = fresh_table(FRESH_STATS, investor_aggregates.investor_stats_select(FRESH_ROUNDS))
         investor_aggregates.investor_totals_insert(
-            None, stamp, into=aside(InvestorTotal), stats=stats
+            None, stamp, into=aside(InvestorTotal), stats=FRESH_STATS
         )
-        co_investments.co_investments_insert(stamp, into=aside(CoInvestment), rounds=rounds)
+        co_investments.co_investments_write(stamp, aside, rounds=FRESH_ROUNDS)
+        replace_rows(InvestorRound, FRESH_ROUNDS, rounds, ("investor_id", "round_id"), stamp, aside)
+        replace_rows(
+            InvestorPeriodStat,
+            FRESH_STATS,
+            stats,
+            ("investor_id", "period_kind", "period_start"),
+            stamp,
+            aside,
+        )
+        for table in (FRESH_ROUNDS, FRESH_STATS):
+            aggregates.execute(f"DROP TABLE {table}", [])
         points = aside(ValuationPoint)
         aggregates.valuation_points_insert(None, stamp, into=points)
         _all_unicorns(stamp, aside, points)
