@@ -51,7 +51,8 @@ def replace_rows(
     table was rewritten, else those that were new or changed."""
     table = model._meta.db_table
     columns = _columns(fresh)
-    if connection.vendor != "postgresql":
+    if connection.vendor != "postgresql" or not model.objects.exists():
+        # Nothing to compare with (a new database): written whole at once.
         return _rewrite(model, fresh, columns, stamp, aside)
     compared = [name for name in columns if name not in key]
     execute("DROP TABLE IF EXISTS tmp_changes", [])
