@@ -41,10 +41,14 @@ def latest_event() -> tuple[dt.date | None, str]:
         latest = model.objects.aggregate(latest=Max(column))["latest"]
         if latest is None:
             continue
-        precisions = model.objects.filter(**{column: latest}).values_list(
-            "date_precision", flat=True
+        # Unordered: the models' default order joins the startup to sort by its name.
+        precisions = (
+            model.objects.filter(**{column: latest})
+            .order_by()
+            .values_list("date_precision", flat=True)
+            .distinct()
         )
-        found += [(latest, precision) for precision in set(precisions)]
+        found += [(latest, precision) for precision in precisions]
     if not found:
         return None, ""
     return max(found, key=lambda event: (event[0], PRECISIONS.index(event[1])))
