@@ -200,3 +200,13 @@ class StreamingReplica(PrivatePostgres):
     def resume_replay(self) -> None:
         with self.connect() as connection:
             connection.execute("SELECT pg_wal_replay_resume()")
+
+
+def start_streaming(primary: PrivatePostgres, replica: StreamingReplica) -> None:
+    """Start a new primary and a replica of it, and wait until the replica streams."""
+    primary.init()
+    primary.start()
+    primary.create_replication_role()
+    replica.init()
+    replica.start()
+    replica.wait_until_streaming()

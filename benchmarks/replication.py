@@ -20,6 +20,7 @@ from benchmarks.clusters import (
     PrivatePostgres,
     StreamingReplica,
     postgres_binaries_missing,
+    start_streaming,
     wait_for,
 )
 from config.database import database_settings
@@ -44,12 +45,7 @@ def replicated_copy(source_url: str) -> Iterator[Replicated]:
     replica = StreamingReplica(Path(tempfile.mkdtemp(prefix="bench-standby-")), primary)
     dump = Path(tempfile.mkdtemp(prefix="bench-dump-")) / "source.dump"
     try:
-        primary.init()
-        primary.start()
-        primary.create_replication_role()
-        replica.init()
-        replica.start()
-        replica.wait_until_streaming()
+        start_streaming(primary, replica)
         backup(database_settings(source_url), dump)
         primary_url = primary.create_database(DATABASE)
         restore(database_settings(primary_url), dump)

@@ -60,8 +60,13 @@ def private_postgres() -> Iterator[PrivatePostgres]:
 @pytest.fixture(scope="session")
 def sample_template(private_postgres: PrivatePostgres) -> str:
     """A migrated database with the sample data and its aggregates; returns the API token."""
-    url = private_postgres.create_database(TEMPLATE)
-    environment = app_environment(url, None)
+    return create_sample_template(private_postgres, TEMPLATE)
+
+
+def create_sample_template(server: PrivatePostgres, name: str) -> str:
+    """The database `name` on `server`, migrated, with the sample data and its aggregates;
+    returns an API token of a superuser."""
+    environment = app_environment(server.create_database(name), None)
     manage(environment, "migrate", "--noinput")
     manage(environment, "import_data", "data/sample")
     manage(environment, "refresh_aggregates", "--full")

@@ -11,7 +11,7 @@ import pytest
 from tests.servers import PrivatePostgres, app_environment, gunicorn, wait_for
 
 from .conftest import SampleDatabase
-from .traffic import ReadTraffic, call
+from .traffic import ReadTraffic, a_round, call
 
 OUTAGE_SECONDS = 3
 # connect_timeout (5 s) bounds a request that waits on an unreachable server; loopback
@@ -20,18 +20,6 @@ MAX_OUTAGE_ANSWER_SECONDS = 6
 RECOVERY_SECONDS = 3
 
 pytestmark = [pytest.mark.postgres]
-
-
-def a_round(label: str) -> dict:
-    return {
-        "startup": "zhipu",
-        "announced_on": "2024-Q2",
-        "round_label": label,
-        "amount": "710000000",
-        "amount_currency": "CNY",
-        "source_urls": ["https://example.com/story"],
-        "participants": [{"investor": "alibaba", "is_lead": True}],
-    }
 
 
 def count_rounds(server: PrivatePostgres, database: SampleDatabase) -> int:

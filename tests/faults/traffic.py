@@ -26,6 +26,19 @@ class Answer:
     body: bytes
 
 
+def a_round(label: str) -> dict:
+    """A new round, as the API takes it, of the sample's startup and investor."""
+    return {
+        "startup": "zhipu",
+        "announced_on": "2024-Q2",
+        "round_label": label,
+        "amount": "710000000",
+        "amount_currency": "CNY",
+        "source_urls": ["https://example.com/story"],
+        "participants": [{"investor": "alibaba", "is_lead": True}],
+    }
+
+
 def call(
     base_url: str,
     method: str,

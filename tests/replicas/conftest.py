@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.clusters import start_streaming
 from tests.conftest import skip_or_fail
-from tests.faults.conftest import CREATE_API_USER
+from tests.faults.conftest import create_sample_template
 from tests.faults.traffic import call
 from tests.servers import (
     AppProcess,
@@ -26,7 +27,6 @@ from tests.servers import (
     StreamingReplica,
     app_environment,
     gunicorn,
-    manage,
     postgres_binaries_missing,
     wait_for,
 )
@@ -62,12 +62,7 @@ def replication_servers() -> Iterator[Replication]:
     primary = PrivatePostgres(Path(tempfile.mkdtemp(prefix="replicas-primary-")))
     replica = StreamingReplica(Path(tempfile.mkdtemp(prefix="replicas-standby-")), primary)
     try:
-        primary.init()
-        primary.start()
-        primary.create_replication_role()
-        replica.init()
-        replica.start()
-        replica.wait_until_streaming()
+        start_streaming(primary, replica)
         yield Replication(primary=primary, replica=replica)
     finally:
         replica.stop("immediate")
@@ -94,13 +89,7 @@ class ReplicatedDatabase:
 @pytest.fixture(scope="session")
 def replicated_template(replication_servers: Replication) -> str:
     """A migrated database with the sample data on the primary; returns an API token."""
-    url = replication_servers.primary.create_database(TEMPLATE)
-    environment = app_environment(url, None)
-    manage(environment, "migrate", "--noinput")
-    manage(environment, "import_data", "data/sample")
-    manage(environment, "refresh_aggregates", "--full")
-    # The last line: `shell` may first say what it imported.
-    return manage(environment, "shell", "-c", CREATE_API_USER).strip().splitlines()[-1]
+    return create_sample_template(replication_servers.primary, TEMPLATE)
 
 
 @pytest.fixture
@@ -129,6 +118,20 @@ def site_redis() -> Iterator[PrivateRedis]:
     server.stop()
 
 
+def replicated_environment(
+    database: ReplicatedDatabase, redis_url: str, **settings: str
+) -> dict[str, str]:
+    """The environment of the site's processes: the primary, reads on the replica, unthrottled."""
+    return app_environment(
+        database.primary_url,
+        redis_url,
+        DATABASE_REPLICA_URLS=database.replica_url,
+        API_THROTTLE_ANON=UNTHROTTLED,
+        API_THROTTLE_USER=UNTHROTTLED,
+        **settings,
+    )
+
+
 @pytest.fixture
 def replicated_site(
     replicated_database: ReplicatedDatabase, site_redis: PrivateRedis, tmp_path: Path
@@ -138,14 +141,7 @@ def replicated_site(
     started: list[AppProcess] = []
 
     def start(**settings: str) -> str:
-        environment = app_environment(
-            replicated_database.primary_url,
-            site_redis.url,
-            DATABASE_REPLICA_URLS=replicated_database.replica_url,
-            API_THROTTLE_ANON=UNTHROTTLED,
-            API_THROTTLE_USER=UNTHROTTLED,
-            **settings,
-        )
+        environment = replicated_environment(replicated_database, site_redis.url, **settings)
         site, base_url = gunicorn(environment, tmp_path / f"web-{len(started)}.log")
         started.append(site)
         if not wait_for(lambda: call(base_url, "GET", READY_PATH).status == 200, 30):

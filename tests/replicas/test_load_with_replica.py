@@ -10,9 +10,9 @@ from pathlib import Path
 
 from tests.load.report import Report
 from tests.load.traffic import run
-from tests.servers import app_environment, celery_worker, gunicorn, wait_for
+from tests.servers import celery_worker, gunicorn, wait_for
 
-from .conftest import UNTHROTTLED, ReplicatedDatabase, Replication
+from .conftest import ReplicatedDatabase, Replication, replicated_environment
 
 # Shorter than the reliability suite's 60 s by default: this test is about the routing under
 # load, not the site's endurance (LOAD_SECONDS sets both).
@@ -50,13 +50,7 @@ def test_the_load_mix_with_a_replica_gives_no_error_and_loses_no_write(
     site_redis,
     tmp_path: Path,
 ):
-    environment = app_environment(
-        replicated_database.primary_url,
-        site_redis.url,
-        DATABASE_REPLICA_URLS=replicated_database.replica_url,
-        API_THROTTLE_ANON=UNTHROTTLED,
-        API_THROTTLE_USER=UNTHROTTLED,
-    )
+    environment = replicated_environment(replicated_database, site_redis.url)
     worker = celery_worker(environment, tmp_path / "worker.log", "--pool", "solo")
     web = None
     try:

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from tests.faults.traffic import call
+from tests.faults.traffic import a_round, call
 from tests.servers import PrivatePostgres, wait_for
 
 from .conftest import ReplicatedDatabase, Replication
-from .test_routing import PATIENT_LAG_SECONDS, READ_PATHS, STATISTICS_SECONDS, a_round
+from .test_routing import PATIENT_LAG_SECONDS, READ_PATHS, STATISTICS_SECONDS
 
 READS = 30
 WRITES = 5

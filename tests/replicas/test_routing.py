@@ -7,7 +7,7 @@ import json
 import time
 from collections.abc import Callable
 
-from tests.faults.traffic import call
+from tests.faults.traffic import a_round, call
 from tests.servers import PrivatePostgres, wait_for
 
 from .conftest import ReplicatedDatabase, Replication
@@ -20,18 +20,6 @@ STATISTICS_SECONDS = 20
 # A REPLICA_MAX_LAG_SECONDS that no test exceeds, for the tests where the replica is meant to
 # be used while behind.
 PATIENT_LAG_SECONDS = "3600"
-
-
-def a_round(label: str) -> dict:
-    return {
-        "startup": "zhipu",
-        "announced_on": "2024-Q2",
-        "round_label": label,
-        "amount": "710000000",
-        "amount_currency": "CNY",
-        "source_urls": ["https://example.com/story"],
-        "participants": [{"investor": "alibaba", "is_lead": True}],
-    }
 
 
 def transactions(server: PrivatePostgres, database: str) -> int:
