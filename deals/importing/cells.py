@@ -2,8 +2,10 @@
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
 
 from startups.identifiers import parse_identifier, parse_identifiers
 from startups.rules import url_problem
@@ -112,9 +114,16 @@ def urls(value: str) -> list[str]:
 def url(value: str) -> str:
     """One URL (a source's own `url`), held to the rule of the API and the admin."""
     value = text(value)
-    if value and (problem := url_problem(value)):
+    if value and (problem := _url_problem(value, get_language())):
         raise CellError(problem)
     return value
+
+
+@lru_cache(maxsize=4096)
+def _url_problem(value: str, language: str | None) -> str | None:
+    """url_problem once per URL and language: a file cites its few sources on row after row,
+    and the rule's parsing was a tenth of an import's time (docs/benchmarks.md)."""
+    return url_problem(value)
 
 
 def identifiers(value: str) -> dict[str, str]:

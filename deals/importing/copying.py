@@ -8,6 +8,7 @@ every model the import writes; ids come from the table's own sequence, so concur
 writers never collide.
 """
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -20,7 +21,10 @@ HISTORY_ID = "history_id"
 
 def copy_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
     names = ", ".join(connection.ops.quote_name(column) for column in columns)
+    # COPY goes through psycopg's own cursor: its errors are made Django's (IntegrityError
+    # for a broken constraint), as those of every other statement are.
     with (
+        connection.wrap_database_errors,
         connection.cursor() as cursor,
         cursor.cursor.copy(f"COPY {connection.ops.quote_name(table)} ({names}) FROM STDIN") as copy,
     ):
@@ -59,26 +63,44 @@ def copy_create_with_history(
         [f.column for f in fields],
         ([getattr(i, f.attname) for f in fields] for i in instances),
     )
+    history_copy(model, [i.pk for i in instances], user=user, reason=reason, now=now)
+    for instance in instances:
+        instance._state.adding, instance._state.db = False, connection.alias
+
+
+def history_copy(
+    model: type[models.Model], ids: list[int], *, user: Any, reason: str, now: dt.datetime
+) -> None:
+    """A "+" history row for each record of `ids`, copied from the table by the database
+    itself: the record's values never travel back to it (the import floor's plan). With no
+    user given, simple-history's default (the request's user, if any)."""
     history = model.history.model
     if user is None:
-        user = history.get_default_history_user(instances[0])
+        user = history.get_default_history_user(None)
     given = {
         "history_date": now,
         "history_change_reason": reason,
         "history_type": "+",
         "history_user_id": getattr(user, "pk", None),
     }
+    quote = connection.ops.quote_name
     columns = [f for f in history._meta.concrete_fields if f.attname != HISTORY_ID]
-    copy_rows(
-        history._meta.db_table,
-        [f.column for f in columns],
-        (
-            [given[f.attname] if f.attname in given else getattr(i, f.attname) for f in columns]
-            for i in instances
-        ),
-    )
-    for instance in instances:
-        instance._state.adding, instance._state.db = False, connection.alias
+    values, params = [], []
+    for field in columns:
+        if field.attname in given:
+            values.append(f"CAST(%s AS {field.cast_db_type(connection)})")
+            params.append(given[field.attname])
+        else:
+            values.append(f"t.{quote(field.column)}")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(history._meta.db_table)} "
+            f"({', '.join(quote(f.column) for f in columns)}) "
+            f"SELECT {', '.join(values)} FROM {quote(model._meta.db_table)} t "
+            f"WHERE t.{quote(model._meta.pk.column)} = ANY(%s) "
+            f"ORDER BY t.{quote(model._meta.pk.column)}",
+            [*params, ids],
+        )
 
 
 def create_with_history(

@@ -19,13 +19,19 @@ from deals.models import FundingRound, FxRate, Investor, Participation, Valuatio
 from startups.models import ModelProduct, Startup
 from startups.touch import Touched
 
+from .cleaning import FieldCleaner
 from .copying import copy_rows, create_with_history
 
 # Rows validated and written together: big enough that the per-query cost vanishes,
 # small enough that a batch of model instances stays a few MB whatever the file's size.
 BATCH_SIZE = 2000
-# Keys per look-up query: one IN list per key field, well under SQLite's parameter limit.
-LOOKUP_CHUNK = 500
+
+
+# Keys per look-up query: one IN list per key field, well under SQLite's parameter limit;
+# PostgreSQL takes a whole batch in one query (a table that grew since its statistics were
+# taken is scanned once per query).
+def lookup_chunk() -> int:
+    return 500 if connection.vendor == "sqlite" else BATCH_SIZE * 3
 
 
 class RowProblems(Exception):
@@ -82,8 +88,9 @@ def fetch_existing(target: Target, keys: list[tuple]) -> dict[tuple, models.Mode
     """
     wanted = set(keys)
     found: dict[tuple, models.Model] = {}
-    for start in range(0, len(keys), LOOKUP_CHUNK):
-        chunk = keys[start : start + LOOKUP_CHUNK]
+    size = lookup_chunk()
+    for start in range(0, len(keys), size):
+        chunk = keys[start : start + size]
         condition = Q()
         for position, name in enumerate(target.key_fields):
             values = {key[position] for key in chunk}
@@ -136,12 +143,13 @@ def write_batch(
         name: current_m2m(model, name, [i.pk for i in existing.values()]) for name in m2m_names
     }
     money_fields = getattr(model, "MONEY_FIELDS", ())
-    derived = [f for money in money_fields for f in (money.usd, money.rate)]
-    untouched, never = _unchecked_fields(target, derived)
+    derived = derived_fields(model)
+    untouched, never = unchecked_fields(target, derived)
     with_claims = bool(getattr(model, "CLAIM_KIND", ""))
     if with_claims and existing:
         keep_accepted_figures(model, existing, staged)
     results: list[Written] = []
+    clean_fields = FieldCleaner()
     for row in staged:
         instance = existing.get(row.key)
         fields = dict(row.fields)
@@ -166,7 +174,7 @@ def write_batch(
             if after != before or not m2m_same:
                 outcome = "updated"
         try:
-            instance.clean_fields(exclude=untouched.difference(row.fields) | never)
+            clean_fields(instance, untouched.difference(row.fields) | never)
             instance.clean()
         except ValidationError as error:
             for field_name, messages in error.message_dict.items():
@@ -190,7 +198,12 @@ def write_batch(
     return results
 
 
-def _unchecked_fields(target: Target, derived: list[str]) -> tuple[frozenset, frozenset]:
+def derived_fields(model: type[models.Model]) -> list[str]:
+    """The USD figures and rates the import computes from a row's money."""
+    return [f for money in getattr(model, "MONEY_FIELDS", ()) for f in (money.usd, money.rate)]
+
+
+def unchecked_fields(target: Target, derived: list[str]) -> tuple[frozenset, frozenset]:
     """What `clean_fields` may skip: the fields a row leaves as they are (the first set, less
     the row's own), and those it never checks (the second).
 
@@ -232,7 +245,7 @@ def _save(target, results, current, *, user, reason, problem) -> bool:
     updated = [w.instance for w in results if w.outcome == "updated"]
     update_fields = sorted(
         {f for w in results if w.outcome == "updated" for f in w.staged.fields}
-        | {f for money in getattr(model, "MONEY_FIELDS", ()) for f in (money.usd, money.rate)}
+        | set(derived_fields(model))
     )
     try:
         with transaction.atomic():
@@ -277,7 +290,8 @@ def _save_m2m(model, results: list[Written], current) -> None:
             wanted = set(written.staged.m2m[name])
             have = current[name].get(written.instance.pk, set())
             if wanted != have:
-                stale.append(written.instance.pk)
+                if have:  # a new record has no links to remove
+                    stale.append(written.instance.pk)
                 fresh.extend((written.instance.pk, related) for related in sorted(wanted))
         if stale:
             through.objects.filter(**{f"{source_column}__in": stale}).delete()

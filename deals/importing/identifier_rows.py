@@ -9,7 +9,7 @@ from django.db import models
 
 from startups.identifiers import IDENTIFIER_KINDS, identifier_owners, taken_message
 
-from .engine import LOOKUP_CHUNK, Staged
+from .engine import Staged, lookup_chunk
 
 COLUMN = "identifiers"
 
@@ -24,8 +24,9 @@ class IdentifierRows:
     def keep_unique(self, batch: list[Staged], problem) -> list[Staged]:
         """The rows whose identifiers no other row or record has; the others reported."""
         kept: list[Staged] = []
-        for start in range(0, len(batch), LOOKUP_CHUNK):
-            chunk = batch[start : start + LOOKUP_CHUNK]
+        size = lookup_chunk()
+        for start in range(0, len(batch), size):
+            chunk = batch[start : start + size]
             wanted: dict[str, set[str]] = defaultdict(set)
             for staged in chunk:
                 for kind in IDENTIFIER_KINDS:

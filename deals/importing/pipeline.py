@@ -35,6 +35,7 @@ from .engine import (
 from .identifier_rows import IdentifierRows
 from .report import FileCounts, ImportReport
 from .specs import SPEC_BY_NAME, SPECS, FileSpec
+from .uniform import create_uniform
 
 ROUND_TARGET = Target(FundingRound, ("startup_id", "announced_on", "round_label"))
 PARTICIPANT_TARGET = Target(
@@ -225,18 +226,20 @@ class FileImport:
         self, target: Target, batch: list[Staged], counts: FileCounts, all_new: bool = False
     ) -> list[Written]:
         written = write_batch(
-            target,
-            batch,
-            rates=self.context.rates,
-            problem=self.problem,
-            user=self.context.user,
-            reason=f"import {self.name}",
-            touched=self.context.touched,
-            all_new=all_new,
+            target, batch, **self.writing(), touched=self.context.touched, all_new=all_new
         )
         for record in written:
             setattr(counts, record.outcome, getattr(counts, record.outcome) + 1)
         return written
+
+    def writing(self) -> dict[str, Any]:
+        """What every write of this file is told: rates, where problems go, who and why."""
+        return {
+            "rates": self.context.rates,
+            "problem": self.problem,
+            "user": self.context.user,
+            "reason": f"import {self.name}",
+        }
 
     def attach_rounds(self, batch: list[Staged]) -> list[Staged]:
         """Participations name their round by its key: find the rounds in one query."""
@@ -289,8 +292,21 @@ class FileImport:
         """rounds.csv's lead_investors and participants create participations too."""
         counts = self.report.counts(f"{self.name} → participations")
         for all_new, staged in round_participations(written).items():
+            if all_new:
+                staged = self.create_uniform(staged, counts)
             if staged:
                 self.write(PARTICIPANT_TARGET, staged, counts, all_new=all_new)
+
+    def create_uniform(self, staged: list[Staged], counts: FileCounts) -> list[Staged]:
+        """The participations of new rounds, written without an instance each; what they
+        could not vouch for is left to `write`."""
+        created, left = create_uniform(PARTICIPANT_TARGET, staged, **self.writing())
+        counts.created += len(created)
+        touched = self.context.touched
+        for row in created:
+            touched.startups.add(row.extra["startup_id"])
+            touched.investors.add(row.fields["investor_id"])
+        return left
 
     def finish(self) -> None:
         if self.spec.name == "investors":
