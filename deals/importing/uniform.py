@@ -10,7 +10,7 @@ relation (those were resolved from slugs, and `write_batch` never validates them
 group that fails goes back to `write_batch`, which reports each row as it always has.
 """
 
-from collections import defaultdict
+import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -43,30 +43,31 @@ def create_uniform(
         return [], staged
     model = target.model
     ids = {f.attname for f in model._meta.concrete_fields if f.is_relation}
-    groups: dict[tuple, list[Staged]] = defaultdict(list)
-    left: list[Staged] = []
+    signatures: list[tuple | None] = []
     for row in staged:
         if row.m2m or gives_figures(model, row.fields):
-            left.append(row)
+            signatures.append(None)
         else:
             values = sorted((k, type(v), v) for k, v in row.fields.items() if k not in ids)
-            groups[tuple(values)].append(row)
-    created: list[Staged] = []
-    rows: list[list[Any]] = []
+            signatures.append(_hashable(tuple(values)))
     fields = model._meta.concrete_fields
-    positions = [(i, f.attname) for i, f in enumerate(fields) if f.attname in ids]
     now = timezone.now()
-    for values, rows_of_group in groups.items():
-        prototype = model(**{name: value for name, _, value in values})
-        if not _valid(target, prototype, {name for name, _, _ in values}, rates):
-            left.extend(rows_of_group)
-            continue
-        for field in fields:
-            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-                setattr(prototype, field.attname, now)
-        template = [getattr(prototype, f.attname) for f in fields]
-        rows.extend(_row(template, positions, row.fields) for row in rows_of_group)
-        created.extend(rows_of_group)
+    templates = {
+        signature: _template(target, signature, rates, now)
+        for signature in set(signatures) - {None}
+    }
+    # In the file's order, so that ids follow it as they do for every other record.
+    positions = [(i, f.attname) for i, f in enumerate(fields) if f.attname in ids]
+    created: list[Staged] = []
+    left: list[Staged] = []
+    rows: list[list[Any]] = []
+    for row, signature in zip(staged, signatures, strict=True):
+        template = templates.get(signature)
+        if template is None:
+            left.append(row)
+        else:
+            rows.append(_row(template, positions, row.fields))
+            created.append(row)
     if rows:
         try:
             with transaction.atomic():
@@ -83,18 +84,35 @@ def gives_figures(model: type[models.Model], fields: dict[str, Any]) -> bool:
     return any(fields.get(name) is not None for name in [*values, *figures])
 
 
-def _valid(target: Target, prototype: models.Model, given: set[str], rates: RateBook) -> bool:
-    money = getattr(target.model, "MONEY_FIELDS", ())
-    derived = derived_fields(target.model)
+def _hashable(signature: tuple) -> tuple | None:
+    """The signature, or None for values that cannot be grouped (a list): left row by row."""
+    try:
+        hash(signature)
+    except TypeError:
+        return None
+    return signature
+
+
+def _template(
+    target: Target, signature: tuple, rates: RateBook, now: dt.datetime
+) -> list[Any] | None:
+    """The column values of every row of a group, or None when they break a rule."""
+    model = target.model
+    prototype = model(**{name: value for name, _, value in signature})
+    money = getattr(model, "MONEY_FIELDS", ())
     if money:
         apply_usd(prototype, money, None, rates)
-    untouched, never = unchecked_fields(target, derived)
+    untouched, never = unchecked_fields(target, derived_fields(model))
     try:
-        prototype.clean_fields(exclude=untouched.difference(given) | never)
+        prototype.clean_fields(exclude=untouched.difference(n for n, _, _ in signature) | never)
         prototype.clean()
     except ValidationError:
-        return False
-    return True
+        return None
+    fields = model._meta.concrete_fields
+    for field in fields:
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            setattr(prototype, field.attname, now)
+    return [getattr(prototype, f.attname) for f in fields]
 
 
 def _row(template: list[Any], ids: list[tuple[int, str]], values: dict[str, Any]) -> list[Any]:
