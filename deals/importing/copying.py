@@ -50,22 +50,39 @@ def copy_create_with_history(
     if not instances:
         return
     now = timezone.now()
-    fields = model._meta.concrete_fields
-    stamped = [
-        f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
-    ]
-    for instance, pk in zip(instances, reserve_ids(model, len(instances)), strict=True):
-        instance.pk = pk
+    fields, stamped = model._meta.concrete_fields, stamped_fields(model)
+    for instance in instances:
         for field in stamped:
             setattr(instance, field.attname, now)
-    copy_rows(
-        model._meta.db_table,
-        [f.column for f in fields],
-        ([getattr(i, f.attname) for f in fields] for i in instances),
-    )
-    history_copy(model, [i.pk for i in instances], user=user, reason=reason, now=now)
-    for instance in instances:
+    rows = [[getattr(i, f.attname) for f in fields] for i in instances]
+    ids = copy_with_history(model, rows, user=user, reason=reason, now=now)
+    for instance, pk in zip(instances, ids, strict=True):
+        instance.pk = pk
         instance._state.adding, instance._state.db = False, connection.alias
+
+
+def stamped_fields(model: type[models.Model]) -> list[models.Field]:
+    """The fields Django stamps with the time of a save (auto_now, auto_now_add)."""
+    return [
+        f
+        for f in model._meta.concrete_fields
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    ]
+
+
+def copy_with_history(
+    model: type[models.Model], rows: list[list[Any]], *, user: Any, reason: str, now: dt.datetime
+) -> list[int]:
+    """New records given as rows of every concrete field's value, in `_meta` order: ids
+    reserved from the table's sequence and set in the rows, the rows copied in, and their
+    "+" history rows made. Returns the ids, in the rows' order."""
+    pk = model._meta.concrete_fields.index(model._meta.pk)
+    ids = reserve_ids(model, len(rows))
+    for row, id_ in zip(rows, ids, strict=True):
+        row[pk] = id_
+    copy_rows(model._meta.db_table, [f.column for f in model._meta.concrete_fields], rows)
+    history_copy(model, ids, user=user, reason=reason, now=now)
+    return ids
 
 
 def history_copy(

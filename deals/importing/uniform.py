@@ -20,7 +20,7 @@ from django.utils import timezone
 from deals.evidence import FIGURES
 from deals.fx import RateBook, apply_usd
 
-from .copying import copy_rows, history_copy, reserve_ids
+from .copying import copy_with_history, stamped_fields
 from .engine import Staged, Target, derived_fields, unchecked_fields
 
 
@@ -71,7 +71,7 @@ def create_uniform(
     if rows:
         try:
             with transaction.atomic():
-                _write(model, rows, user=user, reason=reason, now=now)
+                copy_with_history(model, rows, user=user, reason=reason, now=now)
         except IntegrityError as error:
             problem(created[0].line, None, f"the database refused: {error}")
             return [], left
@@ -108,11 +108,9 @@ def _template(
         prototype.clean()
     except ValidationError:
         return None
-    fields = model._meta.concrete_fields
-    for field in fields:
-        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-            setattr(prototype, field.attname, now)
-    return [getattr(prototype, f.attname) for f in fields]
+    for field in stamped_fields(model):
+        setattr(prototype, field.attname, now)
+    return [getattr(prototype, f.attname) for f in model._meta.concrete_fields]
 
 
 def _row(template: list[Any], ids: list[tuple[int, str]], values: dict[str, Any]) -> list[Any]:
@@ -121,13 +119,3 @@ def _row(template: list[Any], ids: list[tuple[int, str]], values: dict[str, Any]
     for position, name in ids:
         row[position] = values.get(name, row[position])
     return row
-
-
-def _write(model: type[models.Model], rows: list[list[Any]], *, user, reason, now) -> None:
-    fields = model._meta.concrete_fields
-    pk = fields.index(model._meta.pk)
-    ids = reserve_ids(model, len(rows))
-    for row, id_ in zip(rows, ids, strict=True):
-        row[pk] = id_
-    copy_rows(model._meta.db_table, [f.column for f in fields], rows)
-    history_copy(model, ids, user=user, reason=reason, now=now)
