@@ -5,7 +5,7 @@ accepted value the claims change."""
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,6 +48,9 @@ class RecordWrite:
     record: WithMoney
     before: dict[str, FigureValue] | None
     on: dt.date | None
+    # Its sources when the writer knows them (a new record's, as it was given them): then
+    # they are not read back from its links.
+    sources: list[Source] | None = None
 
 
 def needs_claims(write: RecordWrite) -> bool:
@@ -68,7 +71,8 @@ def claims_from_writes(
     if not writes:
         return
     model = type(writes[0].record)
-    sources = _sources_of(model, [write.record.pk for write in writes])
+    sources = _sources_of(model, [write.record.pk for write in writes if write.sources is None])
+    sources.update((w.record.pk, w.sources) for w in writes if w.sources is not None)
     stored = {
         record_id: claims_by_field(claims)
         for record_id, claims in claims_of_records(
@@ -110,15 +114,22 @@ def claims_from_writes(
 
 def _sources_of(model: type[WithMoney], ids: list[int]) -> dict[int, list[Source]]:
     """Each record's sources, in two queries."""
+    if not ids:
+        return {}
     field = model._meta.get_field("sources")
     owner, target = field.m2m_field_name() + "_id", field.m2m_reverse_field_name() + "_id"
     through = field.remote_field.through
     links = list(through.objects.filter(**{f"{owner}__in": ids}).values_list(owner, target))
-    by_id = Source.objects.only("url", "kind", "published_on").in_bulk({t for _, t in links})
+    by_id = sources_by_id({t for _, t in links})
     found: dict[int, list[Source]] = defaultdict(list)
     for record_id, source_id in links:
         found[record_id].append(by_id[source_id])
     return found
+
+
+def sources_by_id(ids: Iterable[int]) -> dict[int, Source]:
+    """What a claim takes from its source, by id."""
+    return Source.objects.only("url", "kind", "published_on").in_bulk(set(ids))
 
 
 def _write(created: list[Claim], updated: list[Claim], *, user: Any, reason: str) -> None:

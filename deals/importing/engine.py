@@ -12,11 +12,16 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
-from deals.claim_batches import RecordWrite, claims_from_writes, keep_accepted_figures
+from deals.claim_batches import (
+    RecordWrite,
+    claims_from_writes,
+    keep_accepted_figures,
+    sources_by_id,
+)
 from deals.claim_services import figures_of
 from deals.fx import RateBook, apply_usd
 from deals.models import FundingRound, FxRate, Investor, Participation, ValuationMark
-from startups.models import ModelProduct, Startup
+from startups.models import ModelProduct, Source, Startup
 from startups.touch import Touched
 
 from .cleaning import FieldCleaner
@@ -185,8 +190,12 @@ def write_batch(
     saved = _save(target, results, current, user=user, reason=reason, problem=problem)
     if with_claims and saved:
         # The figures a row gives are claims of its sources (docs/evidence.md).
+        new_sources = _new_record_sources(results)
         claims_from_writes(
-            [RecordWrite(w.instance, w.before, w.staged.money_date) for w in results],
+            [
+                RecordWrite(w.instance, w.before, w.staged.money_date, new_sources.get(id(w)))
+                for w in results
+            ],
             book=rates,
             user=user,
             reason=reason,
@@ -196,6 +205,15 @@ def write_batch(
             if written.outcome != "unchanged":
                 add_touched(touched, written)
     return results
+
+
+def _new_record_sources(results: list[Written]) -> dict[int, list[Source]]:
+    """The sources of each new record that names them, by the id() of its Written: what its
+    links hold, without reading them back."""
+    new = [w for w in results if w.outcome == "created" and "sources" in w.staged.m2m]
+    by_id = sources_by_id(pk for w in new for pk in w.staged.m2m["sources"])
+    # In the order the links are written (_save_m2m), so claims follow it as they did.
+    return {id(w): [by_id[pk] for pk in sorted(set(w.staged.m2m["sources"]))] for w in new}
 
 
 def derived_fields(model: type[models.Model]) -> list[str]:
