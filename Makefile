@@ -37,11 +37,14 @@ help:
 
 install: $(STAMP)
 
-# --no-compile: a module is compiled when first imported, and only those used are (a new
-# .venv in 57 s instead of 77 s here).
+# Bytecode is compiled once, here, on every core: pip's own compiling made a new .venv take
+# 77 s instead of 57 s, and compiling at first import does not last where
+# PYTHONDONTWRITEBYTECODE is set (these machines, CI): every process compiled Django anew,
+# 2.4 s before `manage.py` could start instead of 0.8 s (docs/benchmarks.md). 7 s here.
 $(STAMP): pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --disable-pip-version-check --quiet --no-compile -e '.[dev]'
+	$(PY) -m compileall -q -j 0 "$$($(PY) -c 'import sysconfig; print(sysconfig.get_path("purelib"))')" config deals startups dashboards >/dev/null
 	@touch $@
 
 migrate: install
