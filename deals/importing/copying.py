@@ -35,8 +35,10 @@ def copy_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]])
 def reserve_ids(model: type[models.Model], count: int) -> list[int]:
     table = model._meta.db_table
     with connection.cursor() as cursor:
+        # The sequence is looked up once, not once per id: ten times faster (docs/benchmarks.md).
         cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            "WITH s AS MATERIALIZED (SELECT pg_get_serial_sequence(%s, %s)::regclass AS seq) "
+            "SELECT nextval(s.seq) FROM s, generate_series(1, %s)",
             [table, model._meta.pk.column, count],
         )
         return [row[0] for row in cursor.fetchall()]
