@@ -9,20 +9,24 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from startups.models import Source
 
-from .claim_models import Claim
+from .claim_models import RECORD_FIELDS, Claim
 from .claim_services import (
     CLAIM_BATCH,
     FigureValue,
+    claim_usd,
     claims_by_field,
     claims_convert,
     claims_of_records,
     claims_plan,
     claims_settle,
+    figures_of,
+    new_claim_fields,
 )
 from .evidence import FIGURES
 from .fx import RateBook
@@ -73,6 +77,11 @@ def claims_from_writes(
     model = type(writes[0].record)
     sources = _sources_of(model, [write.record.pk for write in writes if write.sources is None])
     sources.update((w.record.pk, w.sources) for w in writes if w.sources is not None)
+    if connection.vendor == "postgresql":
+        _copy_first_claims(
+            [w for w in writes if w.before is None], sources, book=book, user=user, reason=reason
+        )
+        writes = [write for write in writes if write.before is not None]
     stored = {
         record_id: claims_by_field(claims)
         for record_id, claims in claims_of_records(
@@ -110,6 +119,47 @@ def claims_from_writes(
         if write.before is not None:
             claims = [c for claims in stored[write.record.pk].values() for c in claims.values()]
             claims_settle(write.record, claims, book=book)
+
+
+def _copy_first_claims(
+    writes: list[RecordWrite],
+    sources: dict[int, list[Source]],
+    *,
+    book: RateBook,
+    user: Any,
+    reason: str,
+) -> None:
+    """The claims of new records, as rows: each figure a record gives, claimed by each of its
+    sources (claims_plan's rule for a record with no claims yet), copied in with no Claim
+    built. They agree with the record, which holds their values already: nothing to settle.
+
+    An import of rounds makes one claim a round, and building each as a model instance was
+    half the time of its claims (docs/benchmarks.md)."""
+    # Imported here: deals.importing imports this module.
+    from .importing.copying import copy_with_history, row_template
+
+    if not writes:
+        return
+    now = timezone.now()
+    template, position = row_template(Claim, now)
+    record_id = position[f"{RECORD_FIELDS[writes[0].record.CLAIM_KIND]}_id"]
+    rows = []
+    for write in writes:
+        record = write.record
+        for name, value in figures_of(record).items():
+            if value[0] is None:
+                continue
+            for source in sources.get(record.pk, ()):
+                fields = new_claim_fields(value, source, confidence=record.confidence, on=write.on)
+                fields["value_usd"] = claim_usd(value[0], value[1], write.on, book)
+                row = list(template)
+                row[record_id], row[position["field"]] = record.pk, name
+                row[position["source_id"]] = source.pk
+                for attname, field_value in fields.items():
+                    row[position[attname]] = field_value
+                rows.append(row)
+    if rows:
+        copy_with_history(Claim, rows, user=user, reason=reason, now=now)
 
 
 def _sources_of(model: type[WithMoney], ids: list[int]) -> dict[int, list[Source]]:

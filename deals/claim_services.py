@@ -102,16 +102,39 @@ def claims_plan(
                 )
             continue
         for source in sources:
-            claim = existing.get(name, {}).get(source.pk) or Claim(
-                **{RECORD_FIELDS[record.CLAIM_KIND]: record}, field=name, source=source
-            )
-            claim.value, claim.currency, claim.qualifier = value
-            claim.as_of = claim.as_of or on
-            claim.reported_on = claim.reported_on or source.published_on or on
-            claim.confidence = record.confidence
+            claim = existing.get(name, {}).get(source.pk)
+            if claim is None:
+                claim = Claim(
+                    **{RECORD_FIELDS[record.CLAIM_KIND]: record},
+                    field=name,
+                    source=source,
+                    **new_claim_fields(value, source, confidence=record.confidence, on=on),
+                )
+            else:
+                claim.value, claim.currency, claim.qualifier = value
+                claim.as_of = claim.as_of or on
+                claim.reported_on = claim.reported_on or source.published_on or on
+                claim.confidence = record.confidence
             existing.setdefault(name, {})[source.pk] = claim
             saved.append(claim)
     return saved, withdrawn
+
+
+def new_claim_fields(
+    value: FigureValue, source: Source, *, confidence: str, on: dt.date | None
+) -> dict[str, Any]:
+    """What a figure's first claim by a source holds (claims_plan's rule): the figure, the
+    record's confidence, as of the record's date, reported when the source was published or
+    else on that date."""
+    amount, currency, qualifier = value
+    return {
+        "value": amount,
+        "currency": currency,
+        "qualifier": qualifier,
+        "as_of": on,
+        "reported_on": source.published_on or on,
+        "confidence": confidence,
+    }
 
 
 @transaction.atomic
@@ -343,15 +366,19 @@ def _assign(record: WithMoney, figure: Figure, claim: Claim) -> bool:
     return True
 
 
+def claim_usd(value, currency: str, on: dt.date | None, book: RateBook) -> Decimal | None:
+    """A claim's value in USD at the latest rate on or before `on`; None for a claim that is
+    not money."""
+    return book.to_usd(value, currency, on)[0] if currency else None
+
+
 def claims_convert(claims: Iterable[Claim], *, on: dt.date | None, book: RateBook) -> list[Claim]:
     """Each claim in USD at the latest rate on or before the month it describes (`on`, the
     record's date, when it names none); returns the claims whose USD value changed (not
     saved)."""
     changed = []
     for claim in claims:
-        usd = None
-        if claim.currency:
-            usd, _rate = book.to_usd(claim.value, claim.currency, claim.as_of or on)
+        usd = claim_usd(claim.value, claim.currency, claim.as_of or on, book)
         if usd != claim.value_usd:
             claim.value_usd = usd
             changed.append(claim)

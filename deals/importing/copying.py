@@ -63,6 +63,18 @@ def copy_create_with_history(
         instance._state.adding, instance._state.db = False, connection.alias
 
 
+def row_template(model: type[models.Model], now: dt.datetime) -> tuple[list[Any], dict[str, int]]:
+    """A new record's row of every concrete field, in `_meta` order, as its defaults and the
+    save-time stamps (`now`) leave it, and each field's position in it, by attname."""
+    prototype = model()
+    for field in stamped_fields(model):
+        setattr(prototype, field.attname, now)
+    fields = model._meta.concrete_fields
+    return [getattr(prototype, f.attname) for f in fields], {
+        f.attname: i for i, f in enumerate(fields)
+    }
+
+
 def stamped_fields(model: type[models.Model]) -> list[models.Field]:
     """The fields Django stamps with the time of a save (auto_now, auto_now_add)."""
     return [
