@@ -92,6 +92,8 @@ def fetch_existing(target: Target, keys: list[tuple]) -> dict[tuple, models.Mode
     superset of the wanted keys; the exact composite match is made in memory.
     """
     wanted = set(keys)
+    if connection.vendor == "postgresql" and wanted and all(None not in key for key in wanted):
+        return _fetch_joined(target, list(wanted))
     found: dict[tuple, models.Model] = {}
     size = lookup_chunk()
     for start in range(0, len(keys), size):
@@ -106,6 +108,29 @@ def fetch_existing(target: Target, keys: list[tuple]) -> dict[tuple, models.Mode
             if key in wanted:
                 found[key] = instance
     return found
+
+
+def _fetch_joined(target: Target, keys: list[tuple]) -> dict[tuple, models.Model]:
+    """The exact keys, joined to the table as arrays, one per key field: an index look-up per
+    key, and three parameters where the IN lists took one per value (their SQL's building
+    and planning was most of the look-up's time, docs/benchmarks.md)."""
+    model = target.model
+    fields = [model._meta.get_field(name) for name in target.key_fields]
+    quote = connection.ops.quote_name
+    arrays = ", ".join(f"%s::{field.cast_db_type(connection)}[]" for field in fields)
+    names = [f"k{position}" for position in range(len(fields))]
+    on = " AND ".join(
+        f"t.{quote(field.column)} = k.{name}" for field, name in zip(fields, names, strict=True)
+    )
+    sql = (
+        f"SELECT t.* FROM {quote(model._meta.db_table)} t "
+        f"JOIN unnest({arrays}) AS k({', '.join(names)}) ON {on}"
+    )
+    columns = [[key[position] for key in keys] for position in range(len(fields))]
+    return {
+        tuple(getattr(instance, name) for name in target.key_fields): instance
+        for instance in model.objects.raw(sql, columns)
+    }
 
 
 def current_m2m(model: type[models.Model], name: str, ids: list[int]) -> dict[int, set[int]]:

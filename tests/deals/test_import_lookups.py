@@ -1,0 +1,52 @@
+"""What the import looks up before it writes: the records that have a row's key already, and
+the ids of new records."""
+
+from datetime import date
+
+import pytest
+
+from deals.claim_models import Claim
+from deals.importing.claim_rows import CLAIM_TARGET
+from deals.importing.copying import reserve_ids
+from deals.importing.engine import fetch_existing
+from deals.importing.pipeline import ROUND_TARGET
+from startups.models import Tag
+from tests.factories import ClaimFactory, FundingRoundFactory, StartupFactory
+
+pytestmark = pytest.mark.django_db
+
+MAY, JUNE = date(2024, 5, 1), date(2024, 6, 1)
+
+
+def test_records_are_found_by_their_whole_key_and_no_other():
+    zhipu, moonshot = StartupFactory(), StartupFactory()
+    series_a = FundingRoundFactory(startup=zhipu, announced_on=MAY, round_label="Series A")
+    series_b = FundingRoundFactory(startup=moonshot, announced_on=JUNE, round_label="Series B")
+    # Each part of this key is some stored round's, the whole key none's.
+    crossed = (zhipu.pk, JUNE, "Series B")
+    keys = [(zhipu.pk, MAY, "Series A"), crossed, (moonshot.pk, JUNE, "Series B")]
+
+    found = fetch_existing(ROUND_TARGET, keys)
+
+    assert found == {keys[0]: series_a, keys[2]: series_b}
+
+
+def test_a_key_with_blank_parts_finds_its_record():
+    claim = ClaimFactory()
+    key = tuple(getattr(claim, name) for name in CLAIM_TARGET.key_fields)
+    assert None in key  # a claim names one record kind; the others are blank
+
+    assert fetch_existing(CLAIM_TARGET, [key]) == {key: claim}
+    assert fetch_existing(CLAIM_TARGET, []) == {}
+
+
+@pytest.mark.postgres
+def test_reserved_ids_are_new_increasing_and_never_given_again():
+    before = Tag.objects.create(slug="before")
+
+    reserved = reserve_ids(Tag, 3)
+
+    assert reserved == sorted(reserved) and len(set(reserved)) == 3
+    assert min(reserved) > before.pk
+    assert Tag.objects.create(slug="after").pk > max(reserved)
+    assert reserve_ids(Claim, 1)[0] > 0
