@@ -8,6 +8,7 @@ that the test suite can keep the scripts working. docs/benchmarks.md reads the f
 """
 
 import argparse
+import functools
 import json
 import os
 import re
@@ -165,9 +166,17 @@ def copy_seconds(url: str, folder: Path) -> float:
 class Run:
     scale: Scale
     server: str
-    large: str = ""
-    small: str = ""
     sample_data: str = "data/sample"
+
+    # The synthetic databases, made on first use: `--only import` needs neither, and making
+    # the large one takes minutes.
+    @functools.cached_property
+    def large(self) -> str:
+        return datasets.synthetic(self.server, self.scale.large_rounds, SEED, say)
+
+    @functools.cached_property
+    def small(self) -> str:
+        return datasets.synthetic(self.server, self.scale.small_rounds, SEED, say)
 
 
 def measure_refresh(run: Run) -> dict[str, float]:
@@ -380,8 +389,6 @@ def main() -> None:
     os.environ["BENCH_WATCHLISTS"] = str(run.scale.watchlists)
     WORK.mkdir(exist_ok=True)
     processes.wrk_path()
-    run.large = datasets.synthetic(run.server, run.scale.large_rounds, SEED, say)
-    run.small = datasets.synthetic(run.server, run.scale.small_rounds, SEED, say)
     raw: dict[str, float] = {}
     failed = []
     for name in args.only.split(","):
