@@ -29,6 +29,8 @@ class Context:
     user: Any = None
     rates: RateBook = field(default_factory=RateBook.load)
     touched: Touched = field(default_factory=Touched)
+    # Startups this run created: nothing stored can name them yet.
+    new_startups: set[int] = field(default_factory=set)
     _startups: ReferenceIndex | None = None
     _investors: ReferenceIndex | None = None
 

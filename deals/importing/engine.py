@@ -159,15 +159,21 @@ def write_batch(
     reason: str = "import",
     touched: Touched | None = None,
     all_new: bool = False,
+    may_exist: Callable[[Staged], bool] | None = None,
 ) -> list[Written]:
     """Upsert one batch; rows that fail validation are reported and left out.
 
     What the written rows touch is added to `touched`, for the aggregates' outbox.
     `all_new` says that no record has any of these keys yet (their owner was created in
-    this batch), so there is nothing to look up.
+    this batch), so there is nothing to look up; `may_exist`, which rows' keys may be stored
+    already (the others' owners are new).
     """
     model = target.model
-    existing = {} if all_new else fetch_existing(target, [s.key for s in staged])
+    if all_new:
+        existing = {}
+    else:
+        keys = [s.key for s in staged if may_exist is None or may_exist(s)]
+        existing = fetch_existing(target, keys) if keys else {}
     m2m_names = sorted({name for s in staged for name in s.m2m})
     current = {
         name: current_m2m(model, name, [i.pk for i in existing.values()]) for name in m2m_names

@@ -208,6 +208,10 @@ class FileImport:
             )
             for record in written:
                 known.add(record.instance)
+        if self.spec.name == "startups":
+            self.context.new_startups.update(
+                w.instance.pk for w in written if w.outcome == "created"
+            )
         if self.spec.name == "investors":
             self.parents.extend(
                 (w.staged.line, w.instance.slug, w.staged.extra["parent_slug"]) for w in written
@@ -226,11 +230,20 @@ class FileImport:
         self, target: Target, batch: list[Staged], counts: FileCounts, all_new: bool = False
     ) -> list[Written]:
         written = write_batch(
-            target, batch, **self.writing(), touched=self.context.touched, all_new=all_new
+            target,
+            batch,
+            **self.writing(),
+            touched=self.context.touched,
+            all_new=all_new,
+            may_exist=self.round_may_exist if target is SPEC_BY_NAME["rounds"].target else None,
         )
         for record in written:
             setattr(counts, record.outcome, getattr(counts, record.outcome) + 1)
         return written
+
+    def round_may_exist(self, staged: Staged) -> bool:
+        """A round of a startup this run created is new: it is not looked up."""
+        return staged.fields["startup_id"] not in self.context.new_startups
 
     def writing(self) -> dict[str, Any]:
         """What every write of this file is told: rates, where problems go, who and why."""

@@ -2,15 +2,19 @@
 the ids of new records."""
 
 from datetime import date
+from unittest import mock
 
 import pytest
 
 from deals.claim_models import Claim
+from deals.importing import engine, import_paths
 from deals.importing.claim_rows import CLAIM_TARGET
 from deals.importing.copying import reserve_ids
 from deals.importing.engine import fetch_existing
 from deals.importing.pipeline import ROUND_TARGET
+from deals.models import FundingRound
 from startups.models import Tag
+from tests.deals.import_files import INVESTORS, ROUND_HEADER, write
 from tests.factories import ClaimFactory, FundingRoundFactory, StartupFactory
 
 pytestmark = pytest.mark.django_db
@@ -50,3 +54,33 @@ def test_reserved_ids_are_new_increasing_and_never_given_again():
     assert min(reserved) > before.pk
     assert Tag.objects.create(slug="after").pk > max(reserved)
     assert reserve_ids(Claim, 1)[0] > 0
+
+
+def test_the_rounds_of_a_startup_the_same_run_creates_are_not_looked_up(tmp_path):
+    """Nothing stored can name a startup made a moment ago; a known startup's round may be
+    stored, and is found and updated."""
+    known = StartupFactory(slug="zhipu")
+    FundingRoundFactory(startup=known, announced_on=MAY, round_label="Series B")
+    startups = "slug,name_en,is_ai\nstepfun,StepFun,true\n"
+    rounds = (
+        "zhipu,2024-05-01,day,Series B,200,USD,,,,alibaba,,https://a.example/1,reported\n"
+        "stepfun,2024-05-01,day,Series B,300,USD,,,,alibaba,,https://a.example/2,reported\n"
+    )
+    folder = write(
+        tmp_path / "in",
+        {"startups.csv": startups, "investors.csv": INVESTORS, "rounds.csv": ROUND_HEADER + rounds},
+    )
+    asked: list[tuple] = []
+
+    def recorded(target, keys):
+        asked.extend(keys)
+        return fetch_existing(target, keys)
+
+    with mock.patch.object(engine, "fetch_existing", side_effect=recorded):
+        report = import_paths([folder])
+
+    assert report.ok and report.files["rounds.csv"].updated == 1
+    assert report.files["rounds.csv"].created == 1
+    round_keys = [key for key in asked if len(key) == 3]
+    assert round_keys == [(known.pk, MAY, "Series B")]
+    assert FundingRound.objects.get(startup=known).amount == 200
