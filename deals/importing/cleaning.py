@@ -23,12 +23,11 @@ class FieldCleaner:
 
     def __init__(self) -> None:
         self.outcomes: dict[tuple, Outcome] = {}
+        self.checked: dict[tuple, list[models.Field]] = {}
 
     def __call__(self, instance: models.Model, exclude: set[str] | frozenset[str]) -> None:
         errors = {}
-        for field in instance._meta.fields:
-            if field.name in exclude or field.generated:
-                continue
+        for field in self.fields(type(instance), exclude):
             raw = getattr(instance, field.attname)
             if (field.blank and raw in field.empty_values) or isinstance(raw, DatabaseDefault):
                 continue
@@ -39,6 +38,18 @@ class FieldCleaner:
                 errors[field.name] = error_list
         if errors:
             raise ValidationError(errors)
+
+    def fields(
+        self, model: type[models.Model], exclude: set[str] | frozenset[str]
+    ) -> list[models.Field]:
+        """The fields to clean, found once per set of excluded ones (a batch's rows mostly
+        share one)."""
+        key = (model, frozenset(exclude))
+        if key not in self.checked:
+            self.checked[key] = [
+                f for f in model._meta.fields if f.name not in exclude and not f.generated
+            ]
+        return self.checked[key]
 
     def outcome(self, field: models.Field, raw: Any, instance: models.Model) -> Outcome:
         # Decimal("1.0") == Decimal("1.00"), yet only one may fit two decimal places.
