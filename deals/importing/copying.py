@@ -105,6 +105,8 @@ def history_copy(
     """A "+" history row for each record of `ids`, copied from the table by the database
     itself: the record's values never travel back to it (the import floor's plan). With no
     user given, simple-history's default (the request's user, if any)."""
+    if not ids:
+        return
     history = model.history.model
     if user is None:
         user = history.get_default_history_user(None)
@@ -123,14 +125,19 @@ def history_copy(
             params.append(given[field.attname])
         else:
             values.append(f"t.{quote(field.column)}")
+    pk = f"t.{quote(model._meta.pk.column)}"
+    if ids == list(range(ids[0], ids[0] + len(ids))):
+        # Reserved in one go, so usually one run of ids: a range scan, and no array to send.
+        where, ids_given = f"{pk} BETWEEN %s AND %s", [ids[0], ids[-1]]
+    else:
+        where, ids_given = f"{pk} = ANY(%s)", [ids]
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {quote(history._meta.db_table)} "
             f"({', '.join(quote(f.column) for f in columns)}) "
             f"SELECT {', '.join(values)} FROM {quote(model._meta.db_table)} t "
-            f"WHERE t.{quote(model._meta.pk.column)} = ANY(%s) "
-            f"ORDER BY t.{quote(model._meta.pk.column)}",
-            [*params, ids],
+            f"WHERE {where} ORDER BY {pk}",
+            [*params, *ids_given],
         )
 
 

@@ -5,11 +5,12 @@ from datetime import date
 from unittest import mock
 
 import pytest
+from django.utils import timezone
 
 from deals.claim_models import Claim
 from deals.importing import engine, import_paths
 from deals.importing.claim_rows import CLAIM_TARGET
-from deals.importing.copying import reserve_ids
+from deals.importing.copying import history_copy, reserve_ids
 from deals.importing.engine import fetch_existing
 from deals.importing.pipeline import ROUND_TARGET
 from deals.models import FundingRound
@@ -42,6 +43,20 @@ def test_a_key_with_blank_parts_finds_its_record():
 
     assert fetch_existing(CLAIM_TARGET, [key]) == {key: claim}
     assert fetch_existing(CLAIM_TARGET, []) == {}
+
+
+@pytest.mark.postgres
+def test_history_rows_are_made_for_the_ids_given_whether_or_not_they_run_on():
+    first, second, third = Tag.objects.bulk_create(Tag(slug=slug) for slug in "abc")
+    now = timezone.now()
+
+    history_copy(Tag, [first.pk, third.pk], user=None, reason="import tags.csv", now=now)
+    history_copy(Tag, [second.pk], user=None, reason="import tags.csv", now=now)
+    history_copy(Tag, [], user=None, reason="import tags.csv", now=now)
+
+    rows = Tag.history.order_by("id").values_list("slug", "history_type", "history_date")
+    assert list(rows) == [("a", "+", now), ("b", "+", now), ("c", "+", now)]
+    assert set(Tag.history.values_list("history_change_reason", flat=True)) == {"import tags.csv"}
 
 
 @pytest.mark.postgres
