@@ -72,9 +72,19 @@ def manage(url: str, *args: str) -> str:
 
 def recreate(server_url: str, name: str) -> str:
     with connect(with_database(server_url, "postgres"), autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_database(admin, name)
         admin.execute(f'CREATE DATABASE "{name}"')
     return with_database(server_url, name)
+
+
+def drop_database(admin: psycopg.Connection, name: str) -> None:
+    """Drop `name`, ending its sessions. FORCE cannot end an autovacuum worker that the last
+    run's writes started (a superuser's process: "must be a member of the role whose process
+    is being terminated"); a plain DROP cancels autovacuum itself."""
+    try:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    except psycopg.errors.InsufficientPrivilege:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
 
 
 def _marker(url: str) -> tuple[int, int] | None:
@@ -143,7 +153,7 @@ def migrated(server_url: str, name: str) -> str:
     if server_url not in _templates:
         _templates[server_url] = _template(server_url)
     with connect(with_database(server_url, "postgres"), autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_database(admin, name)
         admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{_templates[server_url]}"')
     return with_database(server_url, name)
 
