@@ -84,7 +84,7 @@ def _participation(read: CellReader, context: Context) -> tuple:
 
 def _valuation(read: CellReader, context: Context) -> tuple:
     startup = read.reference("startup_slug", context.startups)
-    kind = read("kind", cells.choice, ValuationKind.values, ValuationKind.PRESS_REPORT)
+    kind = read("kind", cells.choice, cells.choices_of(ValuationKind), ValuationKind.PRESS_REPORT)
     return startup, _date(read, "valued_on"), kind
 
 
@@ -94,7 +94,7 @@ def _compute(read: CellReader, context: Context) -> tuple:
     buyer = read("buyer") or (context.startups.slug_of(startup) if startup else "")
     if not buyer:
         read.fail("buyer", "is required when there is no startup_slug")
-    kind = read("kind", cells.choice, ComputeKind.values, "")
+    kind = read("kind", cells.choice, cells.choices_of(ComputeKind), "")
     if not read.row["kind"]:
         read.fail("kind", "is required")
     return buyer, kind, read("chip"), read("provider"), _date(read, "announced_on")
@@ -123,10 +123,12 @@ def stage_claim(row: Row, context: Context) -> Staged:
         "field": _figure(read, record),
         "value": _value(read),
         "currency": read("currency", cells.currency),
-        "qualifier": read("qualifier", cells.choice, list(Qualifier.values), Qualifier.EXACT),
+        "qualifier": read("qualifier", cells.choice, cells.choices_of(Qualifier), Qualifier.EXACT),
         "as_of": read("as_of", cells.optional_date),
         "reported_on": read("reported_on", cells.optional_date),
-        "confidence": read("confidence", cells.choice, Confidence.values, Confidence.REPORTED),
+        "confidence": read(
+            "confidence", cells.choice, cells.choices_of(Confidence), Confidence.REPORTED
+        ),
         "accepted": read("accepted", cells.boolean, False),
         "notes": read("notes"),
     }

@@ -29,7 +29,7 @@ from .context import CellReader, Context
 from .csvfile import Row
 from .engine import Staged, Target
 
-QUALIFIERS = list(Qualifier.values)
+QUALIFIERS = cells.choices_of(Qualifier)
 
 
 @dataclass
@@ -48,7 +48,9 @@ class FileSpec:
 
 def _evidence(read: CellReader) -> dict:
     return {
-        "confidence": read("confidence", cells.choice, Confidence.values, Confidence.REPORTED),
+        "confidence": read(
+            "confidence", cells.choice, cells.choices_of(Confidence), Confidence.REPORTED
+        ),
         "notes": read("notes"),
     }
 
@@ -92,7 +94,7 @@ def stage_source(row: Row, context: Context) -> Staged:
         "publisher": read("publisher"),
         "title": read("title"),
         "published_on": read("published_on", cells.optional_date),
-        "kind": read("kind", cells.choice, SourceKind.values, ""),
+        "kind": read("kind", cells.choice, cells.choices_of(SourceKind), ""),
         "original_publisher": read("original_publisher"),
         "notes": read("notes"),
     }
@@ -125,7 +127,7 @@ def stage_investor(row: Row, context: Context) -> Staged:
     read = CellReader(row, context)
     fields = {
         **_named(read),
-        "kind": read("kind", cells.choice, InvestorKind.values, InvestorKind.OTHER),
+        "kind": read("kind", cells.choice, cells.choices_of(InvestorKind), InvestorKind.OTHER),
         "hq_country": read("hq_country"),
         "hq_city": read("hq_city"),
         **_evidence(read),
@@ -144,7 +146,7 @@ def stage_investor(row: Row, context: Context) -> Staged:
 def _sector(read: CellReader) -> dict:
     """`sector` and `is_ai` as the row leaves them; a row is a whole record, so a blank
     sector clears the stored one (startups.sectors.sector_fields)."""
-    sector = read("sector", cells.choice, Sector.values)
+    sector = read("sector", cells.choice, cells.choices_of(Sector))
     is_ai = read("is_ai", cells.boolean)
     try:
         return sector_fields(sector=sector or "", is_ai=is_ai)
@@ -167,7 +169,9 @@ def stage_startup(row: Row, context: Context) -> Staged:
         "focus": read("focus"),
         "products_summary": read("products"),
         **_sector(read),
-        "status": read("status", cells.choice, StartupStatus.values, StartupStatus.PRIVATE),
+        "status": read(
+            "status", cells.choice, cells.choices_of(StartupStatus), StartupStatus.PRIVATE
+        ),
         "ipo_date": read("ipo_date", cells.optional_date),
         "ipo_exchange": read("ipo_exchange"),
         "website": read("website"),
@@ -254,7 +258,7 @@ def stage_valuation(row: Row, context: Context) -> Staged:
     read = CellReader(row, context)
     startup = read.reference("startup_slug", context.startups)
     valued_on, precision = read.date("valued_on")
-    kind = read("kind", cells.choice, ValuationKind.values, ValuationKind.PRESS_REPORT)
+    kind = read("kind", cells.choice, cells.choices_of(ValuationKind), ValuationKind.PRESS_REPORT)
     value = read("value", cells.decimal)
     if value is None and not row["value"]:
         read.fail("value", "is required")
@@ -317,7 +321,7 @@ def stage_product(row: Row, context: Context) -> Staged:
         "date_precision": launched[1] or "day",
         "modality": read("modality"),
         "open_weights": read("open_weights", cells.boolean, None),
-        "kind": read("kind", cells.choice, ProductKind.values, ProductKind.MODEL),
+        "kind": read("kind", cells.choice, cells.choices_of(ProductKind), ProductKind.MODEL),
         "cac_filing_on": filed[0] if filed else None,
         "cac_filing_precision": (filed[1] if filed else None) or "day",
         "cac_filing_number": read("cac_filing_number"),
@@ -339,7 +343,7 @@ def stage_compute(row: Row, context: Context) -> Staged:
     fields = {
         "startup_id": startup,
         "buyer": buyer or (context.startups.slug_of(startup) if startup else ""),
-        "kind": read("kind", cells.choice, ComputeKind.values, ""),
+        "kind": read("kind", cells.choice, cells.choices_of(ComputeKind), ""),
         "chip": read("chip"),
         "quantity": read("quantity", cells.integer),
         "quantity_qualifier": read("quantity_qualifier", cells.choice, QUALIFIERS, Qualifier.EXACT),
