@@ -137,6 +137,7 @@ def chromium(monkeypatch: pytest.MonkeyPatch) -> Iterator[Browser]:
     reason = browser_missing()
     if reason is not None:
         skip_or_fail(reason)
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
     # While Playwright's sync API runs, this thread has a running event loop, and Django's ORM
@@ -148,6 +149,10 @@ def chromium(monkeypatch: pytest.MonkeyPatch) -> Iterator[Browser]:
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
         )
         yield browser
+        # Under a running event loop, asgiref keeps Django's connections apart per context, so
+        # the ORM calls of the test's body opened their own, which nothing else closes: closed
+        # here, while the loop runs, or the test database keeps their sessions to the end.
+        connections.close_all()
         browser.close()
 
 
