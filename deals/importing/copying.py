@@ -52,11 +52,7 @@ def copy_create_with_history(
     if not instances:
         return
     now = timezone.now()
-    fields, stamped = model._meta.concrete_fields, stamped_fields(model)
-    for instance in instances:
-        for field in stamped:
-            setattr(instance, field.attname, now)
-    rows = [[getattr(i, f.attname) for f in fields] for i in instances]
+    rows = [new_row(instance, now) for instance in instances]
     ids = copy_with_history(model, rows, user=user, reason=reason, now=now)
     for instance, pk in zip(instances, ids, strict=True):
         instance.pk = pk
@@ -66,13 +62,16 @@ def copy_create_with_history(
 def row_template(model: type[models.Model], now: dt.datetime) -> tuple[list[Any], dict[str, int]]:
     """A new record's row of every concrete field, in `_meta` order, as its defaults and the
     save-time stamps (`now`) leave it, and each field's position in it, by attname."""
-    prototype = model()
-    for field in stamped_fields(model):
-        setattr(prototype, field.attname, now)
-    fields = model._meta.concrete_fields
-    return [getattr(prototype, f.attname) for f in fields], {
-        f.attname: i for i, f in enumerate(fields)
-    }
+    positions = {f.attname: i for i, f in enumerate(model._meta.concrete_fields)}
+    return new_row(model(), now), positions
+
+
+def new_row(instance: models.Model, now: dt.datetime) -> list[Any]:
+    """An unsaved instance's row of every concrete field, in `_meta` order, stamped with the
+    time of its save (`now`) as Django would stamp it; the instance is stamped too."""
+    for field in stamped_fields(type(instance)):
+        setattr(instance, field.attname, now)
+    return [getattr(instance, f.attname) for f in instance._meta.concrete_fields]
 
 
 def stamped_fields(model: type[models.Model]) -> list[models.Field]:

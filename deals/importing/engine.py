@@ -32,9 +32,9 @@ from .copying import copy_rows, create_with_history
 BATCH_SIZE = 2000
 
 
-# Keys per look-up query: one IN list per key field, well under SQLite's parameter limit;
-# PostgreSQL takes a whole batch in one query (a table that grew since its statistics were
-# taken is scanned once per query).
+# Keys per look-up query by IN lists: well under SQLite's parameter limit; on PostgreSQL
+# (keys with a blank part: the others are joined, `_fetch_joined`) a whole batch in one query
+# (a table that grew since its statistics were taken is scanned once per query).
 def lookup_chunk() -> int:
     return 500 if connection.vendor == "sqlite" else BATCH_SIZE * 3
 
@@ -88,8 +88,9 @@ class Target:
 def fetch_existing(target: Target, keys: list[tuple]) -> dict[tuple, models.Model]:
     """Records whose natural key is among `keys`.
 
-    Each key field is filtered with IN (an index look-up, cheap to build), which selects a
-    superset of the wanted keys; the exact composite match is made in memory.
+    On PostgreSQL, keys without a blank part are joined to the table (`_fetch_joined`).
+    Otherwise each key field is filtered with IN (an index look-up, cheap to build), which
+    selects a superset of the wanted keys; the exact composite match is made in memory.
     """
     wanted = set(keys)
     if connection.vendor == "postgresql" and wanted and all(None not in key for key in wanted):

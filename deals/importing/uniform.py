@@ -20,7 +20,7 @@ from django.utils import timezone
 from deals.evidence import FIGURES
 from deals.fx import RateBook, apply_usd
 
-from .copying import copy_with_history, stamped_fields
+from .copying import copy_with_history, new_row
 from .engine import Staged, Target, derived_fields, unchecked_fields
 
 
@@ -108,9 +108,7 @@ def _template(
         prototype.clean()
     except ValidationError:
         return None
-    for field in stamped_fields(model):
-        setattr(prototype, field.attname, now)
-    return [getattr(prototype, f.attname) for f in model._meta.concrete_fields]
+    return new_row(prototype, now)
 
 
 def _row(template: list[Any], ids: list[tuple[int, str]], values: dict[str, Any]) -> list[Any]:
