@@ -16,10 +16,13 @@ from django.db import connection, models
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from . import behind
+
 HISTORY_ID = "history_id"
 
 
 def copy_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    behind.settle()  # COPY cannot run in a pipeline
     names = ", ".join(connection.ops.quote_name(column) for column in columns)
     # COPY goes through psycopg's own cursor: its errors are made Django's (IntegrityError
     # for a broken constraint), as those of every other statement are.
@@ -102,10 +105,20 @@ def history_copy(
     model: type[models.Model], ids: list[int], *, user: Any, reason: str, now: dt.datetime
 ) -> None:
     """A "+" history row for each record of `ids`, copied from the table by the database
-    itself: the record's values never travel back to it (the import floor's plan). With no
-    user given, simple-history's default (the request's user, if any)."""
-    if not ids:
-        return
+    itself: the record's values never travel back to it (the import floor's plan). Sent
+    without waiting inside an import's batch (`behind`)."""
+    if ids:
+        history = model.history.model._meta.db_table
+        behind.write(
+            [history_statement(model, ids, user=user, reason=reason, now=now)], table=history
+        )
+
+
+def history_statement(
+    model: type[models.Model], ids: list[int], *, user: Any, reason: str, now: dt.datetime
+) -> behind.Statement:
+    """The INSERT ... SELECT of `history_copy`. With no user given, simple-history's default
+    (the request's user, if any)."""
     history = model.history.model
     if user is None:
         user = history.get_default_history_user(None)
@@ -130,14 +143,13 @@ def history_copy(
         where, ids_given = f"{pk} BETWEEN %s AND %s", [ids[0], ids[-1]]
     else:
         where, ids_given = f"{pk} = ANY(%s)", [ids]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {quote(history._meta.db_table)} "
-            f"({', '.join(quote(f.column) for f in columns)}) "
-            f"SELECT {', '.join(values)} FROM {quote(model._meta.db_table)} t "
-            f"WHERE {where} ORDER BY {pk}",
-            [*params, *ids_given],
-        )
+    return (
+        f"INSERT INTO {quote(history._meta.db_table)} "
+        f"({', '.join(quote(f.column) for f in columns)}) "
+        f"SELECT {', '.join(values)} FROM {quote(model._meta.db_table)} t "
+        f"WHERE {where} ORDER BY {pk}",
+        [*params, *ids_given],
+    )
 
 
 def create_with_history(

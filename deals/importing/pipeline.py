@@ -15,6 +15,7 @@ from deals.services import investor_ancestry_rebuild, usd_recompute
 from startups.resolver import UnresolvedReference
 from startups.services import sources_for_urls
 
+from . import behind
 from .claim_rows import (
     attach_records,
     reconcile_claimed,
@@ -35,7 +36,7 @@ from .engine import (
 from .identifier_rows import IdentifierRows
 from .report import FileCounts, ImportReport
 from .specs import SPEC_BY_NAME, SPECS, FileSpec
-from .uniform import create_uniform
+from .uniform import create_uniform, signature
 
 ROUND_TARGET = Target(FundingRound, ("startup_id", "announced_on", "round_label"))
 PARTICIPANT_TARGET = Target(
@@ -127,6 +128,7 @@ def all_or_nothing(
     try:
         with transaction.atomic():
             load()
+            behind.settle()
             if report.problems or dry_run:
                 raise _Rollback
     except _Rollback:
@@ -190,6 +192,11 @@ class FileImport:
         self.finish()
 
     def flush(self, batch: list[Staged]) -> None:
+        # What the batch writes last goes out while the next batch is staged (`behind`).
+        with behind.batch():
+            self.write_all(batch)
+
+    def write_all(self, batch: list[Staged]) -> None:
         if self.spec.name == "participations":
             batch = self.attach_rounds(batch)
         if self.spec.name == "fx_rates":
@@ -304,22 +311,42 @@ class FileImport:
     def write_round_investors(self, written: list[Written]) -> None:
         """rounds.csv's lead_investors and participants create participations too."""
         counts = self.report.counts(f"{self.name} → participations")
-        for all_new, staged in round_participations(written).items():
-            if all_new:
-                staged = self.create_uniform(staged, counts)
-            if staged:
-                self.write(PARTICIPANT_TARGET, staged, counts, all_new=all_new)
+        created = [w for w in written if w.outcome == "created"]
+        left = self.create_uniform(created, counts)
+        if left:
+            self.write(PARTICIPANT_TARGET, left, counts, all_new=True)
+        known = round_participations([w for w in written if w.outcome != "created"])[False]
+        if known:
+            self.write(PARTICIPANT_TARGET, known, counts)
 
-    def create_uniform(self, staged: list[Staged], counts: FileCounts) -> list[Staged]:
-        """The participations of new rounds, written without an instance each; what they
-        could not vouch for is left to `write`."""
-        created, left = create_uniform(PARTICIPANT_TARGET, staged, **self.writing())
-        counts.created += len(created)
+    def create_uniform(self, rounds: list[Written], counts: FileCounts) -> list[Staged]:
+        """The participations of new rounds, written without an instance each (they differ
+        only in their round, investor and lead flag); what `create_uniform` could not vouch
+        for is returned, staged for `write`."""
+        links = [(w, i, lead) for w in rounds for i, lead in w.staged.extra["investors"].items()]
+        rows = [(LEAD_SIGNATURES[lead], (w.instance.pk, i)) for w, i, lead in links]
+        writing = self.writing()
+        first_line = links[0][0].staged.line if links else None
+        left = set(
+            create_uniform(
+                PARTICIPANT_TARGET,
+                ("round_id", "investor_id"),
+                rows,
+                rates=writing["rates"],
+                user=writing["user"],
+                reason=writing["reason"],
+                refused=lambda error: self.problem(
+                    first_line, None, f"the database refused: {error}"
+                ),
+            )
+        )
+        counts.created += len(links) - len(left)
         touched = self.context.touched
-        for row in created:
-            touched.startups.add(row.extra["startup_id"])
-            touched.investors.add(row.fields["investor_id"])
-        return left
+        for position, (w, investor_id, _) in enumerate(links):
+            if position not in left:
+                touched.startups.add(w.instance.startup_id)
+                touched.investors.add(investor_id)
+        return [participation(*links[p]) for p in sorted(left)]
 
     def finish(self) -> None:
         if self.spec.name == "investors":
@@ -373,16 +400,23 @@ def round_participations(written: list[Written]) -> dict[bool, list[Staged]]:
     groups: dict[bool, list[Staged]] = {True: [], False: []}
     for w in written:
         for investor_id, is_lead in w.staged.extra["investors"].items():
-            groups[w.outcome == "created"].append(
-                Staged(
-                    w.staged.line,
-                    (w.instance.pk, investor_id),
-                    {"round_id": w.instance.pk, "investor_id": investor_id, "is_lead": is_lead},
-                    money_date=w.instance.announced_on,
-                    extra={"startup_id": w.instance.startup_id},
-                )
-            )
+            groups[w.outcome == "created"].append(participation(w, investor_id, is_lead))
     return groups
+
+
+def participation(w: Written, investor_id: int, is_lead: bool) -> Staged:
+    """The participation of an investor that a written round names."""
+    return Staged(
+        w.staged.line,
+        (w.instance.pk, investor_id),
+        {"round_id": w.instance.pk, "investor_id": investor_id, "is_lead": is_lead},
+        money_date=w.instance.announced_on,
+        extra={"startup_id": w.instance.startup_id},
+    )
+
+
+# A participation that rounds.csv names sets no field but its ids and the lead flag.
+LEAD_SIGNATURES = {lead: signature({"is_lead": lead}) for lead in (True, False)}
 
 
 def _in_cycle(start: int, parents: dict[int, int | None]) -> bool:

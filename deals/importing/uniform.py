@@ -1,6 +1,7 @@
 """New records that differ only in the ids the import resolved (the participations a rounds.csv
 row names: a round, an investor, a lead flag): their rules are checked once per distinct set
-of the other values, and they are written as rows, with no model instance each.
+of the other values, and the database writes them from arrays of their ids, with no model
+instance and no row built in Python for each.
 
 Three in four of the records an import of rounds creates are these, and building, cleaning
 and copying an instance of each was the biggest part of its time (docs/benchmarks.md). The
@@ -11,90 +12,110 @@ group that fails goes back to `write_batch`, which reports each row as it always
 """
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, models, transaction
+from django.db import IntegrityError, connection, models
 from django.utils import timezone
 
-from deals.evidence import FIGURES
 from deals.fx import RateBook, apply_usd
 
-from .copying import copy_with_history, new_row
-from .engine import Staged, Target, derived_fields, unchecked_fields
+from . import behind
+from .copying import history_statement, new_row, reserve_ids
+from .engine import Target, derived_fields, unchecked_fields
+
+# A row's fields other than its ids, as sorted (name, type, value) triples: rows with equal
+# signatures differ only in their ids (the type keeps True and 1 apart).
+Signature = tuple[tuple[str, type, Any], ...]
+
+
+def signature(fields: dict[str, Any]) -> Signature | None:
+    """The signature of these fields, or None for values that cannot be grouped (a list)."""
+    found = tuple(sorted((name, type(value), value) for name, value in fields.items()))
+    try:
+        hash(found)
+    except TypeError:
+        return None
+    return found
 
 
 def create_uniform(
     target: Target,
-    staged: list[Staged],
+    ids: Sequence[str],
+    rows: Sequence[tuple[Signature | None, tuple]],
     *,
     rates: RateBook,
-    problem,
     user: Any,
     reason: str,
-) -> tuple[list[Staged], list[Staged]]:
-    """Create the rows of `staged`, none of which has a record yet; (created, left).
+    refused: Callable[[IntegrityError], None],
+) -> list[int]:
+    """Create new records given as (signature, the values of the `ids` fields), none of
+    which exists yet; ids are reserved in the rows' order, so that they follow the file.
 
-    Left are the rows this cannot vouch for: those that give a figure (its USD value depends
-    on the row's date, and it becomes a claim) or a link, and the groups that break a rule.
-    On SQLite, which has no COPY, every row is left.
+    Returns the positions of the rows left: those of no signature and of groups that break
+    a rule; on SQLite, every row. When the database refuses the others (then none is
+    written), `refused` is told why: at once, or when an import's batch settles (`behind`).
     """
     if connection.vendor != "postgresql":
-        return [], staged
-    model = target.model
-    ids = {f.attname for f in model._meta.concrete_fields if f.is_relation}
-    signatures: list[tuple | None] = []
-    for row in staged:
-        if row.m2m or gives_figures(model, row.fields):
-            signatures.append(None)
-        else:
-            values = sorted((k, type(v), v) for k, v in row.fields.items() if k not in ids)
-            signatures.append(_hashable(tuple(values)))
-    fields = model._meta.concrete_fields
+        return list(range(len(rows)))
     now = timezone.now()
-    templates = {
-        signature: _template(target, signature, rates, now)
-        for signature in set(signatures) - {None}
-    }
-    # In the file's order, so that ids follow it as they do for every other record.
-    positions = [(i, f.attname) for i, f in enumerate(fields) if f.attname in ids]
-    created: list[Staged] = []
-    left: list[Staged] = []
-    rows: list[list[Any]] = []
-    for row, signature in zip(staged, signatures, strict=True):
-        template = templates.get(signature)
-        if template is None:
-            left.append(row)
+    templates: dict[Signature, list[Any] | None] = {}
+    left: list[int] = []
+    kept: list[tuple[Signature, tuple]] = []
+    for position, (group, values) in enumerate(rows):
+        if group is not None and group not in templates:
+            templates[group] = _template(target, group, rates, now)
+        if group is None or templates[group] is None:
+            left.append(position)
         else:
-            rows.append(_row(template, positions, row.fields))
-            created.append(row)
-    if rows:
-        try:
-            with transaction.atomic():
-                copy_with_history(model, rows, user=user, reason=reason, now=now)
-        except IntegrityError as error:
-            problem(created[0].line, None, f"the database refused: {error}")
-            return [], left
-    return created, left
+            kept.append((group, values))
+    if not kept:
+        return left
+    model = target.model
+    new_ids = reserve_ids(model, len(kept))
+    members: dict[Signature, list[tuple]] = {}
+    for key, (group, values) in zip(new_ids, kept, strict=True):
+        members.setdefault(group, []).append((key, *values))
+    statements = [
+        insert_from_arrays(model, templates[group], ids, list(zip(*written, strict=True)))
+        for group, written in members.items()
+    ]
+    statements.append(history_statement(model, new_ids, user=user, reason=reason, now=now))
+    behind.write(statements, table=model._meta.db_table, refused=refused)
+    return left
 
 
-def gives_figures(model: type[models.Model], fields: dict[str, Any]) -> bool:
-    figures = FIGURES.get(getattr(model, "CLAIM_KIND", ""), {})
-    values = [f.value for f in getattr(model, "MONEY_FIELDS", ())]
-    return any(fields.get(name) is not None for name in [*values, *figures])
-
-
-def _hashable(signature: tuple) -> tuple | None:
-    """The signature, or None for values that cannot be grouped (a list): left row by row."""
-    try:
-        hash(signature)
-    except TypeError:
-        return None
-    return signature
+def insert_from_arrays(
+    model: type[models.Model], template: list[Any], ids: Sequence[str], columns: list[Sequence]
+) -> behind.Statement:
+    """An INSERT ... SELECT of the template's values, each row's primary key and `ids`
+    fields taken from arrays (`columns`: the keys, then the values of each of `ids`)."""
+    quote = connection.ops.quote_name
+    varying = [model._meta.pk.attname, *ids]
+    arrays = ", ".join(
+        f"%s::{model._meta.get_field(name).cast_db_type(connection)}[]" for name in varying
+    )
+    names = [f"c{position}" for position in range(len(varying))]
+    selected, params = [], []
+    fields = model._meta.concrete_fields
+    for position, field in enumerate(fields):
+        if field.attname in varying:
+            selected.append(f"u.{names[varying.index(field.attname)]}")
+        else:
+            selected.append(f"%s::{field.cast_db_type(connection)}")
+            params.append(template[position])
+    return (
+        f"INSERT INTO {quote(model._meta.db_table)} "
+        f"({', '.join(quote(f.column) for f in fields)}) "
+        f"SELECT {', '.join(selected)} "
+        f"FROM unnest({arrays}) AS u({', '.join(names)}) ORDER BY u.c0",
+        [*params, *(list(column) for column in columns)],
+    )
 
 
 def _template(
-    target: Target, signature: tuple, rates: RateBook, now: dt.datetime
+    target: Target, signature: Signature, rates: RateBook, now: dt.datetime
 ) -> list[Any] | None:
     """The column values of every row of a group, or None when they break a rule."""
     model = target.model
@@ -109,11 +130,3 @@ def _template(
     except ValidationError:
         return None
     return new_row(prototype, now)
-
-
-def _row(template: list[Any], ids: list[tuple[int, str]], values: dict[str, Any]) -> list[Any]:
-    """The group's values, with the row's own ids."""
-    row = list(template)
-    for position, name in ids:
-        row[position] = values.get(name, row[position])
-    return row

@@ -1,16 +1,15 @@
 """The participations of new rounds: checked once per group of rows that differ only in their
 ids, written without an instance each, with the same records, history and outbox as before."""
 
-from decimal import Decimal
 from unittest import mock
 
 import pytest
 
 from deals.fx import RateBook
 from deals.importing import import_paths
-from deals.importing.engine import Staged
 from deals.importing.pipeline import PARTICIPANT_TARGET
-from deals.importing.uniform import create_uniform
+from deals.importing.uniform import _template as real_template
+from deals.importing.uniform import create_uniform, signature
 from deals.models import Investor, Participation
 from startups.models import PendingRefresh, Startup
 from tests.deals.import_files import ROUND_HEADER, write
@@ -24,25 +23,22 @@ TWO_ROUNDS = (
 )
 
 
-def staged(funding_round, investor, **fields) -> Staged:
-    values = {"round_id": funding_round.pk, "investor_id": investor.pk, **fields}
-    return Staged(
-        7,
-        (funding_round.pk, investor.pk),
-        values,
-        money_date=funding_round.announced_on,
-        extra={"startup_id": funding_round.startup_id},
-    )
+IDS = ("round_id", "investor_id")
 
 
-def create(rows: list[Staged], problems: list | None = None):
+def link(funding_round, investor, **fields):
+    return signature(fields), (funding_round.pk, investor.pk)
+
+
+def create(rows: list, refusals: list | None = None) -> list[int]:
     return create_uniform(
         PARTICIPANT_TARGET,
+        IDS,
         rows,
         rates=RateBook.load(),
-        problem=lambda *problem: (problems if problems is not None else []).append(problem),
         user=None,
         reason="import rounds.csv",
+        refused=(refusals if refusals is not None else []).append,
     )
 
 
@@ -82,51 +78,72 @@ def test_the_participants_of_new_rounds_are_records_with_one_creation_history_ro
 def test_rows_are_checked_once_per_group_of_the_same_values():
     funding_round = FundingRoundFactory()
     investors = InvestorFactory.create_batch(3)
-    rows = [staged(funding_round, investors[0], is_lead=True)] + [
-        staged(funding_round, investor, is_lead=False) for investor in investors[1:]
+    rows = [link(funding_round, investors[0], is_lead=True)] + [
+        link(funding_round, investor, is_lead=False) for investor in investors[1:]
     ]
 
+    refusals: list = []
     with mock.patch.object(Participation, "clean", autospec=True) as clean:
-        created, left = create(rows)
+        left = create(rows, refusals)
 
-    assert (len(created), left, clean.call_count) == (3, [], 2)
-    assert Participation.objects.filter(round=funding_round).count() == 3
+    assert (left, refusals, clean.call_count) == ([], [], 2)
+    written = Participation.objects.filter(round=funding_round).order_by("pk")
+    # Ids in the rows' order, across the groups.
+    assert [(p.investor, p.is_lead) for p in written] == [
+        (investors[0], True),
+        (investors[1], False),
+        (investors[2], False),
+    ]
 
 
 def test_a_group_that_breaks_a_rule_is_left_to_the_row_by_row_import_and_nothing_is_written():
-    funding_round, investor = FundingRoundFactory(), InvestorFactory()
-    bad = staged(funding_round, investor, is_lead=False, stake_qualifier="roughly")
+    funding_round, investors = FundingRoundFactory(), InvestorFactory.create_batch(2)
+    good = link(funding_round, investors[0], is_lead=True)
+    bad = link(funding_round, investors[1], is_lead=False, stake_qualifier="roughly")
 
-    created, left = create([bad])
+    refusals: list = []
+    left = create([good, bad], refusals)
 
-    assert (created, left) == ([], [bad])
-    assert not Participation.objects.exists()
-
-
-def test_a_row_that_gives_a_figure_is_left_for_its_usd_value_and_its_claims():
-    funding_round, investor = FundingRoundFactory(), InvestorFactory()
-    with_amount = staged(
-        funding_round, investor, is_lead=True, amount=Decimal(5), amount_currency="USD"
-    )
-
-    assert create([with_amount]) == ([], [with_amount])
+    assert (left, refusals) == ([1], [])
+    assert list(Participation.objects.values_list("investor", flat=True)) == [investors[0].pk]
 
 
-def test_a_row_the_database_refuses_is_reported_and_its_group_is_not_written():
-    funding_round, investor = FundingRoundFactory(), InvestorFactory()
-    Participation.objects.create(round=funding_round, investor=investor)
-    problems: list = []
+def test_rows_the_database_refuses_are_not_written_and_the_refusal_says_why():
+    funding_round, investors = FundingRoundFactory(), InvestorFactory.create_batch(2)
+    Participation.objects.create(round=funding_round, investor=investors[1])
+    refusals: list = []
 
-    created, left = create([staged(funding_round, investor, is_lead=True)], problems)
+    left = create([link(funding_round, investor, is_lead=True) for investor in investors], refusals)
 
-    assert (created, left) == ([], [])
-    assert len(problems) == 1 and problems[0][0] == 7
-    assert problems[0][2].startswith("the database refused: duplicate key value")
+    assert left == [] and [str(error).split("\n")[0][:19] for error in refusals] == [
+        "duplicate key value"
+    ]
     assert Participation.objects.count() == 1
 
 
 def test_a_value_that_cannot_be_grouped_is_left_to_the_row_by_row_import():
     funding_round, investor = FundingRoundFactory(), InvestorFactory()
-    unhashable = staged(funding_round, investor, is_lead=True, notes=["a", "list"])
 
-    assert create([unhashable]) == ([], [unhashable])
+    assert signature({"notes": ["a", "list"]}) is None
+    assert create([(None, (funding_round.pk, investor.pk))]) == [0]
+    assert not Participation.objects.exists()
+
+
+def test_a_refusal_of_writes_sent_behind_is_reported_on_its_line_and_nothing_is_written(base):
+    """The participations of new rounds are sent without waiting; the database refusing them
+    is found when the next statement settles them, and reported on the first round's line."""
+    write(base / "in", {"rounds.csv": ROUND_HEADER + TWO_ROUNDS})
+    stamp = [f.attname for f in Participation._meta.concrete_fields].index("created_at")
+
+    def unstamped(*args):
+        template = real_template(*args)
+        template[stamp] = None  # a column the database holds to NOT NULL
+        return template
+
+    with mock.patch("deals.importing.uniform._template", unstamped):
+        report = import_paths([base / "in"])
+
+    [problem] = report.problems
+    assert (problem.line, problem.column) == (2, None)
+    assert problem.message.startswith('the database refused: null value in column "created_at"')
+    assert not Participation.objects.exists()
