@@ -31,6 +31,9 @@ class Context:
     touched: Touched = field(default_factory=Touched)
     # Startups this run created: nothing stored can name them yet.
     new_startups: set[int] = field(default_factory=set)
+    # Source ids by URL and tag ids by slug, as this run found or made them.
+    source_ids: dict[str, int] = field(default_factory=dict)
+    tag_ids: dict[str, int] = field(default_factory=dict)
     _startups: ReferenceIndex | None = None
     _investors: ReferenceIndex | None = None
 
@@ -60,17 +63,28 @@ class Context:
         self.rates = RateBook.load()
 
     def resolve_m2m(self, batch: Iterable[Staged]) -> None:
-        """Turn staged source URLs and tag slugs into ids, creating the missing ones."""
+        """Turn staged source URLs and tag slugs into ids, creating the missing ones. A file
+        cites its sources row after row: those this run has seen are not looked up again
+        (nor is the database waited for, `behind`)."""
         batch = list(batch)
-        _resolve(batch, "sources", lambda urls: {s.url: s.pk for s in sources_for_urls(urls)})
-        _resolve(batch, "tags", lambda slugs: {t.slug: t.pk for t in tags_for_slugs(slugs)})
+        _resolve(
+            batch,
+            "sources",
+            lambda urls: {s.url: s.pk for s in sources_for_urls(urls)},
+            self.source_ids,
+        )
+        _resolve(
+            batch,
+            "tags",
+            lambda slugs: {t.slug: t.pk for t in tags_for_slugs(slugs)},
+            self.tag_ids,
+        )
 
 
-def _resolve(batch: list[Staged], name: str, lookup: Callable[[list], dict]) -> None:
+def _resolve(batch: list[Staged], name: str, lookup: Callable[[list], dict], ids: dict) -> None:
     wanted = [value for row in batch for value in row.m2m.get(name, [])]
-    if not wanted:
-        return
-    ids = lookup(wanted)
+    if unseen := [value for value in dict.fromkeys(wanted) if value not in ids]:
+        ids.update(lookup(unseen))
     for row in batch:
         if name in row.m2m:
             row.m2m[name] = [ids[value] for value in row.m2m[name]]
