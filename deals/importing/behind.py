@@ -113,6 +113,21 @@ def _send(jobs: list[Write]) -> None:
         raise
 
 
+@contextlib.contextmanager
+def settled() -> Iterator[None]:
+    """Wait for the writes sent inside when it ends; when it ends on an error, let them go
+    unread instead (the transaction they belong to is being rolled back)."""
+    try:
+        yield
+    except BaseException:
+        _state.queue = _state.sent = None
+        if _state.pipeline is not None:
+            with contextlib.suppress(psycopg.Error):
+                _close_pipeline()
+        raise
+    settle()
+
+
 def settle() -> None:
     """Wait for the writes sent; a refusal is reported (or raised) here."""
     if _state.pipeline is None:

@@ -127,8 +127,8 @@ def all_or_nothing(
     started = time.perf_counter()
     try:
         with transaction.atomic():
-            load()
-            behind.settle()
+            with behind.settled():
+                load()
             if report.problems or dry_run:
                 raise _Rollback
     except _Rollback:

@@ -77,3 +77,13 @@ def test_outside_a_batch_a_refusal_is_reported_and_its_statements_undone(table):
     )
 
     assert len(refusals) == 1 and rows() == []
+
+
+def test_writes_left_unread_when_the_work_fails_leave_its_error_and_no_pipeline_open(table):
+    with pytest.raises(ValueError, match="a bad row"), behind.settled():
+        with behind.batch():
+            behind.write([("INSERT INTO behind_rows VALUES (%s, %s)", [1, "a"])], table=table)
+        raise ValueError("a bad row")
+
+    assert connection.execute_wrappers == []  # nothing waits to be read before a query
+    assert rows() == [(1, "a")]
