@@ -9,16 +9,17 @@ writers never collide.
 """
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from django.db import connection, models
+from django.db import IntegrityError, connection, models
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from . import behind
 
 HISTORY_ID = "history_id"
+Refused = Callable[[IntegrityError], None]
 
 
 def copy_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
@@ -48,7 +49,12 @@ def reserve_ids(model: type[models.Model], count: int) -> list[int]:
 
 
 def copy_create_with_history(
-    model: type[models.Model], instances: list[models.Model], *, user: Any, reason: str
+    model: type[models.Model],
+    instances: list[models.Model],
+    *,
+    user: Any,
+    reason: str,
+    refused: Refused | None = None,
 ) -> None:
     """What `bulk_create_with_history` does, by COPY: ids set on the instances, timestamps
     filled in, and one "+" history row each with the user, date and reason."""
@@ -56,7 +62,7 @@ def copy_create_with_history(
         return
     now = timezone.now()
     rows = [new_row(instance, now) for instance in instances]
-    ids = copy_with_history(model, rows, user=user, reason=reason, now=now)
+    ids = copy_with_history(model, rows, user=user, reason=reason, now=now, refused=refused)
     for instance, pk in zip(instances, ids, strict=True):
         instance.pk = pk
         instance._state.adding, instance._state.db = False, connection.alias
@@ -87,22 +93,35 @@ def stamped_fields(model: type[models.Model]) -> list[models.Field]:
 
 
 def copy_with_history(
-    model: type[models.Model], rows: list[list[Any]], *, user: Any, reason: str, now: dt.datetime
+    model: type[models.Model],
+    rows: list[list[Any]],
+    *,
+    user: Any,
+    reason: str,
+    now: dt.datetime,
+    refused: Refused | None = None,
 ) -> list[int]:
     """New records given as rows of every concrete field's value, in `_meta` order: ids
     reserved from the table's sequence and set in the rows, the rows copied in, and their
-    "+" history rows made. Returns the ids, in the rows' order."""
+    "+" history rows made. Returns the ids, in the rows' order. A refusal of the history
+    rows sent behind reaches `refused` (else it is raised)."""
     pk = model._meta.concrete_fields.index(model._meta.pk)
     ids = reserve_ids(model, len(rows))
     for row, id_ in zip(rows, ids, strict=True):
         row[pk] = id_
     copy_rows(model._meta.db_table, [f.column for f in model._meta.concrete_fields], rows)
-    history_copy(model, ids, user=user, reason=reason, now=now)
+    history_copy(model, ids, user=user, reason=reason, now=now, refused=refused)
     return ids
 
 
 def history_copy(
-    model: type[models.Model], ids: list[int], *, user: Any, reason: str, now: dt.datetime
+    model: type[models.Model],
+    ids: list[int],
+    *,
+    user: Any,
+    reason: str,
+    now: dt.datetime,
+    refused: Refused | None = None,
 ) -> None:
     """A "+" history row for each record of `ids`, copied from the table by the database
     itself: the record's values never travel back to it (the import floor's plan). Sent
@@ -159,11 +178,12 @@ def create_with_history(
     user: Any,
     reason: str,
     batch_size: int,
+    refused: Refused | None = None,
 ) -> None:
     """New records and their "+" history rows: by COPY on PostgreSQL, else by batched INSERTs
     (which leave the ids unset where the database cannot return them)."""
     if connection.vendor == "postgresql":
-        copy_create_with_history(model, instances, user=user, reason=reason)
+        copy_create_with_history(model, instances, user=user, reason=reason, refused=refused)
     else:
         bulk_create_with_history(
             instances,

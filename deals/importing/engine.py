@@ -297,10 +297,22 @@ def _save(target, results, current, *, user, reason, problem) -> bool:
         {f for w in results if w.outcome == "updated" for f in w.staged.fields}
         | set(derived_fields(model))
     )
+
+    def refused(error: IntegrityError) -> None:
+        problem(results[0].staged.line if results else 0, None, f"the database refused: {error}")
+
     try:
         with transaction.atomic():
             if created:
-                create_with_history(model, created, user=user, reason=reason, batch_size=BATCH_SIZE)
+                # The history rows go behind (`behind`): a refusal found then comes here too.
+                create_with_history(
+                    model,
+                    created,
+                    user=user,
+                    reason=reason,
+                    batch_size=BATCH_SIZE,
+                    refused=refused,
+                )
                 if any(instance.pk is None for instance in created):
                     _refetch_pks(target, created)
             if updated:
@@ -317,7 +329,7 @@ def _save(target, results, current, *, user, reason, problem) -> bool:
                 )
             _save_m2m(model, results, current)
     except IntegrityError as error:
-        problem(results[0].staged.line if results else 0, None, f"the database refused: {error}")
+        refused(error)
         return False
     return True
 

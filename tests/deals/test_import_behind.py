@@ -1,10 +1,15 @@
 """Writes an import sends behind: queued inside a batch, sent without waiting when it ends,
 waited for by the next statement, and a refusal reported on its batch's line."""
 
+from unittest import mock
+
 import pytest
 from django.db import IntegrityError, connection
 
-from deals.importing import behind
+from deals.importing import behind, import_paths
+from deals.models import FundingRound, Participation
+from startups.resolver import ReferenceIndex
+from tests.deals.import_files import GOOD_ROUND, ROUND_HEADER, write
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
@@ -87,3 +92,22 @@ def test_writes_left_unread_when_the_work_fails_leave_its_error_and_no_pipeline_
 
     assert connection.execute_wrappers == []  # nothing waits to be read before a query
     assert rows() == [(1, "a")]
+
+
+def test_a_round_whose_startup_is_gone_when_it_is_written_is_refused_on_its_line(base):
+    """Foreign keys are checked behind each batch, not at the commit: a round naming a startup
+    that another session deleted after it was looked up is an error of the import's report."""
+    write(base / "in", {"rounds.csv": ROUND_HEADER + GOOD_ROUND})
+    looked_up = ReferenceIndex.resolve
+
+    def deleted_since(index, reference):
+        return 2_000_000_000 if reference == "zhipu" else looked_up(index, reference)
+
+    with mock.patch.object(ReferenceIndex, "resolve", deleted_since):
+        report = import_paths([base / "in"])
+
+    [problem] = report.problems
+    assert (problem.line, problem.column) == (2, None)
+    assert problem.message.startswith('the database refused: insert or update on table "deals_')
+    assert "violates foreign key constraint" in problem.message
+    assert not FundingRound.objects.exists() and not Participation.objects.exists()
