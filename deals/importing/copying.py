@@ -9,6 +9,8 @@ writers never collide.
 """
 
 import datetime as dt
+import functools
+import operator
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -80,16 +82,23 @@ def new_row(instance: models.Model, now: dt.datetime) -> list[Any]:
     time of its save (`now`) as Django would stamp it; the instance is stamped too."""
     for field in stamped_fields(type(instance)):
         setattr(instance, field.attname, now)
-    return [getattr(instance, f.attname) for f in instance._meta.concrete_fields]
+    return list(_row_getter(type(instance))(instance))
 
 
-def stamped_fields(model: type[models.Model]) -> list[models.Field]:
+@functools.cache
+def _row_getter(model: type[models.Model]) -> Callable[[models.Model], tuple]:
+    """Every concrete field's value in one call (a row per new record: 500k in an import)."""
+    return operator.attrgetter(*(f.attname for f in model._meta.concrete_fields))
+
+
+@functools.cache
+def stamped_fields(model: type[models.Model]) -> tuple[models.Field, ...]:
     """The fields Django stamps with the time of a save (auto_now, auto_now_add)."""
-    return [
+    return tuple(
         f
         for f in model._meta.concrete_fields
         if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
-    ]
+    )
 
 
 def copy_with_history(

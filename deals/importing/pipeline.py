@@ -323,30 +323,28 @@ class FileImport:
         """The participations of new rounds, written without an instance each (they differ
         only in their round, investor and lead flag); what `create_uniform` could not vouch
         for is returned, staged for `write`."""
-        links = [(w, i, lead) for w in rounds for i, lead in w.staged.extra["investors"].items()]
-        rows = [(LEAD_SIGNATURES[lead], (w.instance.pk, i)) for w, i, lead in links]
+        rows = [
+            (LEAD_SIGNATURES[lead], (w.instance.pk, investor))
+            for w in rounds
+            for investor, lead in w.staged.extra["investors"].items()
+        ]
         writing = self.writing()
-        first_line = links[0][0].staged.line if links else None
-        left = set(
-            create_uniform(
-                PARTICIPANT_TARGET,
-                ("round_id", "investor_id"),
-                rows,
-                rates=writing["rates"],
-                user=writing["user"],
-                reason=writing["reason"],
-                refused=lambda error: self.problem(
-                    first_line, None, f"the database refused: {error}"
-                ),
-            )
+        first_line = next((w.staged.line for w in rounds if w.staged.extra["investors"]), None)
+        left = create_uniform(
+            PARTICIPANT_TARGET,
+            ("round_id", "investor_id"),
+            rows,
+            rates=writing["rates"],
+            user=writing["user"],
+            reason=writing["reason"],
+            refused=lambda error: self.problem(first_line, None, f"the database refused: {error}"),
         )
-        counts.created += len(links) - len(left)
-        touched = self.context.touched
-        for position, (w, investor_id, _) in enumerate(links):
-            if position not in left:
-                touched.startups.add(w.instance.startup_id)
-                touched.investors.add(investor_id)
-        return [participation(*links[p]) for p in sorted(left)]
+        # Whom they touch, their rounds' records told already (add_touched).
+        counts.created += len(rows) - len(left)
+        if not left:
+            return []
+        links = [(w, i, lead) for w in rounds for i, lead in w.staged.extra["investors"].items()]
+        return [participation(*links[position]) for position in left]
 
     def finish(self) -> None:
         if self.spec.name == "investors":
