@@ -101,7 +101,7 @@ def _send(jobs: list[Write]) -> None:
             cursor = connection.connection.cursor()
             cursor.execute(f"SAVEPOINT {_state.savepoint}")
             # The foreign keys of every row written so far are checked now, behind, instead
-            # of all at the commit, which waited for a million checks (docs/benchmarks.md).
+            # of all at once at the commit, when nothing else can run (docs/benchmarks.md).
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             for job in jobs:
                 for sql, params in job.statements:

@@ -137,9 +137,8 @@ def history_copy(
     without waiting inside an import's batch (`behind`)."""
     if ids:
         history = model.history.model._meta.db_table
-        behind.write(
-            [history_statement(model, ids, user=user, reason=reason, now=now)], table=history
-        )
+        statement = history_statement(model, ids, user=user, reason=reason, now=now)
+        behind.write([statement], table=history, refused=refused)
 
 
 def history_statement(
