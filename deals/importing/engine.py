@@ -118,20 +118,24 @@ def _fetch_joined(target: Target, keys: list[tuple]) -> dict[tuple, models.Model
     model = target.model
     fields = [model._meta.get_field(name) for name in target.key_fields]
     quote = connection.ops.quote_name
-    arrays = ", ".join(f"%s::{field.cast_db_type(connection)}[]" for field in fields)
-    names = [f"k{position}" for position in range(len(fields))]
+    keys_table, names = unnest_arrays(fields, "k")
     on = " AND ".join(
         f"t.{quote(field.column)} = k.{name}" for field, name in zip(fields, names, strict=True)
     )
-    sql = (
-        f"SELECT t.* FROM {quote(model._meta.db_table)} t "
-        f"JOIN unnest({arrays}) AS k({', '.join(names)}) ON {on}"
-    )
+    sql = f"SELECT t.* FROM {quote(model._meta.db_table)} t JOIN {keys_table} ON {on}"
     columns = [[key[position] for key in keys] for position in range(len(fields))]
     return {
         tuple(getattr(instance, name) for name in target.key_fields): instance
         for instance in model.objects.raw(sql, columns)
     }
+
+
+def unnest_arrays(fields: list[models.Field], alias: str) -> tuple[str, list[str]]:
+    """`unnest(%s::type[], ...) AS alias(c0, c1, ...)`: a table of rows given as one array
+    parameter per field, each cast to the field's type; and the names of its columns."""
+    arrays = ", ".join(f"%s::{field.cast_db_type(connection)}[]" for field in fields)
+    names = [f"c{position}" for position in range(len(fields))]
+    return f"unnest({arrays}) AS {alias}({', '.join(names)})", names
 
 
 def current_m2m(model: type[models.Model], name: str, ids: list[int]) -> dict[int, set[int]]:

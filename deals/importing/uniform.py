@@ -23,7 +23,7 @@ from deals.fx import RateBook, apply_usd
 
 from . import behind
 from .copying import history_statement, new_row, reserve_ids
-from .engine import Target, derived_fields, unchecked_fields
+from .engine import Target, derived_fields, unchecked_fields, unnest_arrays
 
 # A row's fields other than its ids, as sorted (name, type, value) triples: rows with equal
 # signatures differ only in their ids (the type keeps True and 1 apart).
@@ -93,10 +93,7 @@ def insert_from_arrays(
     fields taken from arrays (`columns`: the keys, then the values of each of `ids`)."""
     quote = connection.ops.quote_name
     varying = [model._meta.pk.attname, *ids]
-    arrays = ", ".join(
-        f"%s::{model._meta.get_field(name).cast_db_type(connection)}[]" for name in varying
-    )
-    names = [f"c{position}" for position in range(len(varying))]
+    rows, names = unnest_arrays([model._meta.get_field(name) for name in varying], "u")
     selected, params = [], []
     fields = model._meta.concrete_fields
     for position, field in enumerate(fields):
@@ -109,7 +106,7 @@ def insert_from_arrays(
         f"INSERT INTO {quote(model._meta.db_table)} "
         f"({', '.join(quote(f.column) for f in fields)}) "
         f"SELECT {', '.join(selected)} "
-        f"FROM unnest({arrays}) AS u({', '.join(names)}) ORDER BY u.c0",
+        f"FROM {rows} ORDER BY u.{names[0]}",
         [*params, *(list(column) for column in columns)],
     )
 
