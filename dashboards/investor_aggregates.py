@@ -190,12 +190,48 @@ CELL_COLUMNS = [
 
 def investor_stats_select(rounds: str) -> str:
     """Every investor's cells of every period kind, from the investor rounds in the table
-    `rounds`: a SELECT whose columns are named as the table's (period_kind, CELL_COLUMNS)."""
-    return " UNION ALL ".join(
-        f"SELECT '{kind}' AS period_kind, cells.* "
-        f"FROM ({_cells_select(kind, f'{rounds} ir')}) cells"
-        for kind in PeriodKind.values
+    `rounds`: a SELECT whose columns are named as the table's (period_kind, CELL_COLUMNS).
+
+    The quarters are grouped from the rounds, the years from the quarters: a year's counts
+    and sums are its quarters', and its share and qualifiers follow from those, so the
+    millions of rounds are grouped once instead of once per kind."""
+    return f"""
+        WITH quarters AS ({_cells_select(PeriodKind.QUARTER, f"{rounds} ir")})
+        SELECT '{PeriodKind.QUARTER}' AS period_kind, quarters.* FROM quarters
+        UNION ALL
+        SELECT '{PeriodKind.YEAR}' AS period_kind, years.*
+        FROM ({_cells_of_cells(PeriodKind.YEAR, "quarters")}) years
+    """
+
+
+def _cells_of_cells(kind: str, cells: str) -> str:
+    """The cells of period kind `kind` summed from the finer cells in `cells`, with the
+    share and the qualifiers derived from the sums as _cells_select derives them."""
+    bound_flags = ", ".join(
+        f"CASE WHEN {figure}_{q}_rounds > 0 THEN 1 ELSE 0 END AS {figure}_{q}"
+        for figure in FIGURES
+        for q in BOUNDS
     )
+    # Typed as the counts grouped from rounds, which the UNION ALL puts in the same column.
+    counts = [f"CAST(SUM({name}) AS BIGINT) AS {name}" for name, _ in COUNTS]
+    sums = [f"SUM({name}) AS {name}" for name, _, _ in SUMS]
+    derived = [
+        *(
+            f"ROUND(1.0 * SUM({deals}) / SUM(deals_total), 6) AS {share}"
+            for deals, share, _ in AI_COUNTS.values()
+        ),
+        *(f"{qualifier_sql(f)} AS {QUALIFIERS[f]}_qualifier" for f in FIGURES),
+    ]
+    return f"""
+        SELECT investor_id, period_start,
+               {", ".join([*counts, *sums, *derived])}
+        FROM (
+            SELECT {truncate_sql(kind, "period_start")} AS period_start, {bound_flags},
+                   investor_id, {", ".join(ADDITIVE)}
+            FROM {cells}
+        ) finer
+        GROUP BY investor_id, period_start
+    """
 
 
 def cells_of(startups: set[int]) -> dict[str, dict[tuple[int, dt.date], dict]]:

@@ -98,6 +98,51 @@ def test_capital_is_whole_rounds_in_usd_at_each_rounds_month_with_its_bounds():
     assert year.own_contribution_usd is None
 
 
+def test_a_year_is_its_quarters_summed_with_bounds_from_different_quarters_combined():
+    investor = services.investor_create(slug="tencent", name_en="Tencent")
+    usd = {"amount_currency": "USD"}
+    round_of(
+        StartupFactory(is_ai=True),
+        [investor],
+        dt.date(2023, 2, 1),
+        amount=Decimal("100"),
+        amount_qualifier="at_least",
+        **usd,
+    )
+    round_of(
+        StartupFactory(is_ai=False),
+        [investor],
+        dt.date(2023, 8, 1),
+        amount=Decimal("50"),
+        amount_qualifier="at_most",
+        **usd,
+    )
+    round_of(StartupFactory(is_ai=True), [investor], dt.date(2023, 11, 1))  # undisclosed
+
+    refresh_full()
+
+    first, third, last = (
+        stat(investor, "quarter", dt.date(2023, month, 1)) for month in (1, 7, 10)
+    )
+    assert (first.capital_usd, first.capital_qualifier, first.ai_share) == (
+        Decimal("100.00"),
+        "at_least",
+        Decimal("1"),
+    )
+    assert (third.capital_usd, third.capital_qualifier, third.ai_share) == (
+        Decimal("50.00"),
+        "at_most",
+        Decimal("0"),
+    )
+    assert (last.capital_usd, last.deals_disclosed) == (None, 0)
+    year = stat(investor)
+    # At least 100 and at most 50 more: a bound in each direction makes the sum approximate.
+    assert (year.capital_usd, year.capital_qualifier) == (Decimal("150.00"), "approx")
+    assert (year.deals_total, year.deals_ai, year.deals_disclosed) == (3, 2, 2)
+    assert year.ai_share == Decimal("0.666667")
+    assert (year.capital_at_least_rounds, year.capital_at_most_rounds) == (1, 1)
+
+
 def test_credits_come_from_participations_else_from_the_round_of_a_sole_lead():
     alibaba = services.investor_create(slug="alibaba", name_en="Alibaba")
     other = services.investor_create(slug="other", name_en="Other")
