@@ -12,6 +12,7 @@ from collections import defaultdict
 
 SHOWN = 25
 COMPARED = re.compile(r"FULL JOIN (\w+)")
+DIGESTED = re.compile(r"hash_record_extended\(.*\bFROM (\w+)", re.DOTALL)
 TARGET = re.compile(
     r"\b(?:INSERT INTO|CREATE (?:UNIQUE )?INDEX \S+ ON|CREATE TEMPORARY TABLE|"
     r"ANALYZE|DROP TABLE|CREATE TABLE|DELETE FROM|ALTER TABLE)\s+\"?(\w+)"
@@ -20,7 +21,10 @@ TARGET = re.compile(
 
 def label(sql: str) -> str:
     """The statement's verb and the table it writes, e.g. 'INSERT INTO dashboards_coinvestment',
-    and for the comparisons of dashboards.amend the table compared with."""
+    and for the comparisons of dashboards.amend the table compared with or digested."""
+    digested = DIGESTED.search(sql)
+    if digested:
+        return f"digest of {digested.group(1)}"
     found = TARGET.search(sql)
     if found is None:
         return " ".join(sql.split())[:60]

@@ -18,7 +18,7 @@ from startups.statement_timeout import extend_statement_timeout
 
 from . import aggregates, co_investments, investor_aggregates
 from .aggregates import WRITE_BATCH
-from .amend import fresh_table, replace_rows
+from .amend import analyse, fresh_table, replace_rows
 from .aside import tables_aside
 from .freshness import latest_event
 from .models import (
@@ -118,6 +118,7 @@ def recompute_everything(stamp: dict) -> None:
     with tables_aside() as aside:
         rounds_select, params = investor_aggregates.investor_rounds_select(None)
         rounds = fresh_table(FRESH_ROUNDS, rounds_select, params)
+        analyse(FRESH_ROUNDS)
         stats = fresh_table(FRESH_STATS, investor_aggregates.investor_stats_select(FRESH_ROUNDS))
         investor_aggregates.investor_totals_insert(
             None, stamp, into=aside(InvestorTotal), stats=FRESH_STATS
