@@ -58,7 +58,7 @@ def replace_rows(
     if connection.vendor != "postgresql" or not model.objects.exists():
         # Nothing to compare with (a new database): written whole at once.
         return _rewrite(model, fresh, columns, stamp, aside)
-    if _fingerprint(fresh, columns) == _fingerprint(table, columns):
+    if _digest(fresh, columns) == _digest(table, columns):
         return 0
     analyse(fresh)
     compared = [name for name in columns if name not in key]
@@ -104,7 +104,7 @@ def _rewrite(model, fresh: str, columns: list[str], stamp: dict, aside) -> int:
         return cursor.rowcount
 
 
-def _fingerprint(table: str, columns: list[str]) -> tuple[int, int]:
+def _digest(table: str, columns: list[str]) -> tuple[int, int]:
     """The number of rows in `table` and a 64-bit digest of their `columns` that their order
     does not change (the rows' hashes combined by XOR: a table's key holds each row once).
 
