@@ -323,13 +323,10 @@ class FileImport:
         """The participations of new rounds, written without an instance each (they differ
         only in their round, investor and lead flag); what `create_uniform` could not vouch
         for is returned, staged for `write`."""
-        rows = [
-            (LEAD_SIGNATURES[lead], (w.instance.pk, investor))
-            for w in rounds
-            for investor, lead in w.staged.extra["investors"].items()
-        ]
+        links = [(w, i, lead) for w in rounds for i, lead in w.staged.extra["investors"].items()]
+        rows = [(LEAD_SIGNATURES[lead], (w.instance.pk, investor)) for w, investor, lead in links]
         writing = self.writing()
-        first_line = next((w.staged.line for w in rounds if w.staged.extra["investors"]), None)
+        first_line = links[0][0].staged.line if links else None
         left = create_uniform(
             PARTICIPANT_TARGET,
             ("round_id", "investor_id"),
@@ -341,9 +338,6 @@ class FileImport:
         )
         # Whom they touch, their rounds' records told already (add_touched).
         counts.created += len(rows) - len(left)
-        if not left:
-            return []
-        links = [(w, i, lead) for w in rounds for i, lead in w.staged.extra["investors"].items()]
         return [participation(*links[position]) for position in left]
 
     def finish(self) -> None:

@@ -100,23 +100,18 @@ def test_capital_is_whole_rounds_in_usd_at_each_rounds_month_with_its_bounds():
 
 def test_a_year_is_its_quarters_summed_with_bounds_from_different_quarters_combined():
     investor = services.investor_create(slug="tencent", name_en="Tencent")
-    usd = {"amount_currency": "USD"}
-    round_of(
-        StartupFactory(is_ai=True),
-        [investor],
-        dt.date(2023, 2, 1),
-        amount=Decimal("100"),
-        amount_qualifier="at_least",
-        **usd,
-    )
-    round_of(
-        StartupFactory(is_ai=False),
-        [investor],
-        dt.date(2023, 8, 1),
-        amount=Decimal("50"),
-        amount_qualifier="at_most",
-        **usd,
-    )
+    for is_ai, month, amount, qualifier in [
+        (True, 2, "100", "at_least"),
+        (False, 8, "50", "at_most"),
+    ]:
+        round_of(
+            StartupFactory(is_ai=is_ai),
+            [investor],
+            dt.date(2023, month, 1),
+            amount=Decimal(amount),
+            amount_currency="USD",
+            amount_qualifier=qualifier,
+        )
     round_of(StartupFactory(is_ai=True), [investor], dt.date(2023, 11, 1))  # undisclosed
 
     refresh_full()
